@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * The `openimis-fhir` command: dispatches to one module per subcommand.
+ */
+import { runBuildCommand } from './cli/build.js';
+import { EXIT } from './cli/support.js';
+
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  build: {
+    summary: 'compile the IG with SUSHI, offline (skipped when the output is up to date)',
+    run: runBuildCommand,
+  },
+};
+
+function usage(): string {
+  const lines = ['Usage: openimis-fhir <command> [options]', '', 'Commands:'];
+  for (const [name, command] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(8)} ${command.summary}`);
+  lines.push('', 'Run `openimis-fhir <command> --help` for the options of a command.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return EXIT.ok;
+  }
+  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name === undefined ? usage() : `openimis-fhir: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A fault of the tool itself: one line, no stack trace.
+    console.error(`openimis-fhir: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,63 @@
+/**
+ * Where the project's files are. Everything is found from the project root, so the compiled CLI
+ * (dist/harness/...) and the TypeScript sources run by the tests (harness/...) agree.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findProjectRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
+      if (name === 'openimis-fhir') return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no openimis-fhir package.json above ${start}`);
+    dir = parent;
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** The IG's layout, relative to a project root (tests build copies of the IG in temporary folders). */
+export function igPaths(root: string = PROJECT_ROOT) {
+  return {
+    root,
+    sushiConfig: join(root, 'sushi-config.yaml'),
+    input: join(root, 'input'),
+    fsh: join(root, 'input', 'fsh'),
+    diagnosisCodes: join(root, 'input', 'data', 'diagnosis-ICD10-level1.csv'),
+    generated: join(root, 'fsh-generated'),
+    generatedResources: join(root, 'fsh-generated', 'resources'),
+    buildStamp: join(root, 'fsh-generated', '.openimis-build.json'),
+  };
+}
+
+export type IgPaths = ReturnType<typeof igPaths>;
+
+/**
+ * The offline FHIR package cache. SUSHI reads packages from `$HOME/.fhir/packages`, so it runs with HOME
+ * pointing here: the user's own ~/.fhir is never read or written.
+ */
+export function fhirCachePaths(root: string = PROJECT_ROOT) {
+  const home = join(root, '.fhir-cache', 'home');
+  return { home, packages: join(home, '.fhir', 'packages') };
+}
+
+const require = createRequire(import.meta.url);
+
+/** The folder and version of an installed npm package (some packages do not export package.json). */
+export function installedPackage(name: string): { dir: string; version: string } {
+  for (const nodeModules of require.resolve.paths(name) ?? []) {
+    const manifest = join(nodeModules, name, 'package.json');
+    if (existsSync(manifest)) {
+      const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+      return { dir: join(nodeModules, name), version };
+    }
+  }
+  throw new Error(`the npm package ${name} is not installed (run npm ci)`);
+}
