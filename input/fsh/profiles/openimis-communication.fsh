@@ -5,16 +5,7 @@ Title: "openIMIS Claim Feedback"
 Description: "The insuree's answers to the five feedback questions about a claim (see openIMIS Claim Feedback Request). Creating it (POST) stores the feedback of the claim."
 * obeys oi-comm-1
 // the backend returns the feedback's UUID as identifier
-* identifier 0..1
-* identifier ^slicing.discriminator.type = #value
-* identifier ^slicing.discriminator.path = "type.coding.code"
-* identifier ^slicing.rules = #closed
-* identifier ^slicing.description = "Only the openIMIS UUID of the feedback."
-* identifier.type 1..1
-* identifier.type.coding.code from OpenimisIdentifiersVS (required)
-* identifier.value 1..1
-* identifier contains UUID 0..1
-* identifier[UUID].type.coding.code = #UUID
+* insert OpenimisUuidIdentifierSlicing(0..1)
 * instantiatesCanonical 0..0
 * instantiatesUri 0..0
 * basedOn 0..0

@@ -3,17 +3,8 @@ Parent: CoverageEligibilityRequest
 Id: openimis-coverage-eligibility-request
 Title: "openIMIS Eligibility Enquiry"
 Description: "Asks what an insuree is still entitled to under the active policies, optionally for one medical item and one medical service. Only POST is supported; the answer is an openIMIS Eligibility Response and nothing is stored."
-* identifier 1..1 MS
-* identifier ^slicing.discriminator.type = #value
-* identifier ^slicing.discriminator.path = "type.coding.code"
-* identifier ^slicing.rules = #closed
-* identifier ^slicing.description = "Only a UUID, chosen by the calling system."
-* identifier.type 1..1
-* identifier.type.coding.code from OpenimisIdentifiersVS (required)
-* identifier.value 1..1
-* identifier contains UUID 1..1
+* insert OpenimisUuidIdentifierSlicing(1..1)
 * identifier[UUID] ^short = "UUID the calling system gives the enquiry"
-* identifier[UUID].type.coding.code = #UUID
 * status = #active
 * priority 0..0
 * purpose = #benefits

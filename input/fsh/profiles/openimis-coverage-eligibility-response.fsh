@@ -5,16 +5,7 @@ Title: "openIMIS Eligibility Response"
 Description: "What an insuree is still entitled to: for each active policy, the counts and amounts left in the benefit package and, when asked, whether the item and the service are covered and how many are left."
 * obeys oi-elig-1
 // the backend builds the answer on the fly and sends no identifier
-* identifier 0..1
-* identifier ^slicing.discriminator.type = #value
-* identifier ^slicing.discriminator.path = "type.coding.code"
-* identifier ^slicing.rules = #closed
-* identifier ^slicing.description = "Only a UUID."
-* identifier.type 1..1
-* identifier.type.coding.code from OpenimisIdentifiersVS (required)
-* identifier.value 1..1
-* identifier contains UUID 0..1
-* identifier[UUID].type.coding.code = #UUID
+* insert OpenimisUuidIdentifierSlicing(0..1)
 * status = #active
 * purpose 1..1
 * purpose = #benefits
