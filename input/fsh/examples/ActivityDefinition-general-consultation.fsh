@@ -17,7 +17,7 @@ Description: "The general consultation service A1 of the price list: curative, o
 * useContext[Gender].code = $usage-context-type#gender "Gender"
 * useContext[Gender].valueCodeableConcept.coding[0] = $administrative-gender#male "Male"
 * useContext[Gender].valueCodeableConcept.coding[1] = $administrative-gender#female "Female"
-* useContext[Age].code = $usage-context-type#age "Age"
+* useContext[Age].code = $usage-context-type#age "Age Range"
 * useContext[Age].valueCodeableConcept.coding[0] = UsageContextAgeTypeCS#adult "Adult"
 * useContext[Age].valueCodeableConcept.coding[1] = UsageContextAgeTypeCS#child "Child"
 * useContext[Category].code = $usage-context-type#workflow "Workflow Setting"

@@ -24,12 +24,12 @@ Description: "The answer to John Doe's enquiry: under the Doe family policy (pro
 * insurance[0].item[benefit].benefit[amount][0].type = CoverageItemBenefitTypeCS#consultation_amount "consultation_amount"
 * insurance[0].item[benefit].benefit[amount][0].allowedMoney.value = 2000.00
 * insurance[0].item[item].category = CoverageItemCategoryCS#item "Item"
-* insurance[0].item[item].productOrService.text = "0004"
+* insurance[0].item[item].name = "0004"
 * insurance[0].item[item].excluded = false
 * insurance[0].item[item].benefit[itemLeft].type = CoverageItemBenefitTypeCS#item_left "Items left"
 * insurance[0].item[item].benefit[itemLeft].allowedUnsignedInt = 20
 * insurance[0].item[service].category = CoverageItemCategoryCS#service "Service"
-* insurance[0].item[service].productOrService.text = "A1"
+* insurance[0].item[service].name = "A1"
 * insurance[0].item[service].excluded = false
 * insurance[0].item[service].benefit[itemLeft].type = CoverageItemBenefitTypeCS#item_left "Items left"
 * insurance[0].item[service].benefit[itemLeft].allowedUnsignedInt = 4

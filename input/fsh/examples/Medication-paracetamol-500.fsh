@@ -6,7 +6,7 @@ Description: "The drug 0004 of the price list, paracetamol 500 mg tablets, price
 * extension[useContext].extension[Gender].valueUsageContext.code = $usage-context-type#gender "Gender"
 * extension[useContext].extension[Gender].valueUsageContext.valueCodeableConcept.coding[0] = $administrative-gender#male "Male"
 * extension[useContext].extension[Gender].valueUsageContext.valueCodeableConcept.coding[1] = $administrative-gender#female "Female"
-* extension[useContext].extension[Age].valueUsageContext.code = $usage-context-type#age "Age"
+* extension[useContext].extension[Age].valueUsageContext.code = $usage-context-type#age "Age Range"
 * extension[useContext].extension[Age].valueUsageContext.valueCodeableConcept.coding[0] = UsageContextAgeTypeCS#adult "Adult"
 * extension[useContext].extension[Age].valueUsageContext.valueCodeableConcept.coding[1] = UsageContextAgeTypeCS#child "Child"
 * extension[useContext].extension[CareType].valueUsageContext.code = $usage-context-type#venue "Clinical Venue"

@@ -16,7 +16,7 @@ Description: "For whom and where a medical item may be prescribed: the genders a
 * extension[Gender].valueUsageContext.valueCodeableConcept.coding from UsageContextGenderTypeVS (required)
 * extension[Age] ^short = "Age groups the item may be prescribed to"
 * extension[Age].value[x] only UsageContext
-* extension[Age].valueUsageContext.code = $usage-context-type#age "Age"
+* extension[Age].valueUsageContext.code = $usage-context-type#age "Age Range"
 * extension[Age].valueUsageContext.value[x] only CodeableConcept
 * extension[Age].valueUsageContext.valueCodeableConcept 1..1
 * extension[Age].valueUsageContext.valueCodeableConcept.coding 1..2

@@ -40,7 +40,7 @@ Description: "A medical service of the openIMIS price list (consultation, surger
 * useContext[Gender].valueCodeableConcept.coding 1..2
 * useContext[Gender].valueCodeableConcept.coding from UsageContextGenderTypeVS (required)
 * useContext[Age] ^short = "Age groups the service may be provided to"
-* useContext[Age].code = $usage-context-type#age "Age"
+* useContext[Age].code = $usage-context-type#age "Age Range"
 * useContext[Age].value[x] only CodeableConcept
 * useContext[Age].valueCodeableConcept.coding 1..2
 * useContext[Age].valueCodeableConcept.coding from UsageContextAgeTypeVS (required)

@@ -81,11 +81,12 @@ Description: "What an insuree is still entitled to: for each active policy, the 
 * error 0..0
 
 // Shape shared by the item and service entries of an eligibility response.
+// R4 allows a category or a productOrService on an entry, not both (ces-1); the category tells item from
+// service, so the code asked about goes in `name`.
 RuleSet: EligibilityItemCoverage
-* productOrService 1..1
-* productOrService.coding 0..0
-* productOrService.text 1..1
-* productOrService.text ^short = "openIMIS code of the item or service"
+* productOrService 0..0
+* name 1..1
+* name ^short = "openIMIS code of the item or service asked about"
 * excluded 1..1
 * excluded ^short = "True when the policy's product does not cover it"
 * benefit 0..2

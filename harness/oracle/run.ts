@@ -1,0 +1,200 @@
+/**
+ * Runs one test case through our validator: a fresh registry with the core package and the case's
+ * definitions, then one validation of the input text.
+ *
+ * The validator (harness/validator, harness/fhir) is bound at run time through a dynamic import, so the
+ * oracle builds and its tests run before the validator exists; {@link loadValidatorBinding} says why
+ * when it cannot be loaded.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  isRecord,
+  readCases,
+  readCaseText,
+  readExpectedOutcome,
+  readJsonFile,
+  unscorableReason,
+  type OracleCase,
+  type Tier,
+} from './cases.js';
+import { scoreCase, type CaseRun, type CaseScore, type Severity } from './compare.js';
+
+/** The part of harness/fhir's DefinitionRegistry the oracle uses. */
+export interface DefinitionRegistryLike {
+  addResource(resource: object): void;
+  resolve(canonical: string): object | undefined;
+}
+
+/** The part of harness/validator's Validator the oracle uses. */
+export interface ValidatorLike {
+  validate(input: string | object, options?: { profiles?: string[] }): fhir4.OperationOutcome;
+}
+
+/** How the oracle makes a registry and a validator; tests supply their own. */
+export interface ValidatorBinding {
+  createRegistry(): DefinitionRegistryLike;
+  createValidator(registry: DefinitionRegistryLike): ValidatorLike;
+}
+
+/** The harness folder (harness/ under vitest, dist/harness/ under node), where fhir/ and validator/ live. */
+const HARNESS_URL = new URL('../', import.meta.url);
+
+/** A folder's index module: the TypeScript source under vitest, the build under node. */
+function indexModule(folder: string, harnessUrl: URL): string | undefined {
+  for (const name of ['index.ts', 'index.js']) {
+    const url = new URL(`${folder}/${name}`, harnessUrl);
+    // Under node the .ts sources are not in dist/, so this finds index.js there.
+    if (existsSync(fileURLToPath(url))) return url.href;
+  }
+  return undefined;
+}
+
+/** True when harness/validator and harness/fhir have been written (source or build). */
+export function validatorAvailable(harnessUrl: URL = HARNESS_URL): boolean {
+  return indexModule('validator', harnessUrl) !== undefined && indexModule('fhir', harnessUrl) !== undefined;
+}
+
+/** Binds harness/fhir and harness/validator (or those under another harness folder, for tests). */
+export async function loadValidatorBinding(harnessUrl: URL = HARNESS_URL): Promise<ValidatorBinding | Error> {
+  const fhirUrl = indexModule('fhir', harnessUrl);
+  const validatorUrl = indexModule('validator', harnessUrl);
+  if (!fhirUrl || !validatorUrl) return new Error('harness/validator or harness/fhir is not written yet');
+  let fhirModule: unknown;
+  let validatorModule: unknown;
+  try {
+    fhirModule = await import(fhirUrl);
+    validatorModule = await import(validatorUrl);
+  } catch (error) {
+    return new Error(`cannot load the validator: ${messageOf(error)}`);
+  }
+  const registryClass = isRecord(fhirModule) ? fhirModule.DefinitionRegistry : undefined;
+  const validatorClass = isRecord(validatorModule) ? validatorModule.Validator : undefined;
+  if (typeof registryClass !== 'function' || typeof validatorClass !== 'function')
+    return new Error(
+      'harness/fhir must export DefinitionRegistry and harness/validator must export Validator',
+    );
+  // The modules are untyped here (a dynamic import with a computed path); the shapes are checked above
+  // and by the calls below, which run inside runCase's try.
+  const withCore = (registryClass as unknown as { withCore?: unknown }).withCore;
+  if (typeof withCore !== 'function') return new Error('DefinitionRegistry.withCore is missing');
+  const ValidatorClass = validatorClass as new (registry: DefinitionRegistryLike) => ValidatorLike;
+  return {
+    createRegistry: () => (withCore as () => DefinitionRegistryLike).call(registryClass),
+    createValidator: (registry) => new ValidatorClass(registry),
+  };
+}
+
+export interface RunOptions {
+  /** Score cases whose options we cannot honour anyway (their results are then only indicative). */
+  ignoreOptions?: boolean;
+}
+
+/** Runs one case; never throws: a fault of the validator or of the test files is a harness error. */
+export function runCase(testCase: OracleCase, binding: ValidatorBinding, options: RunOptions = {}): CaseRun {
+  const reason = unscorableReason(testCase, options);
+  if (reason) return { status: 'notScored', reason };
+
+  const expected = readExpectedOutcome(testCase);
+  if (expected instanceof Error)
+    return { status: 'harnessError', expected: undefined, message: expected.message };
+  const input = readCaseText(testCase.file);
+  if (input instanceof Error) return { status: 'harnessError', expected, message: input.message };
+
+  const definitions: object[] = [];
+  for (const file of testCase.definitionFiles) {
+    const resource = readJsonFile(file);
+    if (resource instanceof Error || !isRecord(resource))
+      return { status: 'harnessError', expected, message: describeBadFile(file, resource) };
+    definitions.push(resource);
+  }
+  const profiles: string[] = [];
+  if (testCase.validateAgainst) {
+    const profile = readJsonFile(testCase.validateAgainst);
+    if (profile instanceof Error || !isRecord(profile))
+      return {
+        status: 'harnessError',
+        expected,
+        message: describeBadFile(testCase.validateAgainst, profile),
+      };
+    if (typeof profile.url !== 'string')
+      return {
+        status: 'harnessError',
+        expected,
+        message: `${testCase.validateAgainst}: the profile has no url`,
+      };
+    definitions.push(profile);
+    profiles.push(profile.url);
+  }
+
+  try {
+    const registry = binding.createRegistry();
+    for (const resource of definitions) registry.addResource(resource);
+    const validator = binding.createValidator(registry);
+    const actual = validator.validate(input, profiles.length > 0 ? { profiles } : {});
+    if (!isRecord(actual) || actual.resourceType !== 'OperationOutcome')
+      return { status: 'harnessError', expected, message: 'the validator returned no OperationOutcome' };
+    return { status: 'ran', expected, actual };
+  } catch (error) {
+    return { status: 'harnessError', expected, message: `validator threw: ${messageOf(error)}` };
+  }
+}
+
+function describeBadFile(file: string, content: unknown): string {
+  return content instanceof Error ? content.message : `${file}: not a JSON object`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface OracleRunOptions extends RunOptions {
+  /** Only these tiers (all when absent). */
+  tiers?: readonly Tier[];
+  /** Only the case of this name. */
+  caseName?: string;
+  /** The severities whose (severity, expression) pairs are compared; errors and fatals by default. */
+  severities?: readonly Severity[];
+}
+
+export interface CaseResult {
+  testCase: OracleCase;
+  run: CaseRun;
+  score: CaseScore;
+  /** Wall time of the run, in milliseconds. */
+  millis: number;
+}
+
+export interface OracleResult {
+  dir: string;
+  source?: string;
+  commit?: string;
+  results: CaseResult[];
+}
+
+/** Runs the selected cases of a test-case folder; an Error only when the folder cannot be read. */
+export function runOracle(
+  dir: string,
+  binding: ValidatorBinding,
+  options: OracleRunOptions = {},
+): OracleResult | Error {
+  const caseFile = readCases(dir);
+  if (caseFile instanceof Error) return caseFile;
+  const selected = caseFile.cases.filter(
+    (testCase) =>
+      (!options.tiers || options.tiers.includes(testCase.tier)) &&
+      (options.caseName === undefined || testCase.name === options.caseName),
+  );
+  const results = selected.map((testCase) => {
+    const started = performance.now();
+    const run = runCase(testCase, binding, options);
+    const millis = performance.now() - started;
+    return { testCase, run, score: scoreCase(testCase.name, testCase.tier, run, options.severities), millis };
+  });
+  return {
+    dir,
+    ...(caseFile.source !== undefined ? { source: caseFile.source } : {}),
+    ...(caseFile.commit !== undefined ? { commit: caseFile.commit } : {}),
+    results,
+  };
+}

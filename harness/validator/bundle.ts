@@ -1,0 +1,41 @@
+/**
+ * Bundle rules beyond the invariants of the Bundle definition (bdl-1 to bdl-9, evaluated like any
+ * other): every fullUrl is absolute, and a RESTful fullUrl ends with the type and id of its resource.
+ */
+import { childCursor, type Cursor, type JsonRecord, type ResourceScope, type Walk } from './walker.js';
+
+const RESTFUL_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scope: ResourceScope): void {
+  const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
+  const entriesCursor = childCursor(cursor, 'entry', `${cursor.expression}.entry`);
+  entries.forEach((entry, index) => {
+    if (!isRecord(entry)) return;
+    const entryCursor = childCursor(entriesCursor, index, `${cursor.expression}.entry[${index}]`);
+    const fullUrl = entry.fullUrl;
+    if (typeof fullUrl !== 'string') return;
+    const fullUrlCursor = childCursor(entryCursor, 'fullUrl', entryCursor.expression);
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(fullUrl)) {
+      walk.report('BUNDLE_FULLURL_RELATIVE', fullUrlCursor, { fullUrl });
+      return;
+    }
+    const resource = isRecord(entry.resource) ? entry.resource : undefined;
+    const tail = RESTFUL_TAIL.exec(fullUrl);
+    if (
+      resource &&
+      tail &&
+      typeof resource.id === 'string' &&
+      (tail[1] !== resource.resourceType || tail[2] !== resource.id)
+    ) {
+      walk.report('BUNDLE_FULLURL_ID_MISMATCH', fullUrlCursor, {
+        fullUrl,
+        id: `${String(resource.resourceType)}/${resource.id}`,
+      });
+    }
+  });
+  void scope;
+}

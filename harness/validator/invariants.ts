@@ -1,0 +1,61 @@
+/**
+ * Invariants (ElementDefinition.constraint) evaluated with fhirpath.js on the R4 model. Each expression is
+ * compiled once per element path. A few core invariants that hold on every element or resource are
+ * checked by the walker itself, faster and with better messages: ele-1 (no empty elements), ext-1
+ * (an extension has a value or extensions, not both) and dom-2 to dom-5 (contained resources).
+ */
+import fhirpath from 'fhirpath';
+import r4Model from 'fhirpath/fhir-context/r4';
+import type { Constraint } from './schema.js';
+
+/** Checked natively by the walker; never sent to fhirpath. */
+export const NATIVE_INVARIANTS = new Set(['ele-1', 'ext-1', 'dom-2', 'dom-3', 'dom-4', 'dom-5']);
+
+const ignoreTrace = (): void => undefined;
+
+type Evaluator = (data: unknown, env?: Record<string, unknown>) => unknown[];
+
+export type InvariantResult = { status: 'pass' } | { status: 'fail' } | { status: 'error'; message: string };
+
+export class InvariantEvaluator {
+  private readonly compiled = new Map<string, Evaluator | { error: string }>();
+
+  private compile(basePath: string, expression: string): Evaluator | { error: string } {
+    const key = `${basePath}\u0000${expression}`;
+    let entry = this.compiled.get(key);
+    if (!entry) {
+      try {
+        const base = basePath.replace(/\[x\]/g, '');
+        // trace() output (dom-3 uses it) goes nowhere: the validator stays silent.
+        entry = fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
+          traceFn: ignoreTrace,
+        }) as Evaluator;
+      } catch (error) {
+        entry = { error: error instanceof Error ? error.message : String(error) };
+      }
+      this.compiled.set(key, entry);
+    }
+    return entry;
+  }
+
+  evaluate(
+    constraint: Constraint,
+    basePath: string,
+    node: unknown,
+    resource: unknown,
+    rootResource: unknown,
+  ): InvariantResult {
+    if (!constraint.expression) return { status: 'pass' };
+    const evaluator = this.compile(basePath, constraint.expression);
+    if ('error' in evaluator) return { status: 'error', message: evaluator.error };
+    try {
+      const result = evaluator(node, { resource, rootResource, context: node });
+      // As the HL7 validator reads a result: one boolean is its value; otherwise, any output is true.
+      if (result.length === 1 && typeof result[0] === 'boolean')
+        return { status: result[0] ? 'pass' : 'fail' };
+      return { status: result.length > 0 ? 'pass' : 'fail' };
+    } catch (error) {
+      return { status: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * Every message the validator can emit. The id is the contract (suppressions and baselines key on it);
+ * the text is presentation. Ids are AREA_SUBJECT_PROBLEM over a closed list of areas. Never rename an
+ * id: deprecate it. Invariant failures use `<profile url>#<key>` instead of an id from this table.
+ */
+export type Severity = 'fatal' | 'error' | 'warning' | 'information';
+
+/** The FHIR issue-type codes the validator uses. */
+export type IssueCode =
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'invariant'
+  | 'code-invalid'
+  | 'extension'
+  | 'not-found'
+  | 'processing'
+  | 'invalid'
+  | 'informational'
+  | 'business-rule'
+  | 'too-costly'
+  | 'not-supported'
+  | 'exception';
+
+interface MessageDefinition {
+  severity: Severity;
+  code: IssueCode;
+  template: string;
+}
+
+/** `{name}` placeholders are filled from the issue's args. */
+export const MESSAGES = {
+  STRUCT_JSON_SYNTAX: {
+    severity: 'fatal',
+    code: 'structure',
+    template: 'The JSON is not well formed: {detail}',
+  },
+  STRUCT_JSON_NOT_OBJECT: {
+    severity: 'fatal',
+    code: 'structure',
+    template: 'A resource must be a JSON object, not {found}',
+  },
+  STRUCT_JSON_TOO_DEEP: {
+    severity: 'fatal',
+    code: 'structure',
+    template: 'The JSON is nested deeper than {max} levels',
+  },
+  STRUCT_DUPLICATE_PROPERTY: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' appears more than once",
+  },
+  STRUCT_RESOURCE_TYPE_MISSING: {
+    severity: 'fatal',
+    code: 'structure',
+    template: 'The resource has no resourceType property',
+  },
+  STRUCT_RESOURCE_TYPE_UNKNOWN: {
+    severity: 'fatal',
+    code: 'structure',
+    template: "'{type}' is not a FHIR R4 resource type",
+  },
+  STRUCT_UNKNOWN_PROPERTY: {
+    severity: 'error',
+    code: 'structure',
+    template: "Unrecognized property '{name}'",
+  },
+  STRUCT_NULL: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' is null; omit it instead",
+  },
+  STRUCT_EMPTY_OBJECT: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' is an empty object; omit it instead",
+  },
+  STRUCT_EMPTY_ARRAY: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' is an empty array; omit it instead",
+  },
+  STRUCT_ARRAY_NOT_ALLOWED: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' must be a single value, not an array",
+  },
+  STRUCT_ARRAY_REQUIRED: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' must be an array",
+  },
+  STRUCT_OBJECT_EXPECTED: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' must be a JSON object (a {type}), not {found}",
+  },
+  STRUCT_PRIMITIVE_EXPECTED: {
+    severity: 'error',
+    code: 'structure',
+    template: "The property '{name}' must be a primitive {type} value, not {found}",
+  },
+  STRUCT_PRIMITIVE_EXTENSION_MISALIGNED: {
+    severity: 'error',
+    code: 'structure',
+    template: "'_{name}' must be aligned with '{name}': {detail}",
+  },
+  STRUCT_ELEMENT_EMPTY: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'An element must have a value or children (ele-1)',
+  },
+  STRUCT_RESOURCE_ID_INVALID: {
+    severity: 'error',
+    code: 'value',
+    template: "The id '{id}' is not a valid FHIR id",
+  },
+  STRUCT_CONTAINED_NESTED: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'A contained resource cannot contain other resources (dom-2)',
+  },
+  STRUCT_CONTAINED_META: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'A contained resource cannot have meta.versionId or meta.lastUpdated (dom-4)',
+  },
+  STRUCT_CONTAINED_SECURITY: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'A contained resource cannot have security labels (dom-5)',
+  },
+  STRUCT_CONTAINED_NOT_REFERENCED: {
+    severity: 'error',
+    code: 'invariant',
+    template: "The contained resource '{id}' is not referenced from elsewhere in the resource (dom-3)",
+  },
+  STRUCT_PROFILE_UNKNOWN: {
+    severity: 'warning',
+    code: 'not-found',
+    template: "The profile '{profile}' could not be found, so it was not checked",
+  },
+  STRUCT_PROFILE_WRONG_TYPE: {
+    severity: 'error',
+    code: 'structure',
+    template: "The profile '{profile}' is for {profileType}, not for {type}",
+  },
+  STRUCT_TYPE_NOT_ALLOWED: {
+    severity: 'error',
+    code: 'structure',
+    template: "The type '{type}' is not allowed here; allowed: {allowed}",
+  },
+  STRUCT_VALIDATOR_FAULT: {
+    severity: 'fatal',
+    code: 'exception',
+    template: 'The resource could not be validated: {detail}',
+  },
+  STRUCT_DEFINITION_BROKEN: {
+    severity: 'error',
+    code: 'processing',
+    template: 'The definition {url} cannot be used: {detail}',
+  },
+
+  CARD_MIN_NOT_MET: {
+    severity: 'error',
+    code: 'required',
+    template: "'{element}': minimum required = {min}, but only found {count}",
+  },
+  CARD_MAX_EXCEEDED: {
+    severity: 'error',
+    code: 'structure',
+    template: "'{element}': max allowed = {max}, but found {count}",
+  },
+  CARD_CHOICE_MULTIPLE: {
+    severity: 'error',
+    code: 'structure',
+    template: 'Only one of {names} is allowed, found {count}',
+  },
+
+  TYPE_JSON_WRONG: { severity: 'error', code: 'structure', template: '{detail}' },
+  TYPE_VALUE_INVALID: { severity: 'error', code: 'value', template: '{detail}' },
+  TYPE_VALUE_WHITESPACE: { severity: 'warning', code: 'value', template: '{detail}' },
+  TYPE_VALUE_TOO_LONG: {
+    severity: 'error',
+    code: 'value',
+    template: 'The value is {length} characters long; the maximum is {max}',
+  },
+  TYPE_VALUE_BELOW_MIN: {
+    severity: 'error',
+    code: 'value',
+    template: 'The value {value} is below the minimum {min}',
+  },
+  TYPE_VALUE_ABOVE_MAX: {
+    severity: 'error',
+    code: 'value',
+    template: 'The value {value} is above the maximum {max}',
+  },
+
+  FIXED_VALUE_MISMATCH: {
+    severity: 'error',
+    code: 'value',
+    template: 'The value must be exactly {expected}, but is {actual}',
+  },
+  FIXED_PATTERN_MISMATCH: {
+    severity: 'error',
+    code: 'value',
+    template: 'The value must match the pattern {expected}: {detail}',
+  },
+
+  SLICE_NO_MATCH: {
+    severity: 'error',
+    code: 'structure',
+    template: "This element does not match any known slice of '{element}' (slicing is closed){detail}",
+  },
+  SLICE_NO_MATCH_OPEN: {
+    severity: 'information',
+    code: 'informational',
+    template: "This element does not match any known slice of '{element}'{detail}",
+  },
+  SLICE_ORDER: {
+    severity: 'error',
+    code: 'structure',
+    template:
+      "The element matches slice '{slice}' but comes after slice '{previous}'; the slices of '{element}' are ordered",
+  },
+  SLICE_OPEN_AT_END: {
+    severity: 'error',
+    code: 'structure',
+    template: "Slicing of '{element}' is open at the end only: unmatched elements must come after the slices",
+  },
+  SLICE_AMBIGUOUS: {
+    severity: 'warning',
+    code: 'structure',
+    template: "This element matches more than one slice of '{element}': {slices}",
+  },
+  SLICE_DISCRIMINATOR_UNSUPPORTED: {
+    severity: 'warning',
+    code: 'not-supported',
+    template: "The discriminator {type} at '{path}' of '{element}' cannot be evaluated: {detail}",
+  },
+
+  BIND_REQUIRED_NOT_IN_VS: {
+    severity: 'error',
+    code: 'code-invalid',
+    template: 'The code {code} is not in the value set {valueSet} (required binding){detail}',
+  },
+  BIND_EXTENSIBLE_NOT_IN_VS: {
+    severity: 'warning',
+    code: 'code-invalid',
+    template: 'The code {code} is not in the value set {valueSet} (extensible binding){detail}',
+  },
+  BIND_NO_CODE: {
+    severity: 'error',
+    code: 'code-invalid',
+    template: 'No code provided, and a code from the value set {valueSet} is required',
+  },
+  TX_CODE_UNKNOWN: {
+    severity: 'error',
+    code: 'code-invalid',
+    template: "Unknown code '{code}' in the code system {system}",
+  },
+  TX_DISPLAY_WRONG: {
+    severity: 'warning',
+    code: 'code-invalid',
+    template: "Wrong display '{display}' for {system}#{code}; valid: {valid}",
+  },
+  TX_NOT_CHECKED: {
+    severity: 'information',
+    code: 'informational',
+    template: 'Codes from {system} were not checked: {detail}',
+  },
+  TX_VALUE_SET_UNKNOWN: {
+    severity: 'warning',
+    code: 'not-found',
+    template: 'The value set {valueSet} could not be used, so the code was not checked: {detail}',
+  },
+
+  INV_EVALUATION_FAILED: {
+    severity: 'warning',
+    code: 'processing',
+    template: 'The invariant {key} could not be evaluated: {detail}',
+  },
+
+  EXT_UNKNOWN: { severity: 'warning', code: 'extension', template: 'Unknown extension {url}' },
+  EXT_MODIFIER_UNKNOWN: {
+    severity: 'error',
+    code: 'extension',
+    template: 'Unknown modifier extension {url}',
+  },
+  EXT_VALUE_AND_CHILDREN: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'An extension must have either extensions or a value[x], not both (ext-1)',
+  },
+  EXT_URL_MISSING: { severity: 'error', code: 'structure', template: 'An extension must have a url' },
+  EXT_CONTEXT_WRONG: {
+    severity: 'error',
+    code: 'structure',
+    template: 'The extension {url} is not allowed at {path}; allowed contexts: {contexts}',
+  },
+  EXT_MODIFIER_MISMATCH: { severity: 'error', code: 'structure', template: 'The extension {url} {detail}' },
+
+  REF_FORMAT_INVALID: {
+    severity: 'error',
+    code: 'invalid',
+    template: "The reference '{reference}' is not a valid reference",
+  },
+  REF_TYPE_WRONG: {
+    severity: 'error',
+    code: 'structure',
+    template: 'The reference points to a {type}, which is not allowed here; allowed: {allowed}',
+  },
+  REF_NOT_FOUND_IN_BUNDLE: {
+    severity: 'error',
+    code: 'not-found',
+    template: "The reference '{reference}' does not resolve to an entry of the Bundle",
+  },
+  REF_CONTAINED_NOT_FOUND: {
+    severity: 'error',
+    code: 'not-found',
+    template: "The reference '{reference}' does not match any contained resource",
+  },
+  REF_TYPE_MISMATCH: {
+    severity: 'error',
+    code: 'structure',
+    template: "The reference type '{declared}' does not match the resource it points to, a {actual}",
+  },
+
+  BUNDLE_FULLURL_RELATIVE: {
+    severity: 'error',
+    code: 'invalid',
+    template: "The fullUrl must be an absolute URL (not '{fullUrl}')",
+  },
+  BUNDLE_FULLURL_ID_MISMATCH: {
+    severity: 'error',
+    code: 'invalid',
+    template:
+      "The fullUrl '{fullUrl}' looks like a RESTful server URL, so it must end with the type and id of its resource ({id})",
+  },
+} as const satisfies Record<string, MessageDefinition>;
+
+export type MessageId = keyof typeof MESSAGES;
+
+export function formatMessage(id: MessageId, args: Readonly<Record<string, string | number>>): string {
+  return MESSAGES[id].template.replace(/\{(\w+)\}/g, (_, name: string) => String(args[name] ?? `{${name}}`));
+}

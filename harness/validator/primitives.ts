@@ -1,0 +1,868 @@
+/**
+ * The checks the validator applies to one FHIR R4 primitive value as it appears in JSON.
+ *
+ * The rules are those of the R4 spec (datatypes.html, json.html) as the HL7 Java validator applies them
+ * (InstanceValidator.checkPrimitive): the JSON type, the regex of each primitive type from its
+ * StructureDefinition, real calendar dates, the 32-bit integer range, the whitespace rules of code, uri
+ * and string, the 1 MB limit of string. Where HL7 is stricter than the regex (code whitespace, the
+ * urn:uuid:/urn:oid: content of any uri, absolute canonicals) we follow HL7, since it is the bar.
+ *
+ * Profile constraints (maxLength, minValue, maxValue, fixed, pattern, bindings) are not checked here:
+ * they belong to the element, not to the type.
+ *
+ * Hot path: this runs on every primitive of every resource. Regexes are compiled once at load, a valid
+ * value allocates nothing (the shared frozen NO_PROBLEMS is returned), and long inputs are scanned by
+ * hand where a backtracking regex could blow up (string, code, base64Binary).
+ */
+
+export const PRIMITIVE_TYPE_NAMES = [
+  'boolean',
+  'integer',
+  'string',
+  'decimal',
+  'uri',
+  'url',
+  'canonical',
+  'base64Binary',
+  'instant',
+  'date',
+  'dateTime',
+  'time',
+  'code',
+  'oid',
+  'id',
+  'markdown',
+  'unsignedInt',
+  'positiveInt',
+  'uuid',
+  'xhtml',
+] as const;
+
+/** The R4 primitive type names: boolean, integer, string, decimal, uri, url, canonical, base64Binary, instant, date, dateTime, time, code, oid, id, markdown, unsignedInt, positiveInt, uuid, xhtml. */
+export type PrimitiveTypeName = (typeof PRIMITIVE_TYPE_NAMES)[number];
+
+const PRIMITIVE_TYPE_SET: ReadonlySet<string> = new Set(PRIMITIVE_TYPE_NAMES);
+
+export function isPrimitiveType(name: string): name is PrimitiveTypeName {
+  return PRIMITIVE_TYPE_SET.has(name);
+}
+
+/** The JSON type a primitive must have: boolean -> 'boolean'; integer, unsignedInt, positiveInt, decimal -> 'number'; everything else 'string'. */
+export function jsonTypeOf(type: PrimitiveTypeName): 'boolean' | 'number' | 'string' {
+  switch (type) {
+    case 'boolean':
+      return 'boolean';
+    case 'integer':
+    case 'unsignedInt':
+    case 'positiveInt':
+    case 'decimal':
+      return 'number';
+    default:
+      return 'string';
+  }
+}
+
+export interface PrimitiveProblem {
+  kind: 'json-type' | 'format' | 'range' | 'length' | 'whitespace' | 'empty';
+  message: string;
+}
+
+/**
+ * The regex of each R4 primitive type, exactly as the `http://hl7.org/fhir/StructureDefinition/regex`
+ * extension on `<type>.value` in hl7.fhir.r4.core#4.0.1 writes it (Java syntax, whole-value match).
+ * They are facts of the spec, kept here so this module does no I/O; a test compares them with the
+ * package. xhtml has none.
+ */
+export const R4_PRIMITIVE_REGEX: Readonly<Record<Exclude<PrimitiveTypeName, 'xhtml'>, string>> =
+  Object.freeze({
+    boolean: 'true|false',
+    integer: '-?([0]|([1-9][0-9]*))',
+    string: '[ \\r\\n\\t\\S]+',
+    decimal: '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?',
+    uri: '\\S*',
+    url: '\\S*',
+    canonical: '\\S*',
+    base64Binary: '(\\s*([0-9a-zA-Z\\+/=]){4}\\s*)+',
+    instant:
+      '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))',
+    date: '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?',
+    dateTime:
+      '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?',
+    time: '([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?',
+    code: '[^\\s]+(\\s[^\\s]+)*',
+    oid: 'urn:oid:[0-2](\\.(0|[1-9][0-9]*))+',
+    id: '[A-Za-z0-9\\-\\.]{1,64}',
+    markdown: '[ \\r\\n\\t\\S]+',
+    unsignedInt: '[0]|([1-9][0-9]*)',
+    positiveInt: '[1-9][0-9]*',
+    uuid: 'urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// Java regex semantics in JavaScript
+
+/** What Java's `\s` matches (without UNICODE_CHARACTER_CLASS); JavaScript's `\s` also matches Unicode spaces. */
+const JAVA_REGEX_WS = ['\t', '\n', '\x0B', '\f', '\r', ' '] as const;
+const JAVA_REGEX_WS_CLASS_BODY = '\\t\\n\\x0B\\f\\r ';
+const CLASS_ESCAPE_CHARS: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', f: '\f' };
+
+function classBodyOf(chars: readonly string[]): string {
+  return chars.map((c) => (c === ' ' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('');
+}
+
+/**
+ * Compiles a spec regex (Java syntax, matched against the whole value) into a JavaScript RegExp with
+ * the same meaning. Only `\s` and `\S` differ between the two for the R4 regexes: Java's are ASCII only.
+ * Inside a positive class, `[abc\S]` means "anything but the whitespace the class does not list".
+ * Throws on a construct it does not know, which the tests would catch at load.
+ */
+export function compileSpecRegex(source: string): RegExp {
+  let out = '';
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      if (next === 's') out += `[${JAVA_REGEX_WS_CLASS_BODY}]`;
+      else if (next === 'S') out += `[^${JAVA_REGEX_WS_CLASS_BODY}]`;
+      else out += c + next;
+      i += 2;
+    } else if (c === '[') {
+      let j = i + 1;
+      const negated = source[j] === '^';
+      if (negated) j++;
+      let body = '';
+      let hasLowerS = false;
+      let hasUpperS = false;
+      const listed = new Set<string>();
+      while (j < source.length && source[j] !== ']') {
+        const d = source[j]!;
+        if (d === '\\') {
+          const e = source[j + 1] ?? '';
+          if (e === 's') hasLowerS = true;
+          else if (e === 'S') hasUpperS = true;
+          else {
+            body += d + e;
+            const literal = CLASS_ESCAPE_CHARS[e];
+            if (literal) listed.add(literal);
+          }
+          j += 2;
+        } else {
+          body += d;
+          listed.add(d);
+          j++;
+        }
+      }
+      if (j >= source.length) throw new Error(`unterminated character class in ${source}`);
+      if (hasUpperS) {
+        if (negated) throw new Error(`negated class with \\S is not supported: ${source}`);
+        // \S already covers every non-whitespace member; what is left out is the unlisted whitespace.
+        const excluded = hasLowerS ? [] : JAVA_REGEX_WS.filter((w) => !listed.has(w));
+        out += excluded.length === 0 ? '[^]' : `[^${classBodyOf(excluded)}]`;
+      } else {
+        out += `[${negated ? '^' : ''}${body}${hasLowerS ? JAVA_REGEX_WS_CLASS_BODY : ''}]`;
+      }
+      i = j + 1;
+    } else if (c === '(' && source[i + 1] !== '?') {
+      out += '(?:'; // we only ever test, and non-capturing groups are cheaper
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return new RegExp(`^(?:${out})$`);
+}
+
+/** Every R4 regex in JavaScript form, compiled once. */
+export const R4_PRIMITIVE_JS_REGEX: Readonly<Record<Exclude<PrimitiveTypeName, 'xhtml'>, RegExp>> =
+  Object.freeze(
+    Object.fromEntries(
+      Object.entries(R4_PRIMITIVE_REGEX).map(([type, source]) => [type, compileSpecRegex(source)]),
+    ) as Record<Exclude<PrimitiveTypeName, 'xhtml'>, RegExp>,
+  );
+
+const INTEGER_RE = R4_PRIMITIVE_JS_REGEX.integer;
+const UNSIGNED_INT_RE = R4_PRIMITIVE_JS_REGEX.unsignedInt;
+const POSITIVE_INT_RE = R4_PRIMITIVE_JS_REGEX.positiveInt;
+const DECIMAL_RE = R4_PRIMITIVE_JS_REGEX.decimal;
+const DATE_RE = R4_PRIMITIVE_JS_REGEX.date;
+const INSTANT_RE = R4_PRIMITIVE_JS_REGEX.instant;
+const TIME_RE = R4_PRIMITIVE_JS_REGEX.time;
+const OID_RE = R4_PRIMITIVE_JS_REGEX.oid;
+const UUID_RE = R4_PRIMITIVE_JS_REGEX.uuid;
+const ID_RE = R4_PRIMITIVE_JS_REGEX.id;
+/**
+ * HL7 first matches dateTime with the time zone optional, then reports a missing zone on its own
+ * ("If a date has a time, it must have a timezone"), which says more than "does not match the regex".
+ */
+const DATE_TIME_ZONE_OPTIONAL_RE = compileSpecRegex(
+  R4_PRIMITIVE_REGEX.dateTime.replace('14:00)))?)?)?', '14:00))?)?)?)?'),
+);
+/** Java regex `\s` anywhere, or Unicode whitespace at either end: what HL7 rejects in a uri. */
+const URI_WHITESPACE_RE =
+  /[\t-\r ]|^[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+/** Only digits with an optional sign: what HL7's Utilities.isInteger accepts before the range test. */
+const DIGITS_RE = /^-?[0-9]+$/;
+/** The body of an OID (after urn:oid:), as OIDUtilities.isValidOID and the R4 oid regex read it. */
+const OID_BODY_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+const UUID_BODY_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// ---------------------------------------------------------------------------------------------------
+// Shared pieces
+
+const NO_PROBLEMS: readonly PrimitiveProblem[] = Object.freeze([]);
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+/** R4 string: "the maximum size is 1 MB"; HL7 counts Java chars, which are UTF-16 code units like ours. */
+export const MAX_STRING_LENGTH = 1_048_576;
+
+function one(kind: PrimitiveProblem['kind'], message: string): readonly PrimitiveProblem[] {
+  return [{ kind, message }];
+}
+
+/** A value quoted for a message, cut short so a 1 MB string does not end up in a report. */
+function quote(text: string): string {
+  const shown = text.length > 100 ? `${text.slice(0, 100)}...` : text;
+  return `'${shown}'`;
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${quote(value)}`;
+    case 'number':
+      return `the number ${String(value)}`;
+    case 'boolean':
+      return `the boolean ${String(value)}`;
+    case 'object':
+      return 'an object';
+    case 'undefined':
+      return 'nothing';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function jsonTypeProblem(type: PrimitiveTypeName, value: unknown): readonly PrimitiveProblem[] {
+  const expected = jsonTypeOf(type);
+  const shape = expected === 'boolean' ? 'a JSON boolean (true or false)' : `a JSON ${expected}`;
+  return one('json-type', `A ${type} must be ${shape}, but found ${describeJson(value)}`);
+}
+
+/**
+ * Whitespace as HL7's Utilities.isWhitespace reads it (Unicode White_Space), used for the string and
+ * code whitespace rules. Not Java's regex `\s`, which is ASCII only.
+ */
+function isWhitespace(ch: number): boolean {
+  if (ch <= 0x20) return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
+  if (ch < 0x85) return false;
+  return (
+    ch === 0x85 ||
+    ch === 0xa0 ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200a) ||
+    ch === 0x2028 ||
+    ch === 0x2029 ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000
+  );
+}
+
+/** Java regex `\s`: what the spec regexes mean by whitespace. */
+function isJavaRegexWhitespace(ch: number): boolean {
+  return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
+}
+
+function isAllWhitespace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isWhitespace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Calendar
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digitsAt(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+}
+
+/**
+ * For a value that already matched a date/dateTime/instant regex (YYYY[-MM[-DD...]]): the reason the
+ * day does not exist in its month, or undefined when it does (or there is no day).
+ */
+function impossibleDay(s: string): string | undefined {
+  if (s.length < 10) return undefined;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const last = daysInMonth(year, month);
+  if (day <= last) return undefined;
+  return `${MONTH_NAMES[month - 1]} ${s.slice(0, 4)} has ${last} days`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checks per type family. Each receives a value whose JSON type is already right.
+
+type Check = (value: never, numberText: string | undefined) => readonly PrimitiveProblem[];
+
+function checkBoolean(): readonly PrimitiveProblem[] {
+  return NO_PROBLEMS; // the JSON type is the whole rule: true|false
+}
+
+function integerText(value: number, numberText: string | undefined): string {
+  return numberText ?? String(value);
+}
+
+function checkIntegerFamily(
+  type: 'integer' | 'unsignedInt' | 'positiveInt',
+  value: number,
+  numberText: string | undefined,
+): readonly PrimitiveProblem[] {
+  if (!Number.isFinite(value)) return one('format', `The value ${String(value)} is not a valid ${type}`);
+  const text = integerText(value, numberText);
+  const form = type === 'integer' ? INTEGER_RE : type === 'unsignedInt' ? UNSIGNED_INT_RE : POSITIVE_INT_RE;
+  // The common case first; the checks below only run to explain a failure.
+  if (Number.isInteger(value) && value <= INT32_MAX && value >= INT32_MIN && form.test(text))
+    return NO_PROBLEMS;
+  if (!DIGITS_RE.test(text) || !Number.isInteger(value)) {
+    return one(
+      'format',
+      `The value ${quote(text)} is not a valid ${type}: an integer is written as whole digits, without a fraction or exponent`,
+    );
+  }
+  if (value < INT32_MIN || value > INT32_MAX) {
+    const name = type === 'integer' ? 'Integer' : type;
+    return one(
+      'range',
+      `${name} ${text} is outside the range ${type === 'integer' ? INT32_MIN : type === 'unsignedInt' ? 0 : 1} to ${INT32_MAX}`,
+    );
+  }
+  if (type === 'unsignedInt' && value < 0) {
+    return one(
+      'range',
+      `unsignedInt ${text} is outside the range 0 to ${INT32_MAX}: it must not be negative`,
+    );
+  }
+  if (type === 'positiveInt' && value < 1) {
+    return one('range', `positiveInt ${text} is outside the range 1 to ${INT32_MAX}: it must be 1 or more`);
+  }
+  if (!form.test(text)) {
+    return one(
+      'format',
+      `The value ${quote(text)} is not a valid ${type}: leading zeros (or a sign) are not allowed`,
+    );
+  }
+  return NO_PROBLEMS;
+}
+
+function checkDecimal(value: number, numberText: string | undefined): readonly PrimitiveProblem[] {
+  if (!Number.isFinite(value)) return one('format', `The value ${String(value)} is not a valid decimal`);
+  const text = numberText ?? String(value);
+  if (DECIMAL_RE.test(text)) return NO_PROBLEMS;
+  let reason = 'expected digits with an optional sign, fraction and exponent, such as -12.50 or 1.2e-3';
+  if (/^[+-]?0[0-9]/.test(text)) reason = 'leading zeros are not allowed';
+  else if (text.startsWith('+')) reason = 'a leading + is not allowed';
+  else if (/\.($|[eE])/.test(text)) reason = 'a decimal point must be followed by digits';
+  else if (/^-?\./.test(text)) reason = 'a decimal point must be preceded by digits';
+  return one('format', `The value ${quote(text)} is not a valid decimal: ${reason}`);
+}
+
+/**
+ * HL7 warns (TYPE_SPECIFIC_CHECKS_DT_DECIMAL_RANGE) about decimals beyond what common implementations
+ * hold: more than 18 significant digits, or an exponent of more than 4 digits. It is not a problem of
+ * the value, so checkPrimitive does not report it; the caller may, as a warning.
+ */
+export function exceedsCommonDecimalRange(numberText: string): boolean {
+  let digits = 0;
+  let exponentDigits = 0;
+  let inExponent = false;
+  for (let i = 0; i < numberText.length; i++) {
+    const c = numberText.charCodeAt(i);
+    if (c === 0x65 || c === 0x45) inExponent = true;
+    else if (c >= 0x30 && c <= 0x39) {
+      if (inExponent) exponentDigits++;
+      else digits++;
+    }
+  }
+  return digits > 18 || exponentDigits > 4;
+}
+
+/** string and markdown: not empty, only characters the regex `[ \r\n\t\S]+` allows (Java \S). */
+function forbiddenStringChar(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 0x0b || ch === 0x0c) return i;
+  }
+  return -1;
+}
+
+function checkString(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'A string must not be empty: leave the property out instead');
+  let problems: PrimitiveProblem[] | undefined;
+  if (value.length > MAX_STRING_LENGTH) {
+    problems = [
+      {
+        kind: 'length',
+        message: `The string is ${value.length} characters long, more than the maximum of 1 MB (${MAX_STRING_LENGTH} characters)`,
+      },
+    ];
+  }
+  const bad = forbiddenStringChar(value);
+  if (bad >= 0) {
+    (problems ??= []).push({
+      kind: 'format',
+      message: `The string contains a ${value.charCodeAt(bad) === 0x0b ? 'vertical tab' : 'form feed'} at position ${bad + 1}, which a FHIR string does not allow`,
+    });
+  }
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (isWhitespace(first) || isWhitespace(last)) {
+    (problems ??= []).push(
+      isAllWhitespace(value)
+        ? { kind: 'whitespace', message: 'The string is only whitespace' }
+        : { kind: 'whitespace', message: `The value ${quote(value)} starts or ends with whitespace` },
+    );
+  }
+  return problems ?? NO_PROBLEMS;
+}
+
+function checkMarkdown(value: string): readonly PrimitiveProblem[] {
+  // Neither whitespace nor the 1 MB limit: HL7 applies those to `string` only (whitespace is
+  // meaningful in markdown, and the R4 markdown definition has no maxLength).
+  if (value.length === 0)
+    return one('empty', 'A markdown value must not be empty: leave the property out instead');
+  const bad = forbiddenStringChar(value);
+  if (bad >= 0) {
+    return one(
+      'format',
+      `The markdown contains a ${value.charCodeAt(bad) === 0x0b ? 'vertical tab' : 'form feed'} at position ${bad + 1}, which FHIR does not allow`,
+    );
+  }
+  return NO_PROBLEMS;
+}
+
+/**
+ * HL7's code rule, stricter than the regex `[^\s]+(\s[^\s]+)*`: no leading or trailing whitespace, and
+ * inside only single spaces (a tab or newline, even single, is rejected).
+ */
+function checkCode(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'A code must not be empty: leave the property out instead');
+  let previousWasSpace = true; // so a leading space fails
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch === 0x20) {
+      if (previousWasSpace) return codeWhitespaceProblem(value);
+      previousWasSpace = true;
+    } else if (isWhitespace(ch)) {
+      return codeWhitespaceProblem(value);
+    } else {
+      previousWasSpace = false;
+    }
+  }
+  if (previousWasSpace) return codeWhitespaceProblem(value);
+  return NO_PROBLEMS;
+}
+
+function codeWhitespaceProblem(value: string): readonly PrimitiveProblem[] {
+  return one(
+    'format',
+    `The code ${quote(value)} is not valid: a code has no leading or trailing whitespace, and only single spaces inside`,
+  );
+}
+
+function checkId(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'An id must not be empty: leave the property out instead');
+  if (ID_RE.test(value)) return NO_PROBLEMS;
+  if (value.length > 64 && /^[A-Za-z0-9\-.]+$/.test(value)) {
+    return one('length', `The id ${quote(value)} is ${value.length} characters long; an id has at most 64`);
+  }
+  return one(
+    'format',
+    `The id ${quote(value)} is not valid: an id has only letters, digits, '-' and '.' (at most 64 characters)`,
+  );
+}
+
+/** Utilities.isAbsoluteUrl of the HL7 validator: a lowercase scheme, then something without spaces. */
+function isAbsoluteUrl(ref: string): boolean {
+  const colon = ref.indexOf(':');
+  if (colon <= 0 || colon === ref.length - 1) return false;
+  if (ref.indexOf(' ', colon + 1) >= 0) return false;
+  for (let i = 0; i < colon; i++) {
+    const ch = ref.charCodeAt(i);
+    const lowerLetter = ch >= 0x61 && ch <= 0x7a;
+    if (i === 0 ? !lowerLetter : !(lowerLetter || (ch >= 0x30 && ch <= 0x39) || ch === 0x5f)) {
+      // HL7 also accepts a few mixed-case prefixes (urn:iso-...), all of them lowercase "urn" here.
+      return false;
+    }
+  }
+  return true;
+}
+
+type UriType = 'uri' | 'url' | 'canonical' | 'oid' | 'uuid';
+
+function checkUriFamily(type: UriType, value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', `A ${type} must not be empty: leave the property out instead`);
+  if (URI_WHITESPACE_RE.test(value)) {
+    return one('format', `The ${type} ${quote(value)} is not valid: it must not contain whitespace`);
+  }
+  if (value.startsWith('oid:')) {
+    return one(
+      'format',
+      `The ${type} ${quote(value)} is not valid: an OID as a URI starts with urn:oid:, not oid:`,
+    );
+  }
+  if (value.startsWith('uuid:')) {
+    return one(
+      'format',
+      `The ${type} ${quote(value)} is not valid: a UUID as a URI starts with urn:uuid:, not uuid:`,
+    );
+  }
+  if (type === 'oid') {
+    if (!value.startsWith('urn:oid:')) {
+      return one('format', `The oid ${quote(value)} is not valid: it must start with urn:oid:`);
+    }
+    if (!OID_RE.test(value)) {
+      return one(
+        'format',
+        `The oid ${quote(value)} is not valid: expected urn:oid: and dotted numbers, such as urn:oid:2.16.840.1`,
+      );
+    }
+  } else if (type === 'uuid') {
+    if (!value.startsWith('urn:uuid:')) {
+      return one('format', `The uuid ${quote(value)} is not valid: it must start with urn:uuid:`);
+    }
+  } else if (type === 'canonical' && value.charCodeAt(0) !== 0x23 && !isAbsoluteUrl(value)) {
+    return one(
+      'format',
+      `The canonical ${quote(value)} is not valid: a canonical URL must be absolute (or a local reference starting with #)`,
+    );
+  }
+  if (value.startsWith('urn:uuid:')) {
+    let end = value.indexOf('#');
+    if (end < 0) end = value.length;
+    if (type === 'canonical') {
+      const bar = value.lastIndexOf('|', end - 1);
+      if (bar >= 0) end = bar;
+    }
+    const body = value.slice(9, end);
+    if (!UUID_BODY_RE.test(body) || (type === 'uuid' && !UUID_RE.test(value))) {
+      return one(
+        'format',
+        `The ${type} ${quote(value)} is not valid: UUIDs must be valid and lowercase (${body})`,
+      );
+    }
+  } else if (value.startsWith('urn:oid:') && type !== 'oid') {
+    const body = value.slice(8);
+    if (!OID_BODY_RE.test(body)) {
+      return one('format', `The ${type} ${quote(value)} is not valid: ${quote(body)} is not an OID`);
+    }
+  }
+  if (value.startsWith('urn:oid:')) {
+    // HL7: OIDs whose root is this short are almost never real namespaces, except under 1.3.
+    const body = value.slice(8);
+    if (body.lastIndexOf('.') < 4 && !body.startsWith('1.3')) {
+      return one(
+        'format',
+        `The ${type} ${quote(value)} is not valid: the OID ${body} is too short to be a real namespace`,
+      );
+    }
+  }
+  return NO_PROBLEMS;
+}
+
+/**
+ * base64Binary, scanned by hand instead of the R4 regex `(\s*([0-9a-zA-Z\+/=]){4}\s*)+`, which
+ * backtracks exponentially on a long attachment that fails near its end. Same language: runs of
+ * base64 characters whose lengths are multiples of 4, separated by (Java) whitespace. On top, as HL7:
+ * '=' only as padding at the very end. Whitespace between quartets is legal in R4 but HL7 warns.
+ */
+function checkBase64(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0)
+    return one('empty', 'A base64Binary must not be empty: leave the property out instead');
+  let run = 0;
+  let total = 0;
+  let padding = 0;
+  let hasWhitespace = false;
+  let badRun = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (isJavaRegexWhitespace(ch)) {
+      hasWhitespace = true;
+      if (run % 4 !== 0) badRun = true;
+      run = 0;
+      continue;
+    }
+    const isAlphabet =
+      (ch >= 0x41 && ch <= 0x5a) ||
+      (ch >= 0x61 && ch <= 0x7a) ||
+      (ch >= 0x30 && ch <= 0x39) ||
+      ch === 0x2b ||
+      ch === 0x2f;
+    if (ch === 0x3d) padding++;
+    else if (!isAlphabet || padding > 0)
+      return base64Problem(
+        value,
+        'it has a character outside the base64 alphabet, or data after the = padding',
+      );
+    run++;
+    total++;
+  }
+  if (run % 4 !== 0) badRun = true;
+  if (total === 0) return base64Problem(value, 'it has no data');
+  if (padding > 2 || total % 4 !== 0)
+    return base64Problem(value, 'its length is not a multiple of 4 (check the = padding)');
+  if (badRun) return base64Problem(value, 'whitespace may only come between groups of 4 characters');
+  if (hasWhitespace) {
+    return one(
+      'whitespace',
+      'The base64Binary contains whitespace, which is allowed in R4 but should be avoided',
+    );
+  }
+  return NO_PROBLEMS;
+}
+
+function base64Problem(value: string, reason: string): readonly PrimitiveProblem[] {
+  return one('format', `The value ${quote(value)} is not valid base64Binary: ${reason}`);
+}
+
+function checkDate(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'A date must not be empty: leave the property out instead');
+  if (!DATE_RE.test(value)) {
+    return one(
+      'format',
+      `The value ${quote(value)} is not a valid date: expected YYYY, YYYY-MM or YYYY-MM-DD`,
+    );
+  }
+  const impossible = impossibleDay(value);
+  return impossible
+    ? one('format', `The value ${quote(value)} is not a valid date: ${impossible}`)
+    : NO_PROBLEMS;
+}
+
+function checkDateTime(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'A dateTime must not be empty: leave the property out instead');
+  if (!DATE_TIME_ZONE_OPTIONAL_RE.test(value)) {
+    return one(
+      'format',
+      `The value ${quote(value)} is not a valid dateTime: expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.fff] with a time zone (Z or +hh:mm)`,
+    );
+  }
+  if (value.length > 10 && !hasTimeZone(value)) {
+    return one(
+      'format',
+      `The value ${quote(value)} is not a valid dateTime: it has a time but no time zone (if hours and minutes are given, a time zone SHALL be given)`,
+    );
+  }
+  const impossible = impossibleDay(value);
+  return impossible
+    ? one('format', `The value ${quote(value)} is not a valid dateTime: ${impossible}`)
+    : NO_PROBLEMS;
+}
+
+/** For a value matching the dateTime form with a time: is there a zone (Z, + or - after the 'T')? */
+function hasTimeZone(value: string): boolean {
+  for (let i = 19; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch === 0x5a || ch === 0x2b || ch === 0x2d) return true;
+  }
+  return false;
+}
+
+function checkInstant(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'An instant must not be empty: leave the property out instead');
+  if (!INSTANT_RE.test(value)) {
+    return one(
+      'format',
+      `The value ${quote(value)} is not a valid instant: expected YYYY-MM-DDThh:mm:ss[.fff] with a time zone (Z or +hh:mm), seconds and zone included`,
+    );
+  }
+  const impossible = impossibleDay(value);
+  return impossible
+    ? one('format', `The value ${quote(value)} is not a valid instant: ${impossible}`)
+    : NO_PROBLEMS;
+}
+
+function checkTime(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0) return one('empty', 'A time must not be empty: leave the property out instead');
+  // The R4 regex allows a fraction of a second; HL7 matches a stricter pattern without one. We follow
+  // the spec text here (see the module's report).
+  if (TIME_RE.test(value)) return NO_PROBLEMS;
+  return one(
+    'format',
+    `The value ${quote(value)} is not a valid time: expected hh:mm:ss[.fff], from 00:00:00 to 23:59:59`,
+  );
+}
+
+/**
+ * xhtml: only that it is a `<div>` element and that its tags are balanced, so a Narrative that is
+ * plainly broken is caught here. The full XHTML rules (namespace, allowed elements and attributes,
+ * entities, internal links) are the narrative check's job, not this one's.
+ */
+function checkXhtml(value: string): readonly PrimitiveProblem[] {
+  if (value.length === 0)
+    return one('empty', 'An xhtml value must not be empty: leave the property out instead');
+  const problem = xhtmlShapeProblem(value);
+  return problem ? one('format', `The xhtml is not valid: ${problem}`) : NO_PROBLEMS;
+}
+
+function isNameChar(ch: number): boolean {
+  return (
+    (ch >= 0x61 && ch <= 0x7a) ||
+    (ch >= 0x41 && ch <= 0x5a) ||
+    (ch >= 0x30 && ch <= 0x39) ||
+    ch === 0x2d ||
+    ch === 0x2e ||
+    ch === 0x5f ||
+    ch === 0x3a ||
+    ch > 0x7f
+  );
+}
+
+function xhtmlShapeProblem(s: string): string | undefined {
+  let i = 0;
+  while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
+  if (!s.startsWith('<div', i) || isNameChar(s.charCodeAt(i + 4))) return 'it must be a single <div> element';
+  const open: string[] = [];
+  let rootClosed = false;
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0) {
+      if (rootClosed && !isAllWhitespace(s.slice(i))) return 'there is text after the closing </div>';
+      break;
+    }
+    if (rootClosed && !isAllWhitespace(s.slice(i, lt))) return 'there is content after the closing </div>';
+    if (s.startsWith('<!--', lt)) {
+      const end = s.indexOf('-->', lt + 4);
+      if (end < 0) return 'a comment is not closed';
+      i = end + 3;
+      continue;
+    }
+    if (s.startsWith('<![CDATA[', lt)) {
+      const end = s.indexOf(']]>', lt + 9);
+      if (end < 0) return 'a CDATA section is not closed';
+      i = end + 3;
+      continue;
+    }
+    if (rootClosed) return 'there is content after the closing </div>';
+    const closing = s.charCodeAt(lt + 1) === 0x2f;
+    let j = closing ? lt + 2 : lt + 1;
+    const nameStart = j;
+    while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
+    if (j === nameStart)
+      return `a '<' at position ${lt + 1} does not start a tag (write &lt; for a literal <)`;
+    const name = s.slice(nameStart, j);
+    // Skip attributes up to the '>', stepping over quoted values (which may hold '>').
+    let quoteChar = 0;
+    while (j < s.length) {
+      const ch = s.charCodeAt(j);
+      if (quoteChar) {
+        if (ch === quoteChar) quoteChar = 0;
+      } else if (ch === 0x22 || ch === 0x27) quoteChar = ch;
+      else if (ch === 0x3e) break;
+      else if (ch === 0x3c) return `the tag <${name}> is not closed with '>'`;
+      j++;
+    }
+    if (j >= s.length) return `the tag <${name}> is not closed with '>'`;
+    if (closing) {
+      const expected = open.pop();
+      if (expected !== name) {
+        return expected === undefined
+          ? `the closing tag </${name}> has no opening tag`
+          : `the closing tag </${name}> does not match <${expected}>`;
+      }
+      if (open.length === 0) rootClosed = true;
+    } else if (s.charCodeAt(j - 1) === 0x2f) {
+      if (open.length === 0) rootClosed = true; // <div/>
+    } else {
+      open.push(name);
+    }
+    i = j + 1;
+  }
+  if (open.length > 0) return `the element <${open[open.length - 1]}> is not closed`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dispatch
+
+const CHECKS: Readonly<Record<PrimitiveTypeName, Check>> = {
+  boolean: checkBoolean,
+  integer: (v: number, t) => checkIntegerFamily('integer', v, t),
+  unsignedInt: (v: number, t) => checkIntegerFamily('unsignedInt', v, t),
+  positiveInt: (v: number, t) => checkIntegerFamily('positiveInt', v, t),
+  decimal: checkDecimal,
+  string: checkString,
+  markdown: checkMarkdown,
+  code: checkCode,
+  id: checkId,
+  uri: (v: string) => checkUriFamily('uri', v),
+  url: (v: string) => checkUriFamily('url', v),
+  canonical: (v: string) => checkUriFamily('canonical', v),
+  oid: (v: string) => checkUriFamily('oid', v),
+  uuid: (v: string) => checkUriFamily('uuid', v),
+  base64Binary: checkBase64,
+  date: checkDate,
+  dateTime: checkDateTime,
+  instant: checkInstant,
+  time: checkTime,
+  xhtml: checkXhtml,
+};
+
+/**
+ * Checks one JSON value against the rules of the primitive type. `numberText` is the number exactly as written in the
+ * source when known (to check decimal/integer form: "1.0" is a valid decimal, "01" is not; integers must not have a
+ * fraction or exponent). Returns the problems (usually 0 or 1), never throws.
+ *
+ * The result is shared and frozen when there is no problem: do not mutate it. Severity is the caller's:
+ * every kind is an error in HL7 except 'whitespace' (a warning, for string and base64Binary).
+ */
+export function checkPrimitive(
+  type: PrimitiveTypeName,
+  value: unknown,
+  numberText?: string,
+): readonly PrimitiveProblem[] {
+  try {
+    const check = CHECKS[type];
+    if (check === undefined) return one('format', `'${String(type)}' is not a FHIR R4 primitive type`);
+    if (typeof value !== jsonTypeOf(type)) return jsonTypeProblem(type, value);
+    return check(value as never, typeof numberText === 'string' ? numberText : undefined);
+  } catch (error) {
+    // Only a fault of this module could land here (a regex stack overflow on a pathological input);
+    // the contract is to report, not to throw.
+    return one('format', `The value could not be checked as a ${String(type)} (${describeError(error)})`);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : 'unexpected failure';
+}

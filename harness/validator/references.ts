@@ -1,0 +1,171 @@
+/**
+ * References: the literal form of Reference.reference, its type against the element's target profiles,
+ * and resolution among contained resources and inside the enclosing Bundle.
+ */
+import type { DefinitionRegistry } from '../fhir/definitions.js';
+import type { ElementSchema, TypeRef } from './schema.js';
+import type { Cursor, JsonRecord, ResourceScope, Walk } from './walker.js';
+
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const ABSOLUTE_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+export type ParsedReference =
+  | { kind: 'contained'; id: string }
+  | { kind: 'uuid' | 'oid'; value: string }
+  | { kind: 'relative'; type: string; id: string }
+  | { kind: 'absolute'; url: string; type?: string; id?: string }
+  | { kind: 'invalid' };
+
+export function parseReference(reference: string): ParsedReference {
+  if (reference.startsWith('#')) return { kind: 'contained', id: reference.slice(1) };
+  if (reference.startsWith('urn:uuid:')) return { kind: 'uuid', value: reference };
+  if (reference.startsWith('urn:oid:')) return { kind: 'oid', value: reference };
+  const relative = RELATIVE.exec(reference);
+  if (relative) return { kind: 'relative', type: relative[1] ?? '', id: relative[2] ?? '' };
+  if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(reference)) {
+    const tail = ABSOLUTE_TAIL.exec(reference);
+    return tail
+      ? { kind: 'absolute', url: reference, type: tail[1] ?? '', id: tail[2] ?? '' }
+      : { kind: 'absolute', url: reference };
+  }
+  return { kind: 'invalid' };
+}
+
+function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The resource types a Reference element may point to ('Resource' or none means any). */
+function targetTypes(definitions: DefinitionRegistry, typeRef: TypeRef | undefined): string[] {
+  const types: string[] = [];
+  for (const profile of typeRef?.targetProfiles ?? []) {
+    const definition = definitions.structureDefinition(profile);
+    types.push(definition?.type ?? profile.slice(profile.lastIndexOf('/') + 1));
+  }
+  return types;
+}
+
+/** The absolute URL a reference stands for, from the fullUrl of the entry it sits in. */
+function absoluteFor(reference: string, fullUrl: string | undefined): string | undefined {
+  if (!fullUrl) return undefined;
+  const tail = ABSOLUTE_TAIL.exec(fullUrl);
+  if (!tail) return undefined;
+  return `${fullUrl.slice(0, tail.index)}/${reference.replace(/\/_history\/.*$/, '')}`;
+}
+
+export class ReferenceChecker {
+  constructor(private readonly definitions: DefinitionRegistry) {}
+
+  check(
+    walk: Walk,
+    value: JsonRecord,
+    element: ElementSchema,
+    typeRef: TypeRef | undefined,
+    cursor: Cursor,
+    scope: ResourceScope,
+  ): void {
+    const reference = value.reference;
+    if (typeof reference !== 'string') return;
+    const at: Cursor = { expression: cursor.expression, parent: cursor, key: 'reference' };
+    const parsed = parseReference(reference);
+    const allowed = targetTypes(this.definitions, typeRef);
+    const anyType = allowed.length === 0 || allowed.includes('Resource');
+    let resolvedType: string | undefined;
+
+    switch (parsed.kind) {
+      case 'invalid':
+        walk.report('REF_FORMAT_INVALID', at, { reference }, { severity: 'warning' });
+        return;
+      case 'contained': {
+        const container = scope.container ?? scope;
+        if (parsed.id === '') {
+          resolvedType = String(container.resource.resourceType);
+          break;
+        }
+        const contained = Array.isArray(container.resource.contained) ? container.resource.contained : [];
+        const target = contained.find((c) => isRecord(c) && c.id === parsed.id);
+        if (!isRecord(target)) {
+          walk.report('REF_CONTAINED_NOT_FOUND', at, { reference });
+          return;
+        }
+        resolvedType = typeof target.resourceType === 'string' ? target.resourceType : undefined;
+        break;
+      }
+      default: {
+        if (parsed.kind === 'relative') resolvedType = parsed.type;
+        if (parsed.kind === 'absolute') resolvedType = parsed.type;
+        if (
+          !this.definitions.isResourceType(resolvedType ?? 'Resource') &&
+          resolvedType !== undefined &&
+          parsed.kind === 'relative'
+        ) {
+          walk.report('REF_FORMAT_INVALID', at, { reference });
+          return;
+        }
+        const bundled = this.inBundle(reference, parsed, scope);
+        if (bundled === 'missing') {
+          walk.report('REF_NOT_FOUND_IN_BUNDLE', at, { reference });
+          return;
+        }
+        if (bundled && typeof bundled.resourceType === 'string') resolvedType = bundled.resourceType;
+      }
+    }
+
+    if (resolvedType && !anyType && !allowed.includes(resolvedType)) {
+      walk.report(
+        'REF_TYPE_WRONG',
+        at,
+        { type: resolvedType, allowed: allowed.join(', ') },
+        { source: element.owner },
+      );
+    }
+    if (
+      typeof value.type === 'string' &&
+      resolvedType &&
+      value.type !== resolvedType &&
+      !value.type.endsWith(`/${resolvedType}`)
+    ) {
+      walk.report(
+        'REF_TYPE_MISMATCH',
+        { expression: cursor.expression, parent: cursor, key: 'type' },
+        { declared: value.type, actual: resolvedType },
+      );
+    }
+  }
+
+  /**
+   * The resource a reference points to inside the enclosing Bundle; 'missing' when it must be there and
+   * is not (a urn:uuid, or any reference in a document); undefined when it may live elsewhere.
+   */
+  private inBundle(
+    reference: string,
+    parsed: ParsedReference,
+    scope: ResourceScope,
+  ): JsonRecord | 'missing' | undefined {
+    const bundle = scope.bundle?.bundle;
+    if (!bundle) return undefined;
+    const entries = Array.isArray(bundle.entry) ? bundle.entry.filter(isRecord) : [];
+    const wanted = new Set<string>([reference]);
+    if (parsed.kind === 'relative') {
+      const absolute = absoluteFor(reference, scope.bundle?.fullUrl);
+      if (absolute) wanted.add(absolute);
+    }
+    for (const entry of entries) {
+      const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
+      const resource = isRecord(entry.resource) ? entry.resource : undefined;
+      if (!resource) continue;
+      if (fullUrl && wanted.has(fullUrl)) return resource;
+      if (parsed.kind === 'relative' && fullUrl?.endsWith(`/${reference}`)) return resource;
+      if (
+        parsed.kind === 'relative' &&
+        !fullUrl &&
+        resource.resourceType === parsed.type &&
+        resource.id === parsed.id
+      )
+        return resource;
+    }
+    if (parsed.kind === 'uuid' || parsed.kind === 'oid') return 'missing';
+    if (bundle.type === 'document' && parsed.kind === 'relative') return 'missing';
+    return undefined;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The validator's API: `validate(resourceOrText, {profiles})` returns an R4 OperationOutcome. It is
+ * synchronous, and it never throws: bad input of any kind becomes issues.
+ */
+import { DefinitionRegistry } from '../fhir/definitions.js';
+import { Terminology } from '../terminology/index.js';
+import { issue, sortAndDeduplicate, toOperationOutcome, type ValidationIssue } from './issues.js';
+import { DEFAULT_MAX_DEPTH, parseJsonSource, type ParsedJson } from './json-source.js';
+import { InvariantEvaluator } from './invariants.js';
+import { SchemaCompiler } from './schema.js';
+import { SliceMatcher } from './slicing.js';
+import { Walk, type JsonRecord, type Services } from './walker.js';
+
+export interface ValidateOptions {
+  /** Profiles (canonical URLs) to validate against, besides the resource's own meta.profile. */
+  profiles?: string[];
+}
+
+export interface ValidationResult {
+  issues: ValidationIssue[];
+  outcome: fhir4.OperationOutcome;
+}
+
+/** The depth of a value, counted without recursion, stopping early past the limit. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
+export class Validator {
+  private readonly services: Services;
+
+  constructor(readonly definitions: DefinitionRegistry) {
+    const compiler = new SchemaCompiler(definitions);
+    this.services = {
+      definitions,
+      compiler,
+      terminology: new Terminology(definitions),
+      invariants: new InvariantEvaluator(),
+      slices: new SliceMatcher(compiler),
+    };
+  }
+
+  validate(input: string | object, options: ValidateOptions = {}): fhir4.OperationOutcome {
+    return this.validateDetailed(input, options).outcome;
+  }
+
+  validateDetailed(input: string | object, options: ValidateOptions = {}): ValidationResult {
+    let issues: ValidationIssue[];
+    try {
+      issues = this.run(input, options);
+    } catch (error) {
+      // A fault of the validator itself: still an answer, never an exception.
+      const text =
+        error instanceof RangeError
+          ? 'the input is nested too deeply to validate'
+          : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+      issues = [issue('STRUCT_VALIDATOR_FAULT', '', { detail: text })];
+    }
+    const sorted = sortAndDeduplicate(issues);
+    return { issues: sorted, outcome: toOperationOutcome(sorted) };
+  }
+
+  private run(input: string | object, options: ValidateOptions): ValidationIssue[] {
+    let value: unknown = input;
+    let source: ParsedJson | undefined;
+    if (typeof input === 'string') {
+      const parsed = parseJsonSource(input);
+      if (!parsed.ok) {
+        return [
+          {
+            ...issue('STRUCT_JSON_SYNTAX', '', { detail: parsed.error.message }),
+            location: parsed.error.location,
+          },
+        ];
+      }
+      source = parsed.json;
+      value = parsed.json.value;
+    } else if (depthExceeds(input, DEFAULT_MAX_DEPTH)) {
+      return [issue('STRUCT_JSON_TOO_DEEP', '', { max: DEFAULT_MAX_DEPTH })];
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      return [issue('STRUCT_JSON_NOT_OBJECT', '', { found })];
+    }
+    const resource = value as JsonRecord;
+    const walk = new Walk(this.services, source);
+    const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
+    for (const duplicate of source?.duplicateKeys ?? []) {
+      walk.issues.push({
+        ...issue('STRUCT_DUPLICATE_PROPERTY', type, { name: duplicate.key }),
+        location: duplicate.second,
+      });
+    }
+    walk.resource(resource, { expression: type }, { root: resource }, options.profiles ?? []);
+    return walk.issues;
+  }
+}
+
+/** A validator for FHIR R4 core and the given IG packages (folders, package folders, .tgz files). */
+export function createValidator(options: { igs?: string[] } = {}): Validator {
+  const definitions = DefinitionRegistry.withCore();
+  for (const ig of options.igs ?? []) definitions.addPackage(ig);
+  return new Validator(definitions);
+}
