@@ -8,7 +8,7 @@ import { EXIT, tryParseArgs } from '../cli/support.js';
 import { TIERS, type Tier } from './cases.js';
 import { ALL_SEVERITIES, ERROR_SEVERITIES, type Severity } from './compare.js';
 import { buildReport, formatCase, formatJson, formatText } from './report.js';
-import { loadValidatorBinding, runOracle } from './run.js';
+import { hl7DefaultsBinding, runOracle } from './run.js';
 
 const USAGE = `Usage: npm run oracle -- DIR [options]
 
@@ -51,12 +51,7 @@ export async function runOracleCommand(args: string[]): Promise<number> {
     values.severities === undefined ? ERROR_SEVERITIES : parseList(values.severities, ALL_SEVERITIES);
   if (severities instanceof Error) return usageError(`--severities: ${severities.message}`);
 
-  const binding = await loadValidatorBinding();
-  if (binding instanceof Error) {
-    console.error(`oracle: ${binding.message}`);
-    return EXIT.usage;
-  }
-  const result = runOracle(dir, binding, {
+  const result = runOracle(dir, hl7DefaultsBinding, {
     ...(tiers ? { tiers: tiers as Tier[] } : {}),
     ...(values.case !== undefined ? { caseName: values.case } : {}),
     severities: severities as Severity[],

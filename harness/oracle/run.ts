@@ -1,13 +1,10 @@
 /**
  * Runs one test case through our validator: a fresh registry with the core package and the case's
- * definitions, then one validation of the input text.
- *
- * The validator (harness/validator, harness/fhir) is bound at run time through a dynamic import, so the
- * oracle builds and its tests run before the validator exists; {@link loadValidatorBinding} says why
- * when it cannot be loaded.
+ * definitions, then one validation of the input text. Tests bind other validators through
+ * {@link ValidatorBinding}.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DefinitionRegistry } from '../fhir/index.js';
+import { Validator } from '../validator/index.js';
 import {
   isRecord,
   readCases,
@@ -37,53 +34,14 @@ export interface ValidatorBinding {
   createValidator(registry: DefinitionRegistryLike): ValidatorLike;
 }
 
-/** The harness folder (harness/ under vitest, dist/harness/ under node), where fhir/ and validator/ live. */
-const HARNESS_URL = new URL('../', import.meta.url);
-
-/** A folder's index module: the TypeScript source under vitest, the build under node. */
-function indexModule(folder: string, harnessUrl: URL): string | undefined {
-  for (const name of ['index.ts', 'index.js']) {
-    const url = new URL(`${folder}/${name}`, harnessUrl);
-    // Under node the .ts sources are not in dist/, so this finds index.js there.
-    if (existsSync(fileURLToPath(url))) return url.href;
-  }
-  return undefined;
-}
-
-/** True when harness/validator and harness/fhir have been written (source or build). */
-export function validatorAvailable(harnessUrl: URL = HARNESS_URL): boolean {
-  return indexModule('validator', harnessUrl) !== undefined && indexModule('fhir', harnessUrl) !== undefined;
-}
-
-/** Binds harness/fhir and harness/validator (or those under another harness folder, for tests). */
-export async function loadValidatorBinding(harnessUrl: URL = HARNESS_URL): Promise<ValidatorBinding | Error> {
-  const fhirUrl = indexModule('fhir', harnessUrl);
-  const validatorUrl = indexModule('validator', harnessUrl);
-  if (!fhirUrl || !validatorUrl) return new Error('harness/validator or harness/fhir is not written yet');
-  let fhirModule: unknown;
-  let validatorModule: unknown;
-  try {
-    fhirModule = await import(fhirUrl);
-    validatorModule = await import(validatorUrl);
-  } catch (error) {
-    return new Error(`cannot load the validator: ${messageOf(error)}`);
-  }
-  const registryClass = isRecord(fhirModule) ? fhirModule.DefinitionRegistry : undefined;
-  const validatorClass = isRecord(validatorModule) ? validatorModule.Validator : undefined;
-  if (typeof registryClass !== 'function' || typeof validatorClass !== 'function')
-    return new Error(
-      'harness/fhir must export DefinitionRegistry and harness/validator must export Validator',
-    );
-  // The modules are untyped here (a dynamic import with a computed path); the shapes are checked above
-  // and by the calls below, which run inside runCase's try.
-  const withCore = (registryClass as unknown as { withCore?: unknown }).withCore;
-  if (typeof withCore !== 'function') return new Error('DefinitionRegistry.withCore is missing');
-  const ValidatorClass = validatorClass as new (registry: DefinitionRegistryLike) => ValidatorLike;
-  return {
-    createRegistry: () => (withCore as () => DefinitionRegistryLike).call(registryClass),
-    createValidator: (registry) => new ValidatorClass(registry),
-  };
-}
+/**
+ * Our validator, set as the HL7 validator is by default: an extension whose definition cannot be found
+ * is an error there (outside the domains it is told to allow), where ours says warning by default.
+ */
+export const hl7DefaultsBinding: ValidatorBinding = {
+  createRegistry: () => DefinitionRegistry.withCore(),
+  createValidator: (registry) => new Validator(registry as DefinitionRegistry, { unknownExtension: 'error' }),
+};
 
 export interface RunOptions {
   /** Score cases whose options we cannot honour anyway (their results are then only indicative). */

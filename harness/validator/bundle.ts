@@ -10,7 +10,25 @@ function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Link relations a Bundle may hold once at most (paging and self). */
+const SINGLE_LINKS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
+
 export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scope: ResourceScope): void {
+  const seenRelations = new Set<string>();
+  const links = Array.isArray(bundle.link) ? bundle.link : [];
+  links.forEach((link, index) => {
+    const relation = isRecord(link) ? link.relation : undefined;
+    if (typeof relation !== 'string' || !SINGLE_LINKS.has(relation)) return;
+    if (seenRelations.has(relation)) {
+      const at = childCursor(
+        childCursor(cursor, 'link', `${cursor.expression}.link`),
+        index,
+        `${cursor.expression}.link[${index}]`,
+      );
+      walk.report('BUNDLE_LINK_DUPLICATE', at, { relation });
+    }
+    seenRelations.add(relation);
+  });
   const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
   const entriesCursor = childCursor(cursor, 'entry', `${cursor.expression}.entry`);
   entries.forEach((entry, index) => {

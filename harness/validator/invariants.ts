@@ -2,14 +2,26 @@
  * Invariants (ElementDefinition.constraint) evaluated with fhirpath.js on the R4 model. Each expression is
  * compiled once per element path. A few core invariants that hold on every element or resource are
  * checked by the walker itself, faster and with better messages: ele-1 (no empty elements), ext-1
- * (an extension has a value or extensions, not both) and dom-2 to dom-5 (contained resources).
+ * (an extension has a value or extensions, not both), ref-1 (local references resolve; the reference
+ * checker does it), txt-1 and txt-2 (the narrative check) and dom-2 to dom-5 (contained resources).
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
+import { VALIDATOR_FUNCTIONS } from './fhirpath-functions.js';
 import type { Constraint } from './schema.js';
 
 /** Checked natively by the walker; never sent to fhirpath. */
-export const NATIVE_INVARIANTS = new Set(['ele-1', 'ext-1', 'dom-2', 'dom-3', 'dom-4', 'dom-5']);
+export const NATIVE_INVARIANTS = new Set([
+  'ele-1',
+  'ext-1',
+  'ref-1',
+  'txt-1',
+  'txt-2',
+  'dom-2',
+  'dom-3',
+  'dom-4',
+  'dom-5',
+]);
 
 const ignoreTrace = (): void => undefined;
 
@@ -29,6 +41,7 @@ export class InvariantEvaluator {
         // trace() output (dom-3 uses it) goes nowhere: the validator stays silent.
         entry = fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
           traceFn: ignoreTrace,
+          userInvocationTable: VALIDATOR_FUNCTIONS,
         }) as Evaluator;
       } catch (error) {
         entry = { error: error instanceof Error ? error.message : String(error) };

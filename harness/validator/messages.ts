@@ -145,6 +145,16 @@ export const MESSAGES = {
     code: 'structure',
     template: "The profile '{profile}' is for {profileType}, not for {type}",
   },
+  STRUCT_CHOICE_TYPE_NOT_ALLOWED: {
+    severity: 'error',
+    code: 'structure',
+    template: 'The profile definition allows for the type {allowed} but found type {type}',
+  },
+  STRUCT_DEFINITION_PROBLEM: {
+    severity: 'warning',
+    code: 'processing',
+    template: 'The definition {url} has a problem, so part of it was not applied: {detail}',
+  },
   STRUCT_TYPE_NOT_ALLOWED: {
     severity: 'error',
     code: 'structure',
@@ -180,6 +190,21 @@ export const MESSAGES = {
   TYPE_JSON_WRONG: { severity: 'error', code: 'structure', template: '{detail}' },
   TYPE_VALUE_INVALID: { severity: 'error', code: 'value', template: '{detail}' },
   TYPE_VALUE_WHITESPACE: { severity: 'warning', code: 'value', template: '{detail}' },
+  TYPE_ATTACHMENT_SIZE: {
+    severity: 'error',
+    code: 'structure',
+    template: 'Stated Attachment Size {stated} does not match actual attachment size {actual}',
+  },
+  TYPE_XHTML_ENTITY: {
+    severity: 'error',
+    code: 'value',
+    template: "Invalid entity in the XHTML ('{entity}')",
+  },
+  TYPE_NARRATIVE_EMPTY: {
+    severity: 'error',
+    code: 'invariant',
+    template: 'The narrative SHALL have some non-whitespace content (txt-2)',
+  },
   TYPE_VALUE_TOO_LONG: {
     severity: 'error',
     code: 'value',
@@ -199,7 +224,18 @@ export const MESSAGES = {
   FIXED_VALUE_MISMATCH: {
     severity: 'error',
     code: 'value',
-    template: 'The value must be exactly {expected}, but is {actual}',
+    template: 'Value is {actual} but is fixed to {expected} in the profile',
+  },
+  FIXED_ELEMENT_NOT_ALLOWED: {
+    severity: 'error',
+    code: 'value',
+    template:
+      'The element {name} is present in the instance but not allowed in the applicable fixed value specified in profile',
+  },
+  FIXED_ELEMENT_MISSING: {
+    severity: 'error',
+    code: 'value',
+    template: "Missing element '{name}' - required by the fixed value assigned in profile",
   },
   FIXED_PATTERN_MISMATCH: {
     severity: 'error',
@@ -264,6 +300,16 @@ export const MESSAGES = {
     code: 'code-invalid',
     template: "Wrong display '{display}' for {system}#{code}; valid: {valid}",
   },
+  TX_SYSTEM_UNKNOWN: {
+    severity: 'warning',
+    code: 'not-found',
+    template: "A definition for CodeSystem '{system}' could not be found, so the code cannot be validated",
+  },
+  TX_SYSTEM_UNDETERMINED: {
+    severity: 'error',
+    code: 'code-invalid',
+    template: "The System URI could not be determined for the code '{code}' in the ValueSet '{valueSet}'",
+  },
   TX_NOT_CHECKED: {
     severity: 'information',
     code: 'informational',
@@ -291,6 +337,11 @@ export const MESSAGES = {
     severity: 'error',
     code: 'invariant',
     template: 'An extension must have either extensions or a value[x], not both (ext-1)',
+  },
+  EXT_URL_VERSIONED: {
+    severity: 'error',
+    code: 'structure',
+    template: 'The extension URL must not contain a version: {url}',
   },
   EXT_URL_MISSING: { severity: 'error', code: 'structure', template: 'An extension must have a url' },
   EXT_CONTEXT_WRONG: {
@@ -320,12 +371,22 @@ export const MESSAGES = {
     code: 'not-found',
     template: "The reference '{reference}' does not match any contained resource",
   },
+  REF_TARGET_PROFILE: {
+    severity: 'error',
+    code: 'structure',
+    template: "The resource '{reference}' points to does not conform to {profiles}",
+  },
   REF_TYPE_MISMATCH: {
     severity: 'error',
     code: 'structure',
     template: "The reference type '{declared}' does not match the resource it points to, a {actual}",
   },
 
+  BUNDLE_LINK_DUPLICATE: {
+    severity: 'error',
+    code: 'invalid',
+    template: "The link relationship type '{relation}' can only occur once",
+  },
   BUNDLE_FULLURL_RELATIVE: {
     severity: 'error',
     code: 'invalid',

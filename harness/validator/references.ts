@@ -2,7 +2,7 @@
  * References: the literal form of Reference.reference, its type against the element's target profiles,
  * and resolution among contained resources and inside the enclosing Bundle.
  */
-import type { DefinitionRegistry } from '../fhir/definitions.js';
+import { CORE_BASE, type DefinitionRegistry } from '../fhir/definitions.js';
 import type { ElementSchema, TypeRef } from './schema.js';
 import type { Cursor, JsonRecord, ResourceScope, Walk } from './walker.js';
 
@@ -35,14 +35,26 @@ function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The resource types a Reference element may point to ('Resource' or none means any). */
+/**
+ * The resource types a Reference element may point to ('Resource' or none means any). A target profile
+ * we cannot resolve says nothing certain about the type, so it allows any.
+ */
 function targetTypes(definitions: DefinitionRegistry, typeRef: TypeRef | undefined): string[] {
   const types: string[] = [];
   for (const profile of typeRef?.targetProfiles ?? []) {
-    const definition = definitions.structureDefinition(profile);
-    types.push(definition?.type ?? profile.slice(profile.lastIndexOf('/') + 1));
+    const type = definitions.structureDefinition(profile)?.type;
+    types.push(type ?? 'Resource');
   }
   return types;
+}
+
+/**
+ * When a relative reference must be found inside its Bundle: always in a document (it is self-contained),
+ * and in any Bundle when the element names target profiles the resource has to be checked against.
+ * Otherwise it may point to a server.
+ */
+function mustResolveInBundle(bundle: JsonRecord, typeRef: TypeRef | undefined): boolean {
+  return bundle.type === 'document' || (typeRef?.targetProfiles ?? []).some((p) => !p.startsWith(CORE_BASE));
 }
 
 /** The absolute URL a reference stands for, from the fullUrl of the entry it sits in. */
@@ -102,12 +114,24 @@ export class ReferenceChecker {
           walk.report('REF_FORMAT_INVALID', at, { reference });
           return;
         }
-        const bundled = this.inBundle(reference, parsed, scope);
+        const bundled = this.inBundle(reference, parsed, scope, typeRef);
         if (bundled === 'missing') {
           walk.report('REF_NOT_FOUND_IN_BUNDLE', at, { reference });
           return;
         }
-        if (bundled && typeof bundled.resourceType === 'string') resolvedType = bundled.resourceType;
+        if (bundled && typeof bundled.resourceType === 'string') {
+          resolvedType = bundled.resourceType;
+          // A target profile that is not a plain resource type: the resource found must conform to it.
+          const profiles = (typeRef?.targetProfiles ?? []).filter((p) => !p.startsWith(CORE_BASE));
+          if (profiles.length > 0 && !walk.conformsToAny(bundled, profiles, scope)) {
+            walk.report(
+              'REF_TARGET_PROFILE',
+              at,
+              { reference, profiles: profiles.join(' or ') },
+              { source: element.owner },
+            );
+          }
+        }
       }
     }
 
@@ -135,12 +159,13 @@ export class ReferenceChecker {
 
   /**
    * The resource a reference points to inside the enclosing Bundle; 'missing' when it must be there and
-   * is not (a urn:uuid, or any reference in a document); undefined when it may live elsewhere.
+   * is not (a urn:uuid, or see mustResolveInBundle); undefined when it may live elsewhere.
    */
   private inBundle(
     reference: string,
     parsed: ParsedReference,
     scope: ResourceScope,
+    typeRef: TypeRef | undefined,
   ): JsonRecord | 'missing' | undefined {
     const bundle = scope.bundle?.bundle;
     if (!bundle) return undefined;
@@ -165,7 +190,7 @@ export class ReferenceChecker {
         return resource;
     }
     if (parsed.kind === 'uuid' || parsed.kind === 'oid') return 'missing';
-    if (bundle.type === 'document' && parsed.kind === 'relative') return 'missing';
+    if (parsed.kind === 'relative' && mustResolveInBundle(bundle, typeRef)) return 'missing';
     return undefined;
   }
 }

@@ -78,6 +78,8 @@ export interface CompiledStructure {
   derivation?: string;
   baseDefinition?: string;
   context: fhir4.StructureDefinitionContext[];
+  /** Parts of a differential that could not be applied (the rest of the definition still is). */
+  problems: string[];
   root: ElementSchema;
   byId: Map<string, ElementSchema>;
 }
@@ -158,7 +160,8 @@ function toConstraints(element: fhir4.ElementDefinition, owner: string): Constra
     severity: constraint.severity === 'warning' ? 'warning' : 'error',
     human: constraint.human,
     ...(constraint.expression ? { expression: constraint.expression } : {}),
-    source: constraint.source ?? owner,
+    // The declaring definition without its version: invariant ids are `<url>#<key>`.
+    source: constraint.source ?? owner.split('|')[0] ?? owner,
   }));
 }
 
@@ -327,6 +330,7 @@ export class SchemaCompiler {
   private build(definition: fhir4.StructureDefinition): CompileResult {
     const owner = `${definition.url}${definition.version ? `|${definition.version}` : ''}`;
     const snapshot = definition.snapshot?.element;
+    const problems: string[] = [];
     let root: ElementSchema;
     if (snapshot && snapshot.length > 0) root = this.fromElements(snapshot, owner);
     else {
@@ -335,7 +339,7 @@ export class SchemaCompiler {
         return { ok: false, error: `${owner} has neither a snapshot nor a base definition` };
       const base = this.compile(definition.baseDefinition);
       if (!base.ok) return { ok: false, error: `the base of ${owner}: ${base.error}` };
-      root = this.fromDifferential(base.structure, differential, definition.type, owner);
+      root = this.fromDifferential(base.structure, differential, definition.type, owner, problems);
     }
     const byId = new Map<string, ElementSchema>();
     indexTree(root, byId);
@@ -351,6 +355,7 @@ export class SchemaCompiler {
         ...(definition.derivation ? { derivation: definition.derivation } : {}),
         ...(definition.baseDefinition ? { baseDefinition: definition.baseDefinition } : {}),
         context: definition.context ?? [],
+        problems,
         root,
         byId,
       },
@@ -394,6 +399,7 @@ export class SchemaCompiler {
     differential: fhir4.ElementDefinition[],
     type: string,
     owner: string,
+    problems: string[],
   ): ElementSchema {
     const root = cloneSchema(base.root, base.root.id, base.root.path);
     const byId = new Map<string, ElementSchema>();
@@ -402,9 +408,9 @@ export class SchemaCompiler {
     differential.forEach((element, index) => {
       const id = normaliseChoiceId(ids[index] ?? element.path, byId);
       const target = byId.get(id) ?? this.materialise(id, byId, type);
-      if (!target)
-        throw new Error(`the differential element ${id} has no counterpart in the base definition`);
-      this.constrain(target, element, owner);
+      // An element the base does not have cannot be applied; it is reported, and the rest still applies.
+      if (target) this.constrain(target, element, owner);
+      else problems.push(`the differential element ${id} has no counterpart in the base definition`);
     });
     return root;
   }

@@ -3,6 +3,7 @@
  * ElementDefinition.slicing (value, pattern, exists, type, profile). When an item matches no slice, the
  * reasons each slice gave are kept, so the message can say which slices came close and why.
  */
+import type { Terminology } from '../terminology/index.js';
 import type { Discriminator, ElementSchema, SchemaCompiler, Slicing } from './schema.js';
 import { describeValue, matchesPattern } from './values.js';
 
@@ -99,7 +100,10 @@ function instanceValues(value: unknown, steps: Step[]): { value: unknown; type?:
 }
 
 export class SliceMatcher {
-  constructor(private readonly compiler: SchemaCompiler) {}
+  constructor(
+    private readonly compiler: SchemaCompiler,
+    private readonly terminology: Terminology,
+  ) {}
 
   /**
    * The element definitions of the slice that the discriminator path leads to, and the values a fixed
@@ -155,6 +159,12 @@ export class SliceMatcher {
     return { nodes, inherited: inherited ?? [] };
   }
 
+  private inValueSet(value: unknown, valueSet: string): boolean {
+    return codingsOf(value).some(
+      (c) => this.terminology.checkCode(valueSet, c.system, c.code).result === 'valid',
+    );
+  }
+
   matches(
     candidate: SliceCandidate,
     slice: ElementSchema,
@@ -191,14 +201,17 @@ export class SliceMatcher {
         // An extension slice is told apart by its url, which the extension's type profile gives.
         if (expected === undefined && discriminator.path === 'url' && slice.types[0]?.profiles[0])
           expected = slice.types[0].profiles[0];
+        // A slice told apart by a required binding takes the items whose code is in its value set.
         if (expected === undefined && node?.binding?.strength === 'required' && node.binding.valueSet) {
+          const valueSet = node.binding.valueSet;
+          if (values.some(({ value }) => this.inValueSet(value, valueSet))) return { match: true };
           return {
             match: false,
-            unsupported: `a value discriminator bound to ${node.binding.valueSet} is not supported`,
+            reason: `${where} is not in ${valueSet}, which slice '${slice.sliceName}' requires`,
           };
         }
-        if (expected === undefined)
-          return { match: false, unsupported: `slice '${slice.sliceName}' fixes no value at ${where}` };
+        // A slice that sets nothing at the discriminator's path takes any value there.
+        if (expected === undefined) return { match: true };
         if (values.length === 0)
           return {
             match: false,
@@ -254,6 +267,15 @@ export class SliceMatcher {
         };
     }
   }
+}
+
+function codingsOf(value: unknown): { system?: string; code: string }[] {
+  if (typeof value === 'string') return [{ code: value }];
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  if (Array.isArray(record.coding)) return record.coding.flatMap(codingsOf);
+  if (typeof record.code !== 'string') return [];
+  return [{ ...(typeof record.system === 'string' ? { system: record.system } : {}), code: record.code }];
 }
 
 function fixedUrl(compiler: SchemaCompiler, slice: ElementSchema): unknown {

@@ -11,6 +11,14 @@ import { SchemaCompiler } from './schema.js';
 import { SliceMatcher } from './slicing.js';
 import { Walk, type JsonRecord, type Services } from './walker.js';
 
+export interface ValidatorOptions {
+  /**
+   * The severity of an extension whose definition cannot be found: 'warning' (the default) or 'error',
+   * as the HL7 validator does for extensions outside the domains it was told to allow.
+   */
+  unknownExtension?: 'warning' | 'error';
+}
+
 export interface ValidateOptions {
   /** Profiles (canonical URLs) to validate against, besides the resource's own meta.profile. */
   profiles?: string[];
@@ -19,6 +27,14 @@ export interface ValidateOptions {
 export interface ValidationResult {
   issues: ValidationIssue[];
   outcome: fhir4.OperationOutcome;
+}
+
+/** A FHIRPath-like expression for a JSON path below the resource: `Patient.name[0]`. */
+function expressionOf(type: string, path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>(
+    (expression, step) => (typeof step === 'number' ? `${expression}[${step}]` : `${expression}.${step}`),
+    type,
+  );
 }
 
 /** The depth of a value, counted without recursion, stopping early past the limit. */
@@ -38,14 +54,19 @@ function depthExceeds(value: unknown, limit: number): boolean {
 export class Validator {
   private readonly services: Services;
 
-  constructor(readonly definitions: DefinitionRegistry) {
+  constructor(
+    readonly definitions: DefinitionRegistry,
+    options: ValidatorOptions = {},
+  ) {
     const compiler = new SchemaCompiler(definitions);
+    const terminology = new Terminology(definitions);
     this.services = {
+      policy: { unknownExtension: options.unknownExtension ?? 'warning' },
       definitions,
       compiler,
-      terminology: new Terminology(definitions),
+      terminology,
       invariants: new InvariantEvaluator(),
-      slices: new SliceMatcher(compiler),
+      slices: new SliceMatcher(compiler, terminology),
     };
   }
 
@@ -96,7 +117,7 @@ export class Validator {
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
     for (const duplicate of source?.duplicateKeys ?? []) {
       walk.issues.push({
-        ...issue('STRUCT_DUPLICATE_PROPERTY', type, { name: duplicate.key }),
+        ...issue('STRUCT_DUPLICATE_PROPERTY', expressionOf(type, duplicate.path), { name: duplicate.key }),
         location: duplicate.second,
       });
     }
@@ -106,8 +127,8 @@ export class Validator {
 }
 
 /** A validator for FHIR R4 core and the given IG packages (folders, package folders, .tgz files). */
-export function createValidator(options: { igs?: string[] } = {}): Validator {
+export function createValidator(options: ValidatorOptions & { igs?: string[] } = {}): Validator {
   const definitions = DefinitionRegistry.withCore();
   for (const ig of options.igs ?? []) definitions.addPackage(ig);
-  return new Validator(definitions);
+  return new Validator(definitions, options);
 }

@@ -4,7 +4,7 @@
  * each named after what it checks.
  */
 import type { DefinitionRegistry } from '../fhir/definitions.js';
-import type { Terminology } from '../terminology/index.js';
+import { externalSystem, type Terminology } from '../terminology/index.js';
 import { issue, type ValidationIssue } from './issues.js';
 import type { MessageId, Severity } from './messages.js';
 import type { ParsedJson } from './json-source.js';
@@ -37,7 +37,13 @@ function jsonPath(cursor: Cursor): (string | number)[] {
   return path.reverse();
 }
 
+export interface WalkPolicy {
+  /** The severity of an extension whose definition cannot be found (under modifierExtension it is always an error). */
+  unknownExtension: 'warning' | 'error';
+}
+
 export interface Services {
+  policy: WalkPolicy;
   definitions: DefinitionRegistry;
   compiler: SchemaCompiler;
   terminology: Terminology;
@@ -116,9 +122,10 @@ interface Item {
   jsonKey: string;
   index?: number;
   cursor: Cursor;
-  /** The object that holds the property, and where it is. */
+  /** The object that holds the property, where it is, and the element it is an instance of. */
   owner: JsonRecord;
   ownerCursor: Cursor;
+  holder: ElementSchema;
 }
 
 export class Walk {
@@ -191,6 +198,7 @@ export class Walk {
       return;
     }
     const inner: ResourceScope = { ...scope, resource };
+    this.resourceId(resource, cursor);
     this.structure(resource, base.structure, cursor, inner);
 
     const meta = isRecord(resource.meta) ? resource.meta : undefined;
@@ -216,6 +224,28 @@ export class Walk {
     if (type === 'Bundle') checkBundle(this, resource, cursor, inner);
   }
 
+  /**
+   * Resource.id is typed string in R4, yet must follow the id rule. Inside a Bundle or as a contained
+   * resource that is an error; on the resource being validated, whose id a server may still assign, the
+   * HL7 validator lets it pass, and we warn.
+   */
+  private resourceId(resource: JsonRecord, cursor: Cursor): void {
+    const id = resource.id;
+    if (typeof id !== 'string') return;
+    const at = childCursor(cursor, 'id', `${cursor.expression}.id`);
+    const severity = cursor.parent ? 'error' : 'warning';
+    if (id.length > 64)
+      this.report(
+        'STRUCT_RESOURCE_ID_INVALID',
+        at,
+        { detail: `Too long (${id.length} chars)` },
+        { severity },
+      );
+    else if (!/^[A-Za-z0-9\-.]+$/.test(id)) {
+      this.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Invalid Characters ('${id}')` }, { severity });
+    }
+  }
+
   private profile(
     resource: JsonRecord,
     type: string,
@@ -232,6 +262,14 @@ export class Walk {
       return;
     }
     const structure = compiled.structure;
+    for (const detail of structure.problems) {
+      this.report(
+        'STRUCT_DEFINITION_PROBLEM',
+        reportAt,
+        { url: profile, detail },
+        { severity: 'information' },
+      );
+    }
     if (structure.type !== type && structure.type !== 'Resource' && structure.type !== 'DomainResource') {
       this.report('STRUCT_PROFILE_WRONG_TYPE', reportAt, { profile, profileType: structure.type, type });
       return;
@@ -242,7 +280,7 @@ export class Walk {
   /** Walks a value along a whole compiled definition (a resource type, a profile, a datatype profile). */
   structure(value: JsonRecord, structure: CompiledStructure, cursor: Cursor, scope: ResourceScope): void {
     const root = structure.root;
-    this.properties(value, root.children, structure, cursor, scope, structure.kind === 'resource');
+    this.properties(value, root.children, structure, cursor, scope, structure.kind === 'resource', root);
     this.invariants(root, root.path, value, cursor, scope);
   }
 
@@ -290,32 +328,51 @@ export class Walk {
     cursor: Cursor,
     scope: ResourceScope,
     isResourceRoot: boolean,
+    holder: ElementSchema,
   ): void {
     const index = propertyIndex(children);
     const groups = new Map<ElementSchema, { key: string; target: PropertyTarget }[]>();
-    let hasContent = false;
+    const disallowedChoices = new Map<ElementSchema, number>();
     for (const key of Object.keys(value)) {
       if (isResourceRoot && key === 'resourceType') continue;
       const target = index.get(key);
       if (!target) {
-        if (!(key === 'fhir_comments'))
+        const choice = this.disallowedChoice(key, children);
+        if (choice) {
+          // A type the base allows but the profile does not: one issue, and the value still counts as present.
+          disallowedChoices.set(choice.element, (disallowedChoices.get(choice.element) ?? 0) + 1);
+          const at = childCursor(
+            cursor,
+            key,
+            `${cursor.expression}.${choice.element.name}.ofType(${choice.type})`,
+          );
+          this.report(
+            'STRUCT_CHOICE_TYPE_NOT_ALLOWED',
+            at,
+            { allowed: choice.element.types.map((t) => t.code).join(', '), type: choice.type },
+            { source: choice.element.owner },
+          );
+        } else if (key !== 'fhir_comments') {
           this.report('STRUCT_UNKNOWN_PROPERTY', childCursor(cursor, key, cursor.expression), { name: key });
+        }
         continue;
       }
-      hasContent = true;
       const group = groups.get(target.element);
       if (group) group.push({ key, target });
       else groups.set(target.element, [{ key, target }]);
     }
-    if (!hasContent && !isResourceRoot && Object.keys(value).length === 0) {
+    if (!isResourceRoot && Object.keys(value).length === 0) {
+      const name = typeof cursor.key === 'number' ? cursor.parent?.key : cursor.key;
+      this.report('STRUCT_EMPTY_OBJECT', cursor, { name: name === undefined ? '' : String(name) });
+    } else if (!isResourceRoot && Object.keys(value).every((key) => key === 'id')) {
       this.report('STRUCT_ELEMENT_EMPTY', cursor);
     }
     for (const element of children) {
       const group = groups.get(element) ?? [];
-      const items = this.collectItems(value, element, group, cursor);
+      const items = this.collectItems(value, element, group, cursor, holder);
       this.cardinality(
         element,
-        items.length,
+        items.length + (disallowedChoices.get(element) ?? 0),
         cursor,
         element.sliceName ? `${element.path}:${element.sliceName}` : element.path,
       );
@@ -328,12 +385,29 @@ export class Walk {
     }
   }
 
+  /** A JSON key such as `valueString` that names a choice element with a type the definition does not allow. */
+  private disallowedChoice(
+    key: string,
+    children: ElementSchema[],
+  ): { element: ElementSchema; type: string } | undefined {
+    for (const element of children) {
+      if (!element.isChoice || !key.startsWith(element.name)) continue;
+      const suffix = key.slice(element.name.length);
+      if (!/^[A-Z][A-Za-z0-9]*$/.test(suffix)) continue;
+      const lower = suffix.charAt(0).toLowerCase() + suffix.slice(1);
+      for (const type of [suffix, lower])
+        if (this.services.definitions.typeDefinition(type)) return { element, type };
+    }
+    return undefined;
+  }
+
   /** The occurrences of one element in an object, with JSON shape checks along the way. */
   private collectItems(
     value: JsonRecord,
     element: ElementSchema,
     group: { key: string; target: PropertyTarget }[],
     cursor: Cursor,
+    holder: ElementSchema,
   ): Item[] {
     const items: Item[] = [];
     const valueKeys = group.filter((g) => !g.target.primitiveExtension);
@@ -353,7 +427,7 @@ export class Walk {
       const raw = value[key];
       const rawExtension = value[`_${key}`];
       const expressionBase = element.isChoice
-        ? `${cursor.expression}.${element.name}.ofType(${upperFirst(target.type)})`
+        ? `${cursor.expression}.${element.name}.ofType(${target.type})`
         : `${cursor.expression}.${key}`;
       const keyCursor = childCursor(cursor, key, expressionBase);
       if (raw === null && rawExtension === undefined) {
@@ -417,6 +491,7 @@ export class Walk {
           cursor: itemCursor,
           owner: value,
           ownerCursor: cursor,
+          holder,
         });
       }
     }
@@ -480,6 +555,7 @@ export class Walk {
         }
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
           this.valueLimits(value, element, cursor);
+        if (item.type === 'xhtml' && typeof value === 'string') this.narrative(value, cursor);
       }
     }
     if (item.extension !== undefined) {
@@ -498,7 +574,15 @@ export class Walk {
         );
         if (primitiveDefinition.ok) {
           const children = primitiveDefinition.structure.root.children.filter((c) => c.name !== 'value');
-          this.properties(item.extension, children, primitiveDefinition.structure, target, scope, false);
+          this.properties(
+            item.extension,
+            children,
+            primitiveDefinition.structure,
+            target,
+            scope,
+            false,
+            element,
+          );
         }
       }
     }
@@ -513,30 +597,41 @@ export class Walk {
     this.invariants(element, element.path, value, cursor, scope);
   }
 
+  /** The narrative checks the HL7 validator does natively: XML entities only, and some content (txt-2). */
+  private narrative(div: string, cursor: Cursor): void {
+    for (const match of div.matchAll(/&([A-Za-z][A-Za-z0-9]*);/g)) {
+      if (!['lt', 'gt', 'amp', 'quot', 'apos'].includes(match[1] ?? '')) {
+        this.report('TYPE_XHTML_ENTITY', cursor, { entity: match[0] });
+        return;
+      }
+    }
+    const text = div.replace(/<[^>]*>/g, '').replace(/&[A-Za-z0-9#]+;/g, 'x');
+    if (text.trim() === '' && !/<img\b/i.test(div)) this.report('TYPE_NARRATIVE_EMPTY', cursor);
+  }
+
   private valueLimits(value: string | number | boolean, element: ElementSchema, cursor: Cursor): void {
     if (element.maxLength !== undefined && typeof value === 'string' && value.length > element.maxLength) {
       this.report('TYPE_VALUE_TOO_LONG', cursor, { length: value.length, max: element.maxLength });
     }
-    const compare = (limit: { value: unknown } | undefined, below: boolean) => {
-      if (!limit) return;
-      const a = value;
-      const b = limit.value;
-      if (
-        typeof a === 'number' && typeof b === 'number'
+    for (const [limit, below] of [
+      [element.minValue, true],
+      [element.maxValue, false],
+    ] as const) {
+      if (!limit) continue;
+      const bound = limitValue(limit, below);
+      if (bound === undefined) continue;
+      const outside =
+        typeof value === 'number' && typeof bound.value === 'number'
           ? below
-            ? a < b
-            : a > b
-          : typeof a === 'string' && typeof b === 'string' && (below ? a < b : a > b)
-      ) {
-        this.report(
-          below ? 'TYPE_VALUE_BELOW_MIN' : 'TYPE_VALUE_ABOVE_MAX',
-          cursor,
-          below ? { value: String(a), min: String(b) } : { value: String(a), max: String(b) },
-        );
-      }
-    };
-    compare(element.minValue, true);
-    compare(element.maxValue, false);
+            ? value < bound.value
+            : value > bound.value
+          : typeof value === 'string' &&
+            typeof bound.value === 'string' &&
+            (below ? value < bound.value : value > bound.value);
+      if (!outside) continue;
+      if (below) this.report('TYPE_VALUE_BELOW_MIN', cursor, { value: String(value), min: bound.label });
+      else this.report('TYPE_VALUE_ABOVE_MAX', cursor, { value: String(value), max: bound.label });
+    }
   }
 
   private containedResource(item: Item, element: ElementSchema, scope: ResourceScope): void {
@@ -570,7 +665,35 @@ export class Walk {
       inner.bundle = { bundle: scope.resource, ...(typeof fullUrl === 'string' ? { fullUrl } : {}) };
     } else if (scope.bundle) inner.bundle = scope.bundle;
     const profiles = element.types.flatMap((t) => t.profiles);
-    this.resource(item.value, cursor, inner, profiles);
+    const chosen = profiles.length > 1 ? this.bestProfile(item.value, profiles, inner) : profiles;
+    this.resource(item.value, cursor, inner, chosen);
+  }
+
+  /**
+   * A resource element that lists several profiles needs to conform to one of them: the first it
+   * conforms to, else the one it breaks least (whose issues are then reported). Profiles for other
+   * resource types are not candidates.
+   */
+  private bestProfile(
+    value: JsonRecord,
+    profiles: string[],
+    scope: Omit<ResourceScope, 'resource'>,
+  ): string[] {
+    let best: { profile: string; errors: number } | undefined;
+    for (const profile of profiles) {
+      const compiled = this.services.compiler.compile(profile);
+      if (
+        !compiled.ok ||
+        (compiled.structure.type !== value.resourceType && compiled.structure.type !== 'Resource')
+      )
+        continue;
+      const probe = new Walk(this.services, undefined);
+      probe.resource(value, { expression: String(value.resourceType) }, scope, [profile]);
+      const errors = probe.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
+      if (errors === 0) return [profile];
+      if (!best || errors < best.errors) best = { profile, errors };
+    }
+    return best ? [best.profile] : [];
   }
 
   private complex(
@@ -592,8 +715,10 @@ export class Walk {
     // The definition of the value's type: an extension's own definition, a profiled datatype, or the core type.
     const typeStructure =
       item.type === 'Extension'
-        ? this.extensionDefinition(value, element, typeRef, cursor, item.jsonKey)
+        ? this.extensionDefinition(value, element, typeRef, cursor, item)
         : this.profiledType(item.type, typeRef, cursor);
+    // An extension nobody defined has nothing to be checked against, its sub-extensions included.
+    if (typeStructure === 'unknown') return;
     // The element's own children (a profile that unfolds it), else a content reference, else its type's.
     let children = element.children;
     let childStructure = structure;
@@ -605,7 +730,8 @@ export class Walk {
       children = typeStructure.root.children;
       childStructure = typeStructure;
     }
-    this.properties(value, children, childStructure, cursor, scope, false);
+    this.properties(value, children, childStructure, cursor, scope, false, element);
+    if (item.type === 'Attachment') this.attachmentSize(value, cursor);
     // The type's own invariants (per-1 on Period, ref-1 on Reference, qty-3 on Quantity...).
     if (typeStructure && typeStructure.root.constraints.length > 0)
       this.invariants(typeStructure.root, element.path, value, cursor, scope);
@@ -628,6 +754,15 @@ export class Walk {
     }
     if (item.type === 'Reference') this.references.check(this, value, element, typeRef, cursor, scope);
     this.invariants(element, element.path, value, cursor, scope);
+  }
+
+  /** Attachment.size must be the length of the decoded data. */
+  private attachmentSize(value: JsonRecord, cursor: Cursor): void {
+    if (typeof value.data !== 'string' || typeof value.size !== 'number') return;
+    const data = value.data.replace(/\s/g, '');
+    const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+    const actual = Math.floor((data.length * 3) / 4) - padding;
+    if (actual !== value.size) this.report('TYPE_ATTACHMENT_SIZE', cursor, { stated: value.size, actual });
   }
 
   typeStructure(type: string): CompiledStructure | undefined {
@@ -654,14 +789,7 @@ export class Walk {
 
   private fixedAndPattern(value: unknown, element: ElementSchema, cursor: Cursor): void {
     if (value === undefined) return;
-    if (element.fixed && !deepEqual(value, element.fixed.value)) {
-      this.report(
-        'FIXED_VALUE_MISMATCH',
-        cursor,
-        { expected: describeValue(element.fixed.value), actual: describeValue(value) },
-        { source: element.owner },
-      );
-    }
+    if (element.fixed) this.fixedValue(value, element.fixed.value, cursor, element.owner);
     if (element.pattern && !matchesPattern(value, element.pattern.value)) {
       this.report(
         'FIXED_PATTERN_MISMATCH',
@@ -675,11 +803,54 @@ export class Walk {
     }
   }
 
+  /** A fixed value, compared property by property so each difference is reported where it is. */
+  private fixedValue(value: unknown, fixed: unknown, cursor: Cursor, owner: string): void {
+    if (isRecord(value) && isRecord(fixed)) {
+      for (const key of Object.keys(value)) {
+        if (!Object.hasOwn(fixed, key))
+          this.report(
+            'FIXED_ELEMENT_NOT_ALLOWED',
+            childCursor(cursor, key, `${cursor.expression}.${key}`),
+            { name: key },
+            { source: owner },
+          );
+      }
+      for (const key of Object.keys(fixed)) {
+        const at = childCursor(cursor, key, `${cursor.expression}.${key}`);
+        if (!Object.hasOwn(value, key))
+          this.report('FIXED_ELEMENT_MISSING', cursor, { name: key }, { source: owner });
+        else this.fixedValue(value[key], fixed[key], at, owner);
+      }
+      return;
+    }
+    if (Array.isArray(value) && Array.isArray(fixed)) {
+      value.forEach((item, i) => {
+        if (i < fixed.length)
+          this.fixedValue(item, fixed[i], childCursor(cursor, i, `${cursor.expression}[${i}]`), owner);
+      });
+      if (value.length !== fixed.length)
+        this.report(
+          'FIXED_VALUE_MISMATCH',
+          cursor,
+          { expected: describeValue(fixed), actual: describeValue(value) },
+          { source: owner },
+        );
+      return;
+    }
+    if (!deepEqual(value, fixed))
+      this.report(
+        'FIXED_VALUE_MISMATCH',
+        cursor,
+        { expected: describeValue(fixed), actual: describeValue(value) },
+        { source: owner },
+      );
+  }
+
   private bindingOfCode(code: string, element: ElementSchema, cursor: Cursor): void {
     const binding = element.binding;
     if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return;
     const check = this.services.terminology.checkCode(binding.valueSet, undefined, code);
-    this.bindingVerdict(check, binding.strength, binding.valueSet, code, cursor, element);
+    this.bindingVerdict(check, binding.strength, binding.valueSet, code, cursor, element, true);
   }
 
   private bindingOfComplex(value: JsonRecord, type: string, element: ElementSchema, cursor: Cursor): void {
@@ -749,11 +920,20 @@ export class Walk {
     code: string,
     cursor: Cursor,
     element: ElementSchema,
+    bareCode = false,
   ): void {
     switch (check.result) {
       case 'valid':
         return;
       case 'invalid':
+        // A bare code that no system of the value set holds: the HL7 validator says so as a second error.
+        if (
+          bareCode &&
+          strength === 'required' &&
+          check.message.includes('System URI could not be determined')
+        ) {
+          this.report('TX_SYSTEM_UNDETERMINED', cursor, { code, valueSet });
+        }
         this.report(
           strength === 'required' ? 'BIND_REQUIRED_NOT_IN_VS' : 'BIND_EXTENSIBLE_NOT_IN_VS',
           cursor,
@@ -771,11 +951,15 @@ export class Walk {
     }
   }
 
-  /** A system we do not hold is said once per validation, as information. */
+  /**
+   * A system we do not hold is said once per validation: as information for the big external systems
+   * (SNOMED CT, LOINC...), as a warning for any other system we know nothing of.
+   */
   private notChecked(system: string, detail: string, cursor: Cursor): void {
     if (this.uncheckedSystems.has(system)) return;
     this.uncheckedSystems.add(system);
-    this.report('TX_NOT_CHECKED', cursor, { system, detail });
+    if (externalSystem(system)) this.report('TX_NOT_CHECKED', cursor, { system, detail });
+    else this.report('TX_SYSTEM_UNKNOWN', cursor, { system });
   }
 
   /** A Coding's code must exist in its system, with a right display, when we hold the system. */
@@ -874,6 +1058,20 @@ export class Walk {
   }
 
   /** Whether a value conforms to a profile, for profile discriminators: a silent validation. */
+  /** Profiles the walk is checking right now: a reference cycle must not recurse forever. */
+  private readonly checking = new Set<unknown>();
+
+  /** Whether a resource conforms to at least one of the profiles (for target profiles of references). */
+  conformsToAny(value: JsonRecord, profiles: string[], scope: ResourceScope): boolean {
+    if (this.checking.has(value)) return true;
+    this.checking.add(value);
+    try {
+      return profiles.some((profile) => this.conforms(value, profile, scope));
+    } finally {
+      this.checking.delete(value);
+    }
+  }
+
   private conforms(value: unknown, profile: string, scope: ResourceScope): boolean {
     if (!isRecord(value)) return false;
     const compiled = this.services.compiler.compile(profile);
@@ -890,16 +1088,16 @@ export class Walk {
 
   /**
    * The definition an extension is checked against: the profile of the slice it matched, or the
-   * definition its url names. Reports a missing url, an unknown extension, a modifier in the wrong place
-   * and a wrong context; falls back to the core Extension definition.
+   * definition its url names. Reports a missing or versioned url, an unknown extension, a modifier in the
+   * wrong place and a wrong context; falls back to the core Extension definition, or says 'unknown'.
    */
   private extensionDefinition(
     value: JsonRecord,
     element: ElementSchema,
     typeRef: TypeRef | undefined,
     cursor: Cursor,
-    jsonKey: string,
-  ): CompiledStructure | undefined {
+    item: Item,
+  ): CompiledStructure | 'unknown' | undefined {
     const core = this.typeStructure('Extension');
     const url = value.url;
     if (typeof url !== 'string') {
@@ -908,12 +1106,22 @@ export class Walk {
     }
     // A sub-extension that a complex extension defines in place (a slice without a profile) has its rules in the slice.
     if (element.sliceName !== undefined && !typeRef?.profiles.length) return core;
-    const isModifierPosition = jsonKey === 'modifierExtension';
-    const definitionUrl = typeRef?.profiles[0] ?? url;
+    if (url.includes('|')) this.report('EXT_URL_VERSIONED', cursor, { url });
+    const isModifierPosition = item.jsonKey === 'modifierExtension';
+    const definitionUrl = typeRef?.profiles[0] ?? url.split('|')[0] ?? url;
     const definition = this.services.definitions.structureDefinition(definitionUrl);
     if (!definition) {
-      this.report(isModifierPosition ? 'EXT_MODIFIER_UNKNOWN' : 'EXT_UNKNOWN', cursor, { url });
-      return core;
+      // Extensions of the HL7 domains may come from a later version or the extensions package: never an error.
+      const hl7Domain = /^https?:\/\/(hl7\.org\/fhir|terminology\.hl7\.org)\//.test(url);
+      if (isModifierPosition) this.report('EXT_MODIFIER_UNKNOWN', cursor, { url });
+      else
+        this.report(
+          'EXT_UNKNOWN',
+          cursor,
+          { url },
+          { severity: hl7Domain ? 'warning' : this.services.policy.unknownExtension },
+        );
+      return 'unknown';
     }
     const compiled = this.services.compiler.compile(definitionUrl);
     if (!compiled.ok) {
@@ -931,52 +1139,51 @@ export class Walk {
         detail: 'is a modifier extension, so it must be used in modifierExtension',
       });
     }
-    this.extensionContext(compiled.structure, element, cursor, url);
+    this.extensionContext(compiled.structure, item.holder, cursor, url);
     return compiled.structure;
   }
 
+  /** Whether the element holding an extension is one of the contexts the extension's definition allows. */
   private extensionContext(
     structure: CompiledStructure,
-    element: ElementSchema,
+    holder: ElementSchema,
     cursor: Cursor,
     url: string,
   ): void {
     const contexts = structure.context.filter((c) => c.type === 'element');
-    if (contexts.length === 0) return;
-    // The element that holds the extension: its definition path and its type.
-    const holderPath = element.path.replace(/\.(extension|modifierExtension)$/, '');
-    const holderType = holderPath.includes('.') ? undefined : holderPath;
-    const accepted = contexts.some(({ expression }) => {
-      if (['Element', 'Base', 'Resource', 'DomainResource', 'BackboneElement'].includes(expression))
-        return true;
-      if (expression === holderPath || expression === holderType) return true;
-      if (
-        holderPath.startsWith(`${expression}.`) &&
-        holderPath.split('.').length === expression.split('.').length + 1
-      )
-        return false;
-      return (
-        holderPath === expression ||
-        holderPath.endsWith(`.${expression}`) ||
-        this.elementTypeIs(holderPath, expression)
-      );
+    if (contexts.length === 0 || contexts.length < structure.context.length) return;
+    const candidates = this.contextNames(holder);
+    const generic = ['Element', 'Base', 'Resource', 'DomainResource', 'BackboneElement'];
+    if (contexts.some(({ expression }) => generic.includes(expression) || candidates.has(expression))) return;
+    this.report('EXT_CONTEXT_WRONG', cursor, {
+      url,
+      path: holder.path,
+      contexts: contexts.map((c) => c.expression).join(', '),
     });
-    if (!accepted) {
-      this.report('EXT_CONTEXT_WRONG', cursor, {
-        url,
-        path: holderPath,
-        contexts: contexts.map((c) => c.expression).join(', '),
-      });
-    }
   }
 
-  /** Whether the element at a definition path (`Patient.address`) has the given type (`Address`). */
-  private elementTypeIs(path: string, type: string): boolean {
+  /**
+   * The names an element goes by for extension contexts: its path (`Patient.address.line`), its types
+   * (`string`), and its path from each datatype on the way (`Address.line`).
+   */
+  private contextNames(holder: ElementSchema): Set<string> {
+    const names = new Set<string>([holder.path, ...holder.types.map((t) => t.code)]);
+    const segments = holder.path.split('.');
+    for (let split = segments.length - 1; split >= 1; split--) {
+      for (const type of this.elementTypes(segments.slice(0, split).join('.'))) {
+        names.add([type, ...segments.slice(split)].join('.'));
+      }
+    }
+    if (segments.length === 1) for (const type of ['Resource', 'DomainResource']) names.add(type);
+    return names;
+  }
+
+  /** The types of the element at a definition path (`Patient.address` -> Address), from the core definitions. */
+  private elementTypes(path: string): string[] {
     const rootType = path.split('.')[0] ?? '';
     const compiled = this.services.compiler.compile(`http://hl7.org/fhir/StructureDefinition/${rootType}`);
-    if (!compiled.ok) return false;
-    const node = compiled.structure.byId.get(path);
-    return node?.types.some((t) => t.code === type) ?? false;
+    if (!compiled.ok) return [];
+    return compiled.structure.byId.get(path)?.types.map((t) => t.code) ?? [];
   }
 
   // ---------------------------------------------------------------- invariants
@@ -1008,7 +1215,11 @@ export class Walk {
       );
       if (result.status === 'pass') continue;
       if (result.status === 'error') {
-        this.report('INV_EVALUATION_FAILED', cursor, { key: constraint.key, detail: result.message });
+        // Broken data (an impossible date, an object for a string) makes expressions fail; its own error
+        // already says what is wrong, so the failure is only worth a warning on otherwise sound data.
+        if (!this.issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) {
+          this.report('INV_EVALUATION_FAILED', cursor, { key: constraint.key, detail: result.message });
+        }
         continue;
       }
       const found: ValidationIssue = {
@@ -1025,12 +1236,52 @@ export class Walk {
   }
 }
 
+const DURATION_UNITS: Record<string, (date: Date, amount: number) => void> = {
+  a: (d, n) => d.setUTCFullYear(d.getUTCFullYear() + n),
+  mo: (d, n) => d.setUTCMonth(d.getUTCMonth() + n),
+  wk: (d, n) => d.setUTCDate(d.getUTCDate() + 7 * n),
+  d: (d, n) => d.setUTCDate(d.getUTCDate() + n),
+  h: (d, n) => d.setUTCHours(d.getUTCHours() + n),
+  min: (d, n) => d.setUTCMinutes(d.getUTCMinutes() + n),
+  s: (d, n) => d.setUTCSeconds(d.getUTCSeconds() + n),
+};
+
+/**
+ * The comparable value of a minValue[x] or maxValue[x]. A Duration or Quantity bound on a date means
+ * "that long from now": a maxValue of 10 a is at most ten years ahead, a minValue of 10 a at least ten
+ * years back. Dates compare as ISO strings.
+ */
+function limitValue(
+  limit: { type: string; value: unknown },
+  isMinimum: boolean,
+): { value: number | string; label: string } | undefined {
+  if (typeof limit.value === 'number' || typeof limit.value === 'string')
+    return { value: limit.value, label: String(limit.value) };
+  if ((limit.type === 'Duration' || limit.type === 'Quantity') && isRecord(limit.value)) {
+    const amount = limit.value.value;
+    const unit = typeof limit.value.code === 'string' ? limit.value.code : limit.value.unit;
+    const shift = typeof unit === 'string' ? DURATION_UNITS[unit] : undefined;
+    if (typeof amount !== 'number' || !shift) return undefined;
+    const date = new Date();
+    shift(date, isMinimum ? -amount : amount);
+    const direction = isMinimum ? 'before' : 'after';
+    return {
+      value: date.toISOString(),
+      label: `${amount}${String(unit)} ${direction} now (${date.toISOString().slice(0, 10)})`,
+    };
+  }
+  return undefined;
+}
+
 function isModifierDefinition(definition: fhir4.StructureDefinition): boolean {
   const root = definition.snapshot?.element?.[0] ?? definition.differential?.element?.[0];
   return root?.isModifier === true;
 }
 
-/** Every `reference` value below a node that starts with '#' ('#' alone refers to the container). */
+/**
+ * Every string below a node that starts with '#': local references, and canonicals or uris that name a
+ * contained resource ('#' alone refers to the container), as dom-3 counts them.
+ */
 function collectLocalReferences(node: unknown, into: Set<string>, skipContained: boolean): void {
   if (Array.isArray(node)) {
     for (const item of node) collectLocalReferences(item, into, false);
@@ -1043,7 +1294,8 @@ function collectLocalReferences(node: unknown, into: Set<string>, skipContained:
       if (Array.isArray(value)) for (const item of value) collectLocalReferences(item, into, false);
       continue;
     }
-    if (key === 'reference' && typeof value === 'string' && value.startsWith('#')) into.add(value);
-    else if (typeof value === 'object') collectLocalReferences(value, into, false);
+    if (typeof value === 'string') {
+      if (value.startsWith('#')) into.add(value);
+    } else if (typeof value === 'object') collectLocalReferences(value, into, false);
   }
 }

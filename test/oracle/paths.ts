@@ -5,4 +5,3 @@ import { PROJECT_ROOT } from '../../harness/paths.js';
 
 export const TEST_CASES_DIR = join(PROJECT_ROOT, '..', 'shared', 'fhir-test-cases');
 export const HAVE_TEST_CASES = existsSync(join(TEST_CASES_DIR, 'cases.json'));
-export const VALIDATOR_SOURCE = join(PROJECT_ROOT, 'harness', 'validator', 'index.ts');

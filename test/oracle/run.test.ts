@@ -1,13 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, formatCase, formatText } from '../../harness/oracle/report.js';
 import {
-  loadValidatorBinding,
   runOracle,
-  validatorAvailable,
   type DefinitionRegistryLike,
   type ValidatorBinding,
   type ValidatorLike,
@@ -159,52 +156,5 @@ describe('runOracle on a small folder', () => {
   it('an unreadable folder is an Error', () => {
     const { binding } = fakeBinding(() => noIssues);
     expect(runOracle(join(dir, 'nowhere'), binding)).toBeInstanceOf(Error);
-  });
-});
-
-describe('loadValidatorBinding', () => {
-  let harness: string;
-  beforeAll(() => {
-    harness = mkdtempSync(join(tmpdir(), 'oracle-binding-'));
-    mkdirSync(join(harness, 'fhir'));
-    mkdirSync(join(harness, 'validator'));
-    writeFileSync(
-      join(harness, 'fhir', 'index.ts'),
-      `export class DefinitionRegistry {
-        readonly resources: object[] = [];
-        static withCore(): DefinitionRegistry { return new DefinitionRegistry(); }
-        addResource(resource: object): void { this.resources.push(resource); }
-        resolve(_canonical: string): object | undefined { return undefined; }
-      }\n`,
-    );
-    writeFileSync(
-      join(harness, 'validator', 'index.ts'),
-      `import type { DefinitionRegistry } from '../fhir/index.js';
-      export class Validator {
-        constructor(private readonly definitions: DefinitionRegistry) {}
-        validate(_input: string | object, options?: { profiles?: string[] }) {
-          const text = String(this.definitions.resources.length) + ' ' + (options?.profiles ?? []).join();
-          return { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: text }] };
-        }
-      }\n`,
-    );
-  });
-  afterAll(() => rmSync(harness, { recursive: true, force: true }));
-
-  it('binds DefinitionRegistry.withCore and Validator from TypeScript sources', async () => {
-    const url = pathToFileURL(`${harness}/`);
-    expect(validatorAvailable(url)).toBe(true);
-    const binding = await loadValidatorBinding(url);
-    if (binding instanceof Error) throw binding;
-    const registry = binding.createRegistry();
-    registry.addResource({ resourceType: 'ValueSet' });
-    const outcome = binding.createValidator(registry).validate('{}', { profiles: ['http://x'] });
-    expect(outcome.issue[0]?.diagnostics).toBe('1 http://x');
-  });
-
-  it('says when the validator is not there', async () => {
-    const empty = pathToFileURL(`${join(harness, 'fhir')}/`);
-    expect(validatorAvailable(empty)).toBe(false);
-    expect(await loadValidatorBinding(empty)).toBeInstanceOf(Error);
   });
 });
