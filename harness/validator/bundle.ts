@@ -51,7 +51,7 @@ export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scop
     ) {
       walk.report('BUNDLE_FULLURL_ID_MISMATCH', fullUrlCursor, {
         fullUrl,
-        id: `${String(resource.resourceType)}/${resource.id}`,
+        id: `${typeof resource.resourceType === 'string' ? resource.resourceType : ''}/${resource.id}`,
       });
     }
   });

@@ -9,6 +9,7 @@ import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import { VALIDATOR_FUNCTIONS } from './fhirpath-functions.js';
 import type { Constraint } from './schema.js';
+import { describeError } from './describe.js';
 
 /** Checked natively by the walker; never sent to fhirpath. */
 export const NATIVE_INVARIANTS = new Set([
@@ -44,7 +45,7 @@ export class InvariantEvaluator {
           userInvocationTable: VALIDATOR_FUNCTIONS,
         }) as Evaluator;
       } catch (error) {
-        entry = { error: error instanceof Error ? error.message : String(error) };
+        entry = { error: describeError(error) };
       }
       this.compiled.set(key, entry);
     }
@@ -68,7 +69,7 @@ export class InvariantEvaluator {
         return { status: result[0] ? 'pass' : 'fail' };
       return { status: result.length > 0 ? 'pass' : 'fail' };
     } catch (error) {
-      return { status: 'error', message: error instanceof Error ? error.message : String(error) };
+      return { status: 'error', message: describeError(error) };
     }
   }
 }

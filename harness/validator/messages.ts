@@ -165,6 +165,11 @@ export const MESSAGES = {
     code: 'exception',
     template: 'The resource could not be validated: {detail}',
   },
+  STRUCT_TOO_MANY_ISSUES: {
+    severity: 'information',
+    code: 'too-costly',
+    template: 'More than {max} issues were found; the rest are not reported',
+  },
   STRUCT_DEFINITION_BROKEN: {
     severity: 'error',
     code: 'processing',
@@ -263,11 +268,6 @@ export const MESSAGES = {
     severity: 'error',
     code: 'structure',
     template: "Slicing of '{element}' is open at the end only: unmatched elements must come after the slices",
-  },
-  SLICE_AMBIGUOUS: {
-    severity: 'warning',
-    code: 'structure',
-    template: "This element matches more than one slice of '{element}': {slices}",
   },
   SLICE_DISCRIMINATOR_UNSUPPORTED: {
     severity: 'warning',

@@ -49,12 +49,14 @@ function targetTypes(definitions: DefinitionRegistry, typeRef: TypeRef | undefin
 }
 
 /**
- * When a relative reference must be found inside its Bundle: always in a document (it is self-contained),
- * and in any Bundle when the element names target profiles the resource has to be checked against.
- * Otherwise it may point to a server.
+ * When a relative reference must be found inside its Bundle: always in a document (it is
+ * self-contained); in a collection or message when the element names target profiles the resource has
+ * to be checked against. In a transaction, batch, search or history it may point to a server.
  */
 function mustResolveInBundle(bundle: JsonRecord, typeRef: TypeRef | undefined): boolean {
-  return bundle.type === 'document' || (typeRef?.targetProfiles ?? []).some((p) => !p.startsWith(CORE_BASE));
+  if (bundle.type === 'document') return true;
+  if (bundle.type !== 'collection' && bundle.type !== 'message') return false;
+  return (typeRef?.targetProfiles ?? []).some((p) => !p.startsWith(CORE_BASE));
 }
 
 /** The absolute URL a reference stands for, from the fullUrl of the entry it sits in. */
@@ -91,7 +93,8 @@ export class ReferenceChecker {
       case 'contained': {
         const container = scope.container ?? scope;
         if (parsed.id === '') {
-          resolvedType = String(container.resource.resourceType);
+          resolvedType =
+            typeof container.resource.resourceType === 'string' ? container.resource.resourceType : undefined;
           break;
         }
         const contained = Array.isArray(container.resource.contained) ? container.resource.contained : [];

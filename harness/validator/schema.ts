@@ -7,6 +7,7 @@
  * Each definition is compiled once and cached.
  */
 import type { DefinitionRegistry } from '../fhir/definitions.js';
+import { describeError } from './describe.js';
 
 export interface TypeRef {
   code: string;
@@ -304,7 +305,7 @@ export class SchemaCompiler {
     try {
       return this.build(definition);
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: describeError(error) };
     } finally {
       this.inProgress.delete(key);
     }

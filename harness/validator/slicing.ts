@@ -9,8 +9,8 @@ import { describeValue, matchesPattern } from './values.js';
 
 export interface SliceVerdict {
   match: boolean;
-  /** Why the item is not in the slice (when it is not). */
-  reason?: string;
+  /** Why the item is not in the slice (when it is not); built only when a message needs it. */
+  reason?: () => string;
   /** The discriminator cannot be evaluated (an unsupported path); the item is then not matched. */
   unsupported?: string;
 }
@@ -32,6 +32,18 @@ const STEP_PATTERN =
   /^(?:extension\((['"])(.*?)\1\)|ofType\(([A-Za-z0-9_]+)\)|resolve\(\)|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 /** Splits a discriminator path (a restricted FHIRPath) into steps, or says why it cannot. */
+const parsedPaths = new Map<string, Step[] | string>();
+
+/** Discriminator paths are few and reused for every item: each is parsed once. */
+function parsePathCached(path: string): Step[] | string {
+  let steps = parsedPaths.get(path);
+  if (steps === undefined) {
+    steps = parsePath(path);
+    parsedPaths.set(path, steps);
+  }
+  return steps;
+}
+
 function parsePath(path: string): Step[] | string {
   if (path === '$this' || path === '') return [];
   const steps: Step[] = [];
@@ -110,6 +122,30 @@ export class SliceMatcher {
    * value or pattern on an element along the way already sets at the end of the path (a pattern on
    * `category` sets `category.coding.code`).
    */
+  private readonly reachedBySlice = new WeakMap<
+    ElementSchema,
+    Map<string, ReturnType<SliceMatcher['sliceNodes']>>
+  >();
+
+  /** What a discriminator path reaches in a slice depends on nothing else: computed once per slice. */
+  private sliceNodesCached(
+    slice: ElementSchema,
+    path: string,
+    steps: Step[],
+  ): ReturnType<SliceMatcher['sliceNodes']> {
+    let bySlice = this.reachedBySlice.get(slice);
+    if (!bySlice) {
+      bySlice = new Map();
+      this.reachedBySlice.set(slice, bySlice);
+    }
+    let reached = bySlice.get(path);
+    if (reached === undefined) {
+      reached = this.sliceNodes(slice, steps);
+      bySlice.set(path, reached);
+    }
+    return reached;
+  }
+
   private sliceNodes(
     slice: ElementSchema,
     steps: Step[],
@@ -184,9 +220,9 @@ export class SliceMatcher {
     discriminator: Discriminator,
     evaluateProfile: (value: unknown, profile: string) => boolean,
   ): SliceVerdict {
-    const steps = parsePath(discriminator.path);
+    const steps = parsePathCached(discriminator.path);
     if (typeof steps === 'string') return { match: false, unsupported: steps };
-    const reached = this.sliceNodes(slice, steps);
+    const reached = this.sliceNodesCached(slice, discriminator.path, steps);
     if (typeof reached === 'string') return { match: false, unsupported: reached };
     const { nodes, inherited } = reached;
     const values = instanceValues(candidate.value, steps);
@@ -207,7 +243,7 @@ export class SliceMatcher {
           if (values.some(({ value }) => this.inValueSet(value, valueSet))) return { match: true };
           return {
             match: false,
-            reason: `${where} is not in ${valueSet}, which slice '${slice.sliceName}' requires`,
+            reason: () => `${where} is not in ${valueSet}, which slice '${slice.sliceName}' requires`,
           };
         }
         // A slice that sets nothing at the discriminator's path takes any value there.
@@ -215,14 +251,16 @@ export class SliceMatcher {
         if (values.length === 0)
           return {
             match: false,
-            reason: `${where} is missing, and slice '${slice.sliceName}' needs ${describeValue(expected)}`,
+            reason: () =>
+              `${where} is missing, and slice '${slice.sliceName}' needs ${describeValue(expected)}`,
           };
         const ok = values.some(({ value }) => matchesPattern(value, expected));
         return ok
           ? { match: true }
           : {
               match: false,
-              reason: `${where} is ${describeValue(values[0]?.value)}, slice '${slice.sliceName}' needs ${describeValue(expected)}`,
+              reason: () =>
+                `${where} is ${describeValue(values[0]?.value)}, slice '${slice.sliceName}' needs ${describeValue(expected)}`,
             };
       }
       case 'exists': {
@@ -231,9 +269,12 @@ export class SliceMatcher {
         const mustNotExist = node?.max === 0;
         const exists = values.length > 0;
         if (mustExist && !exists)
-          return { match: false, reason: `${where} is missing, slice '${slice.sliceName}' requires it` };
+          return {
+            match: false,
+            reason: () => `${where} is missing, slice '${slice.sliceName}' requires it`,
+          };
         if (mustNotExist && exists)
-          return { match: false, reason: `${where} is present, slice '${slice.sliceName}' forbids it` };
+          return { match: false, reason: () => `${where} is present, slice '${slice.sliceName}' forbids it` };
         return { match: true };
       }
       case 'type': {
@@ -242,13 +283,14 @@ export class SliceMatcher {
           steps.length === 0
             ? [candidate.type]
             : values.map((v) => v.type ?? (v.value as { resourceType?: string })?.resourceType ?? '');
-        if (actual.length === 0) return { match: false, reason: `${where} is missing` };
+        if (actual.length === 0) return { match: false, reason: () => `${where} is missing` };
         const ok = actual.some((t) => allowed.has(t.toLowerCase()));
         return ok
           ? { match: true }
           : {
               match: false,
-              reason: `${where} is a ${actual[0]}, slice '${slice.sliceName}' takes ${[...allowed].join(', ')}`,
+              reason: () =>
+                `${where} is a ${actual[0]}, slice '${slice.sliceName}' takes ${[...allowed].join(', ')}`,
             };
       }
       case 'profile': {
@@ -258,7 +300,7 @@ export class SliceMatcher {
         const ok = values.some(({ value }) => profiles.some((profile) => evaluateProfile(value, profile)));
         return ok
           ? { match: true }
-          : { match: false, reason: `${where} does not conform to ${profiles.join(' or ')}` };
+          : { match: false, reason: () => `${where} does not conform to ${profiles.join(' or ')}` };
       }
       default:
         return {

@@ -10,6 +10,7 @@ import { InvariantEvaluator } from './invariants.js';
 import { SchemaCompiler } from './schema.js';
 import { SliceMatcher } from './slicing.js';
 import { Walk, type JsonRecord, type Services } from './walker.js';
+import { describeError } from './describe.js';
 
 export interface ValidatorOptions {
   /**
@@ -83,7 +84,7 @@ export class Validator {
       const text =
         error instanceof RangeError
           ? 'the input is nested too deeply to validate'
-          : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+          : `internal error: ${describeError(error)}`;
       issues = [issue('STRUCT_VALIDATOR_FAULT', '', { detail: text })];
     }
     const sorted = sortAndDeduplicate(issues);

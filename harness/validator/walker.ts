@@ -20,6 +20,9 @@ import { checkBundle } from './bundle.js';
 
 export type JsonRecord = Record<string, unknown>;
 
+/** Issues kept per validation at most. */
+export const MAX_ISSUES = 10_000;
+
 /** Where the walk is: a FHIRPath expression, and the JSON path (for line and column). */
 export interface Cursor {
   expression: string;
@@ -81,33 +84,29 @@ function describeJson(value: unknown): string {
 interface PropertyTarget {
   element: ElementSchema;
   type: string;
-  /** `_name`: the id and extensions of a primitive. */
-  primitiveExtension: boolean;
+  /** The JSON name of the value (`valueQuantity`), whether the key found is it or its `_` companion. */
+  name: string;
+  isPrimitive: boolean;
 }
 
 const propertyIndexes = new WeakMap<ElementSchema[], Map<string, PropertyTarget>>();
+
+/** The names an element goes by for extension contexts depend only on the element. */
+const contextNamesCache = new WeakMap<ElementSchema, Set<string>>();
 
 function propertyIndex(children: ElementSchema[]): Map<string, PropertyTarget> {
   let index = propertyIndexes.get(children);
   if (index) return index;
   index = new Map();
+  const add = (element: ElementSchema, type: string, name: string) => {
+    const target: PropertyTarget = { element, type, name, isPrimitive: isPrimitiveType(type) };
+    index?.set(name, target);
+    if (target.isPrimitive) index?.set(`_${name}`, target);
+  };
   for (const element of children) {
-    const types =
-      element.types.length > 0
-        ? element.types
-        : [{ code: 'BackboneElement', profiles: [], targetProfiles: [] }];
-    if (element.isChoice) {
-      for (const type of types) {
-        const key = element.name + upperFirst(type.code);
-        index.set(key, { element, type: type.code, primitiveExtension: false });
-        if (isPrimitiveType(type.code))
-          index.set(`_${key}`, { element, type: type.code, primitiveExtension: true });
-      }
-    } else {
-      const type = types[0]?.code ?? 'BackboneElement';
-      index.set(element.name, { element, type, primitiveExtension: false });
-      if (isPrimitiveType(type)) index.set(`_${element.name}`, { element, type, primitiveExtension: true });
-    }
+    if (element.isChoice)
+      for (const type of element.types) add(element, type.code, element.name + upperFirst(type.code));
+    else add(element, element.types[0]?.code ?? 'BackboneElement', element.name);
   }
   propertyIndexes.set(children, index);
   return index;
@@ -120,7 +119,7 @@ interface Item {
   extension: unknown;
   type: string;
   jsonKey: string;
-  index?: number;
+  index: number | undefined;
   cursor: Cursor;
   /** The object that holds the property, where it is, and the element it is an instance of. */
   owner: JsonRecord;
@@ -146,10 +145,24 @@ export class Walk {
     args: Readonly<Record<string, string | number>> = {},
     overrides: { severity?: Severity; source?: string } = {},
   ): void {
-    const found = issue(id, cursor.expression, args, overrides);
+    this.add(issue(id, cursor.expression, args, overrides), cursor);
+  }
+
+  /**
+   * Keeps an issue, up to MAX_ISSUES: a resource broken in a million places (a million nulls) gets a
+   * readable answer in reasonable time, with a last issue that says the rest was not reported.
+   */
+  private add(found: ValidationIssue, cursor: Cursor): void {
+    if (this.issues.length >= MAX_ISSUES) {
+      if (!this.truncated) this.issues.push(issue('STRUCT_TOO_MANY_ISSUES', '', { max: MAX_ISSUES }));
+      this.truncated = true;
+      return;
+    }
     this.locate(found, cursor);
     this.issues.push(found);
   }
+
+  private truncated = false;
 
   private locate(found: ValidationIssue, cursor: Cursor): void {
     if (!this.source) return;
@@ -199,8 +212,10 @@ export class Walk {
     }
     const inner: ResourceScope = { ...scope, resource };
     this.resourceId(resource, cursor);
-    this.structure(resource, base.structure, cursor, inner);
 
+    // A profile of the resource's own type holds every rule of the type as well (its snapshot is built on
+    // the base), so when one applies the base walk would only repeat it.
+    let coveredByProfile = false;
     const meta = isRecord(resource.meta) ? resource.meta : undefined;
     const claimed = Array.isArray(meta?.profile)
       ? meta.profile.filter((p): p is string => typeof p === 'string')
@@ -215,10 +230,14 @@ export class Walk {
         index,
         `${cursor.expression}.meta.profile[${index}]`,
       );
-      this.profile(resource, type, profile, cursor, profileCursor, inner);
+      coveredByProfile =
+        this.profile(resource, type, profile, cursor, profileCursor, inner) || coveredByProfile;
     }
-    for (const profile of extraProfiles)
-      if (!claimed.includes(profile)) this.profile(resource, type, profile, cursor, cursor, inner);
+    for (const profile of extraProfiles) {
+      if (claimed.includes(profile)) continue;
+      coveredByProfile = this.profile(resource, type, profile, cursor, cursor, inner) || coveredByProfile;
+    }
+    if (!coveredByProfile) this.structure(resource, base.structure, cursor, inner);
 
     this.containedRules(resource, cursor);
     if (type === 'Bundle') checkBundle(this, resource, cursor, inner);
@@ -246,6 +265,7 @@ export class Walk {
     }
   }
 
+  /** Walks the resource along a profile; true when the profile is of the resource's own type. */
   private profile(
     resource: JsonRecord,
     type: string,
@@ -253,13 +273,13 @@ export class Walk {
     cursor: Cursor,
     reportAt: Cursor,
     scope: ResourceScope,
-  ): void {
+  ): boolean {
     const compiled = this.services.compiler.compile(profile);
     if (!compiled.ok) {
       if (this.services.definitions.structureDefinition(profile)) {
         this.report('STRUCT_DEFINITION_BROKEN', reportAt, { url: profile, detail: compiled.error });
       } else this.report('STRUCT_PROFILE_UNKNOWN', reportAt, { profile });
-      return;
+      return false;
     }
     const structure = compiled.structure;
     for (const detail of structure.problems) {
@@ -272,9 +292,10 @@ export class Walk {
     }
     if (structure.type !== type && structure.type !== 'Resource' && structure.type !== 'DomainResource') {
       this.report('STRUCT_PROFILE_WRONG_TYPE', reportAt, { profile, profileType: structure.type, type });
-      return;
+      return false;
     }
     this.structure(resource, structure, cursor, scope);
+    return structure.type === type;
   }
 
   /** Walks a value along a whole compiled definition (a resource type, a profile, a datatype profile). */
@@ -368,14 +389,27 @@ export class Walk {
       this.report('STRUCT_ELEMENT_EMPTY', cursor);
     }
     for (const element of children) {
-      const group = groups.get(element) ?? [];
-      const items = this.collectItems(value, element, group, cursor, holder);
-      this.cardinality(
-        element,
-        items.length + (disallowedChoices.get(element) ?? 0),
-        cursor,
-        element.sliceName ? `${element.path}:${element.sliceName}` : element.path,
-      );
+      const group = groups.get(element);
+      // Most elements are absent: only a required element, or a required slice, has anything to say then.
+      if (!group && !disallowedChoices.has(element)) {
+        if (element.min > 0 || element.slices.length > 0) this.absent(element, cursor);
+        continue;
+      }
+      const items = group ? this.collectItems(value, element, group, cursor, holder) : [];
+      const disallowed = disallowedChoices.get(element) ?? 0;
+      let count = items.length + disallowed;
+      if (element.isChoice) {
+        // A choice holds one value: two names (allowed or not) are one issue, not a cardinality one too.
+        const names = new Set((group ?? []).map((g) => g.target.name));
+        if (names.size + disallowed > 1) {
+          this.report('CARD_CHOICE_MULTIPLE', cursor, {
+            names: [...names].sort().join(', '),
+            count: names.size + disallowed,
+          });
+          count = Math.min(count, 1);
+        }
+      }
+      this.cardinality(element, count, cursor, cardinalityLabel(element));
       // An item that belongs to a slice is checked against the slice, which refines the element.
       const slices =
         element.slicing && element.slices.length > 0
@@ -383,6 +417,13 @@ export class Walk {
           : undefined;
       for (const item of items) this.item(item, slices?.get(item) ?? element, structure, scope);
     }
+  }
+
+  /** An element with no occurrence: its minimum, and its slices' minimums. */
+  private absent(element: ElementSchema, cursor: Cursor): void {
+    this.cardinality(element, 0, cursor, cardinalityLabel(element));
+    for (const slice of element.slices)
+      this.cardinality(slice, 0, cursor, `${element.path}:${slice.sliceName}`);
   }
 
   /** A JSON key such as `valueString` that names a choice element with a type the definition does not allow. */
@@ -410,22 +451,13 @@ export class Walk {
     holder: ElementSchema,
   ): Item[] {
     const items: Item[] = [];
-    const valueKeys = group.filter((g) => !g.target.primitiveExtension);
-    if (element.isChoice) {
-      const distinct = new Set(group.map((g) => g.key.replace(/^_/, '')));
-      if (distinct.size > 1) {
-        this.report('CARD_CHOICE_MULTIPLE', cursor, {
-          names: [...distinct].sort().join(', '),
-          count: distinct.size,
-        });
-      }
-    }
-    const keys = new Set(group.map((g) => g.key.replace(/^_/, '')));
-    for (const key of keys) {
-      const target = (valueKeys.find((g) => g.key === key) ?? group.find((g) => g.key === `_${key}`))?.target;
-      if (!target) continue;
+    // The JSON names present for this element, without the `_` of primitive extensions.
+    const names: PropertyTarget[] = [];
+    for (const { target } of group) if (!names.some((n) => n.name === target.name)) names.push(target);
+    for (const target of names) {
+      const key = target.name;
       const raw = value[key];
-      const rawExtension = value[`_${key}`];
+      const rawExtension = target.isPrimitive ? value[`_${key}`] : undefined;
       const expressionBase = element.isChoice
         ? `${cursor.expression}.${element.name}.ofType(${target.type})`
         : `${cursor.expression}.${key}`;
@@ -434,68 +466,71 @@ export class Walk {
         this.report('STRUCT_NULL', keyCursor, { name: key });
         continue;
       }
-      const isPrimitive = isPrimitiveType(target.type);
-      const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-      const extensions = Array.isArray(rawExtension)
-        ? rawExtension
-        : rawExtension === undefined
-          ? []
-          : [rawExtension];
-      const isArray = Array.isArray(raw) || (raw === undefined && Array.isArray(rawExtension));
-      if (Array.isArray(raw) && raw.length === 0) {
+      const rawIsArray = Array.isArray(raw);
+      const extensionIsArray = Array.isArray(rawExtension);
+      if (rawIsArray && raw.length === 0) {
         this.report('STRUCT_EMPTY_ARRAY', keyCursor, { name: key });
         continue;
       }
+      const isArray = rawIsArray || (raw === undefined && extensionIsArray);
       if (isArray && !element.isArray) this.report('STRUCT_ARRAY_NOT_ALLOWED', keyCursor, { name: key });
       if (!isArray && element.isArray) this.report('STRUCT_ARRAY_REQUIRED', keyCursor, { name: key });
-      if (
-        isPrimitive &&
-        raw !== undefined &&
-        rawExtension !== undefined &&
-        Array.isArray(raw) !== Array.isArray(rawExtension)
-      ) {
+      if (raw !== undefined && rawExtension !== undefined && rawIsArray !== extensionIsArray) {
         this.report('STRUCT_PRIMITIVE_EXTENSION_MISALIGNED', keyCursor, {
           name: key,
           detail: 'one is an array and the other is not',
         });
-      } else if (
-        isPrimitive &&
-        Array.isArray(raw) &&
-        Array.isArray(rawExtension) &&
-        raw.length !== rawExtension.length
-      ) {
+      } else if (rawIsArray && extensionIsArray && raw.length !== rawExtension.length) {
         this.report('STRUCT_PRIMITIVE_EXTENSION_MISALIGNED', keyCursor, {
           name: key,
           detail: `${raw.length} values but ${rawExtension.length} extension entries`,
         });
       }
-      const count = Math.max(values.length, isPrimitive ? extensions.length : 0);
+      if (!isArray) {
+        items.push(this.newItem(raw, rawExtension, target, undefined, keyCursor, value, cursor, holder));
+        continue;
+      }
+      const values: unknown[] = rawIsArray ? raw : [];
+      const extensions: unknown[] = extensionIsArray ? rawExtension : [];
+      const count = Math.max(values.length, extensions.length);
       for (let i = 0; i < count; i++) {
         const itemValue = values[i];
-        const itemExtension = isPrimitive ? extensions[i] : undefined;
+        const itemExtension = extensions[i];
+        const itemCursor = childCursor(keyCursor, i, `${expressionBase}[${i}]`);
         if (
           (itemValue === null || itemValue === undefined) &&
           (itemExtension === null || itemExtension === undefined)
         ) {
-          if (isArray)
-            this.report('STRUCT_NULL', childCursor(keyCursor, i, `${expressionBase}[${i}]`), { name: key });
+          this.report('STRUCT_NULL', itemCursor, { name: key });
           continue;
         }
-        const itemCursor = isArray ? childCursor(keyCursor, i, `${expressionBase}[${i}]`) : keyCursor;
-        items.push({
-          value: itemValue === null ? undefined : itemValue,
-          extension: itemExtension === null ? undefined : itemExtension,
-          type: target.type,
-          jsonKey: key,
-          ...(isArray ? { index: i } : {}),
-          cursor: itemCursor,
-          owner: value,
-          ownerCursor: cursor,
-          holder,
-        });
+        items.push(this.newItem(itemValue, itemExtension, target, i, itemCursor, value, cursor, holder));
       }
     }
     return items;
+  }
+
+  private newItem(
+    value: unknown,
+    extension: unknown,
+    target: PropertyTarget,
+    index: number | undefined,
+    cursor: Cursor,
+    owner: JsonRecord,
+    ownerCursor: Cursor,
+    holder: ElementSchema,
+  ): Item {
+    return {
+      value: value === null ? undefined : value,
+      extension: extension === null ? undefined : extension,
+      type: target.type,
+      jsonKey: target.name,
+      index,
+      cursor,
+      owner,
+      ownerCursor,
+      holder,
+    };
   }
 
   private cardinality(element: ElementSchema, count: number, cursor: Cursor, label: string): void {
@@ -592,7 +627,7 @@ export class Walk {
       value !== undefined &&
       (item.type === 'code' || item.type === 'string' || item.type === 'uri')
     ) {
-      this.bindingOfCode(String(value), element, cursor);
+      if (typeof value === 'string') this.bindingOfCode(value, element, cursor);
     }
     this.invariants(element, element.path, value, cursor, scope);
   }
@@ -688,7 +723,12 @@ export class Walk {
       )
         continue;
       const probe = new Walk(this.services, undefined);
-      probe.resource(value, { expression: String(value.resourceType) }, scope, [profile]);
+      probe.resource(
+        value,
+        { expression: typeof value.resourceType === 'string' ? value.resourceType : '' },
+        scope,
+        [profile],
+      );
       const errors = probe.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').length;
       if (errors === 0) return [profile];
       if (!best || errors < best.errors) best = { profile, errors };
@@ -1005,7 +1045,7 @@ export class Walk {
     let unmatchedSeen = false;
     for (const item of items) {
       const candidate: SliceCandidate = { value: item.value, type: item.type };
-      const reasons: string[] = [];
+      const reasons: (() => string)[] = [];
       let found: ElementSchema | undefined;
       for (const slice of element.slices) {
         const verdict = this.services.slices.matches(candidate, slice, slicing, (value, profile) =>
@@ -1027,14 +1067,20 @@ export class Walk {
         if (verdict.reason) reasons.push(verdict.reason);
       }
       if (!found) {
-        const detail = reasons.length > 0 ? `. Closest: ${reasons.slice(0, 3).join('; ')}` : '';
-        if (slicing.rules === 'closed')
-          this.report(
-            'SLICE_NO_MATCH',
-            item.cursor,
-            { element: element.path, detail },
-            { source: element.owner },
-          );
+        const detail =
+          reasons.length > 0
+            ? `. Closest: ${reasons
+                .slice(0, 3)
+                .map((reason) => reason())
+                .join('; ')}`
+            : '';
+        // Closed slicing refuses the item; open slicing allows it, and says so in case a slice was meant.
+        this.report(
+          slicing.rules === 'closed' ? 'SLICE_NO_MATCH' : 'SLICE_NO_MATCH_OPEN',
+          item.cursor,
+          { element: element.path, detail },
+          { source: element.owner },
+        );
         unmatchedSeen = true;
         continue;
       }
@@ -1167,6 +1213,15 @@ export class Walk {
    * (`string`), and its path from each datatype on the way (`Address.line`).
    */
   private contextNames(holder: ElementSchema): Set<string> {
+    let cached = contextNamesCache.get(holder);
+    if (!cached) {
+      cached = this.computeContextNames(holder);
+      contextNamesCache.set(holder, cached);
+    }
+    return cached;
+  }
+
+  private computeContextNames(holder: ElementSchema): Set<string> {
     const names = new Set<string>([holder.path, ...holder.types.map((t) => t.code)]);
     const segments = holder.path.split('.');
     for (let split = segments.length - 1; split >= 1; split--) {
@@ -1230,8 +1285,7 @@ export class Walk {
         text: `Constraint failed: ${constraint.key}: '${constraint.human}'`,
         source: constraint.source,
       };
-      this.locate(found, cursor);
-      this.issues.push(found);
+      this.add(found, cursor);
     }
   }
 }
@@ -1271,6 +1325,11 @@ function limitValue(
     };
   }
   return undefined;
+}
+
+/** How messages name an element: its path, with the slice name for a slice (`Patient.identifier:Code`). */
+function cardinalityLabel(element: ElementSchema): string {
+  return element.sliceName ? `${element.path}:${element.sliceName}` : element.path;
 }
 
 function isModifierDefinition(definition: fhir4.StructureDefinition): boolean {

@@ -1,11 +1,14 @@
 /**
  * The validator's invalid fixtures (test/fixtures/validator/<check>/<name>.json): each is a broken
  * resource, given whole, as raw text, or as a JSON Patch over one of the IG's own examples, with the
- * issues the HL7 validator would report for it.
+ * issues the HL7 validator would report for it. A fixture may bring conformance resources of its own
+ * (a test profile with a maxLength, an ordered slicing...) that the IG does not have.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DefinitionRegistry } from '../../harness/fhir/index.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
+import { Validator, createValidator, type ValidationIssue } from '../../harness/validator/index.js';
 
 export const FIXTURE_ROOT = join(PROJECT_ROOT, 'test', 'fixtures', 'validator');
 export const IG_RESOURCES = join(PROJECT_ROOT, 'fsh-generated', 'resources');
@@ -31,6 +34,11 @@ export interface Fixture {
   resource?: Record<string, unknown>;
   text?: string;
   profiles?: string[];
+  /**
+   * Conformance resources the fixture needs and the IG lacks (StructureDefinitions, a differential
+   * being enough; ValueSets; CodeSystems). The fixture then runs on a validator of its own.
+   */
+  definitions?: Record<string, unknown>[];
   expect: ExpectedIssue[];
 }
 
@@ -116,4 +124,27 @@ export function fixtureInput(fixture: Fixture): string | object {
   if (fixture.resource !== undefined) return fixture.resource;
   if (fixture.base !== undefined) return applyPatch(readBase(fixture.base), fixture.patch ?? []) as object;
   throw new Error('a fixture needs text, resource, or base');
+}
+
+let shared: Validator | undefined;
+
+/** The validator for core and the IG, built once: most fixtures need nothing more. */
+export function sharedValidator(): Validator {
+  shared ??= createValidator({ igs: [IG_RESOURCES] });
+  return shared;
+}
+
+/** The validator a fixture runs on: the shared one, or one that also holds the fixture's definitions. */
+export function validatorFor(fixture: Fixture): Validator {
+  if (fixture.definitions === undefined) return sharedValidator();
+  const registry = DefinitionRegistry.withCore();
+  registry.addPackage(IG_RESOURCES);
+  for (const definition of fixture.definitions) registry.addResource(definition, 'fixture');
+  return new Validator(registry);
+}
+
+/** Validates a fixture's input against its profiles, on the validator the fixture calls for. */
+export function validateFixture(fixture: Fixture): ValidationIssue[] {
+  return validatorFor(fixture).validateDetailed(fixtureInput(fixture), { profiles: fixture.profiles ?? [] })
+    .issues;
 }

@@ -4,18 +4,19 @@
  * names one). An expectation marked `pending` is a known gap of the validator: it is listed as a todo.
  */
 import { describe, expect, it } from 'vitest';
-import { createValidator, type ValidationIssue } from '../../harness/validator/index.js';
+import { type ValidationIssue } from '../../harness/validator/index.js';
 import {
-  IG_RESOURCES,
   applyPatch,
   fixtureInput,
   loadFixtures,
   readBase,
+  sharedValidator,
+  validateFixture,
   type ExpectedIssue,
 } from './fixture-loader.js';
 
 const fixtures = loadFixtures();
-const validator = createValidator({ igs: [IG_RESOURCES] });
+const validator = sharedValidator();
 
 function describeIssue(item: ValidationIssue): string {
   const at = item.location ? ` @${item.location.line}:${item.location.column}` : '';
@@ -45,6 +46,11 @@ describe('the validator fixtures', () => {
       expect(fixture.description.length, name).toBeGreaterThan(10);
       expect(fixture.expect.length, name).toBeGreaterThan(0);
       if (fixture.patch) expect(fixture.base, `${name}: a patch needs a base`).toBeDefined();
+      for (const definition of fixture.definitions ?? [])
+        expect(definition, `${name}: a definition is a canonical resource`).toMatchObject({
+          resourceType: expect.any(String),
+          url: expect.any(String),
+        });
       expect(() => fixtureInput(fixture), name).not.toThrow();
     }
   });
@@ -73,9 +79,7 @@ describe('the validator fixtures', () => {
         const pending = fixture.expect.filter((e) => e.pending !== undefined);
         if (due.length > 0) {
           it(`${name}: ${fixture.description}`, () => {
-            const { issues } = validator.validateDetailed(fixtureInput(fixture), {
-              profiles: fixture.profiles ?? [],
-            });
+            const issues = validateFixture(fixture);
             const missing = due.filter((wanted) => !issues.some((item) => matches(item, wanted)));
             expect(
               missing.map(describeExpected),
