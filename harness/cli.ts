@@ -3,6 +3,7 @@
  * The `openimis-fhir` command: dispatches to one module per subcommand.
  */
 import { runBuildCommand } from './cli/build.js';
+import { runServeCommand } from './cli/serve.js';
 import { EXIT } from './cli/support.js';
 
 interface Command {
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'compile the IG with SUSHI, offline (skipped when the output is up to date)',
     run: runBuildCommand,
   },
+  serve: { summary: 'run the reference FHIR server for the IG', run: runServeCommand },
 };
 
 function usage(): string {

@@ -61,3 +61,11 @@ export function installedPackage(name: string): { dir: string; version: string }
   }
   throw new Error(`the npm package ${name} is not installed (run npm ci)`);
 }
+
+/** This project's version, from its package.json. */
+export function projectVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return version ?? '0.0.0';
+}

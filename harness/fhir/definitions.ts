@@ -156,6 +156,29 @@ export class DefinitionRegistry {
     return this.resourceTypeNames.has(name);
   }
 
+  /** Every FHIR resource type, sorted. */
+  resourceTypes(): string[] {
+    return [...this.resourceTypeNames].sort();
+  }
+
+  /**
+   * The profiles (constraining StructureDefinitions, not base types) added from a given source, by the
+   * type they constrain: which profiles an IG package defines for each resource type.
+   */
+  profilesBySource(source: string): Map<string, string[]> {
+    const byType = new Map<string, string[]>();
+    for (const [url, entries] of this.byUrl) {
+      for (const entry of entries) {
+        if (entry.source !== source || entry.resourceType !== 'StructureDefinition' || !entry.type) continue;
+        if (entry.kind !== 'resource' || url === CORE_BASE + entry.type) continue;
+        const list = byType.get(entry.type) ?? [];
+        if (!list.includes(url)) list.push(url);
+        byType.set(entry.type, list);
+      }
+    }
+    return byType;
+  }
+
   /** Every canonical URL of a given resource type (for listings and tests). */
   urlsOfType(resourceType: string): string[] {
     const urls: string[] = [];

@@ -1,0 +1,112 @@
+/**
+ * GET /metadata: a CapabilityStatement (kind instance) generated from what this server really does:
+ * every resource type with its interactions, search parameters, profiles and operations.
+ */
+import type { SearchParameterInfo } from './search/index.js';
+
+export interface CapabilityInputs {
+  base: string;
+  softwareVersion: string;
+  resourceTypes: string[];
+  searchParameters: (type: string) => SearchParameterInfo[];
+  profiles: Map<string, string[]>;
+  operations: { name: string; definition: string; types?: string[]; system?: boolean }[];
+  /** The IG's requirements statement this server implements. */
+  instantiates: string[];
+  authentication: boolean;
+  formats: string[];
+}
+
+const INTERACTIONS = [
+  'read',
+  'vread',
+  'update',
+  'patch',
+  'delete',
+  'history-instance',
+  'history-type',
+  'create',
+  'search-type',
+] as const;
+
+export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityStatement {
+  const resources: fhir4.CapabilityStatementRestResource[] = inputs.resourceTypes.map((type) => {
+    const resource: fhir4.CapabilityStatementRestResource = {
+      type: type as fhir4.CapabilityStatementRestResource['type'],
+      profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+      interaction: INTERACTIONS.map((code) => ({ code })),
+      versioning: 'versioned-update',
+      readHistory: true,
+      updateCreate: true,
+      conditionalCreate: true,
+      conditionalRead: 'not-supported',
+      conditionalUpdate: true,
+      conditionalDelete: 'multiple',
+      searchInclude: ['*'],
+      searchRevInclude: ['*'],
+      searchParam: inputs.searchParameters(type).map((param) => ({
+        name: param.code,
+        definition: param.url,
+        type: param.type,
+        ...(param.documentation ? { documentation: param.documentation } : {}),
+      })),
+    };
+    const profiles = inputs.profiles.get(type);
+    if (profiles?.length) resource.supportedProfile = profiles;
+    const operations = inputs.operations.filter((op) => !op.system && (!op.types || op.types.includes(type)));
+    if (operations.length)
+      resource.operation = operations.map((op) => ({ name: op.name, definition: op.definition }));
+    return resource;
+  });
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    kind: 'instance',
+    ...(inputs.instantiates.length ? { instantiates: inputs.instantiates } : {}),
+    software: { name: 'openimis-fhir reference server', version: inputs.softwareVersion },
+    implementation: {
+      description: 'openimis-fhir reference server (a sandbox for the openIMIS FHIR R4 IG)',
+      url: inputs.base,
+    },
+    fhirVersion: '4.0.1',
+    format: inputs.formats,
+    patchFormat: ['application/json-patch+json'],
+    rest: [
+      {
+        mode: 'server',
+        ...(inputs.authentication
+          ? {
+              security: {
+                service: [
+                  {
+                    text: 'openIMIS login: POST {base}/login with {username, password}, then Authorization: Bearer <token>',
+                  },
+                ],
+                description:
+                  'Every request but /metadata and /login needs a Bearer token from POST {base}/login; tokens expire.',
+              },
+            }
+          : {}),
+        resource: resources,
+        interaction: [
+          { code: 'transaction' },
+          { code: 'batch' },
+          { code: 'search-system' },
+          { code: 'history-system' },
+        ],
+        searchParam: [
+          { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
+          {
+            name: '_lastUpdated',
+            definition: 'http://hl7.org/fhir/SearchParameter/Resource-lastUpdated',
+            type: 'date',
+          },
+        ],
+        operation: inputs.operations
+          .filter((op) => op.system)
+          .map((op) => ({ name: op.name, definition: op.definition })),
+      },
+    ],
+  };
+}

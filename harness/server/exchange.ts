@@ -1,0 +1,65 @@
+/**
+ * The request a handler sees and the response it gives, with no HTTP in them: the express adapter
+ * (http.ts) and the Bundle processor (transaction.ts) both speak this.
+ */
+import type { JsonObject } from './types.js';
+
+export interface RequestHeaders {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+  ifNoneExist?: string;
+  prefer?: string;
+  contentType?: string;
+}
+
+export interface FhirRequest {
+  method: string;
+  /** The absolute base URL without a trailing slash; links and Location start with it. */
+  base: string;
+  /** The path below the base, split on '/', without empty segments. */
+  segments: string[];
+  query: [string, string][];
+  headers: RequestHeaders;
+  /** The parsed body (JSON or XML), when there is one. */
+  body?: unknown;
+}
+
+export interface FhirResponse {
+  status: number;
+  body?: JsonObject;
+  headers: Record<string, string>;
+}
+
+/** What `Prefer` asks for (http.html#ops, search.html#errors). */
+export interface Preferences {
+  return?: 'minimal' | 'representation' | 'OperationOutcome';
+  handling?: 'strict' | 'lenient';
+}
+
+export function parsePrefer(header: string | undefined): Preferences {
+  const preferences: Preferences = {};
+  for (const part of (header ?? '').split(/[,;]/)) {
+    const [name, raw] = part.split('=').map((s) => s.trim());
+    const value = raw?.replace(/^"|"$/g, '');
+    if (
+      name === 'return' &&
+      (value === 'minimal' || value === 'representation' || value === 'OperationOutcome')
+    ) {
+      preferences.return = value;
+    }
+    if (name === 'handling' && (value === 'strict' || value === 'lenient')) preferences.handling = value;
+  }
+  return preferences;
+}
+
+/** `W/"3"`, `"3"` or `3` -> `3`; `*` stays `*`. */
+export function parseETag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '*') return '*';
+  const match = /^(?:W\/)?"?([^"]*)"?$/.exec(trimmed);
+  return match?.[1] || undefined;
+}
+
+export const etag = (versionId: string) => `W/"${versionId}"`;

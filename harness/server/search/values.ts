@@ -1,0 +1,194 @@
+/**
+ * What a search parameter's expression yields, turned into the values the indexes keep, one shape per
+ * parameter type (search.html: the tables of which FHIR types each parameter type matches).
+ */
+import { normaliseText } from './text.js';
+import { dateRange, type Range } from './ranges.js';
+
+export interface TypedNode {
+  /** The FHIR type of the element (`Identifier`, `code`, `Period`...), or undefined when unknown. */
+  fhirType: string | undefined;
+  data: unknown;
+}
+
+export interface TokenValue {
+  system?: string;
+  code?: string;
+  /** Normalised texts: CodeableConcept.text, Coding.display, Identifier.type.text. */
+  texts: string[];
+  /** Identifier.type codings, for :of-type. */
+  identifierType?: { system?: string; code?: string }[];
+}
+
+export interface StringValue {
+  raw: string;
+  norm: string;
+}
+
+export interface ReferenceValue {
+  /** `Type/id` for a relative or absolute reference to a resource; the raw text otherwise (canonical, urn). */
+  key?: string;
+  type?: string;
+  id?: string;
+  /** The full reference text as written. */
+  raw?: string;
+  identifier?: { system?: string; value?: string };
+}
+
+export interface QuantityValue {
+  value: number;
+  system?: string;
+  code?: string;
+  unit?: string;
+}
+
+export type DateValue = Range;
+
+type JsonRecord = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is JsonRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export function tokenValues(node: TypedNode, out: TokenValue[]): void {
+  const { data } = node;
+  if (typeof data === 'string' || typeof data === 'boolean' || typeof data === 'number') {
+    out.push({ code: String(data), texts: [] });
+    return;
+  }
+  if (!isRecord(data)) return;
+  const type = node.fhirType ?? guessType(data);
+  if (type === 'CodeableConcept') {
+    const text = str(data.text);
+    const codings = Array.isArray(data.coding) ? data.coding.filter(isRecord) : [];
+    for (const coding of codings) out.push(coded(coding, text));
+    if (codings.length === 0 && text) out.push({ texts: [normaliseText(text)] });
+  } else if (type === 'Identifier') {
+    const identifierType = isRecord(data.type) ? data.type : undefined;
+    const typeText = str(identifierType?.text);
+    out.push({
+      ...optional('system', str(data.system)),
+      ...optional('code', str(data.value)),
+      texts: typeText ? [normaliseText(typeText)] : [],
+      ...(identifierType && Array.isArray(identifierType.coding)
+        ? {
+            identifierType: identifierType.coding
+              .filter(isRecord)
+              .map((c) => ({ ...optional('system', str(c.system)), ...optional('code', str(c.code)) })),
+          }
+        : {}),
+    });
+  } else if (type === 'ContactPoint') {
+    out.push({ ...optional('system', str(data.system)), ...optional('code', str(data.value)), texts: [] });
+  } else if (type === 'Coding' || 'code' in data) {
+    out.push(coded(data, undefined));
+  }
+}
+
+function coded(coding: JsonRecord, conceptText: string | undefined): TokenValue {
+  const texts: string[] = [];
+  if (conceptText) texts.push(normaliseText(conceptText));
+  const display = str(coding.display);
+  if (display) texts.push(normaliseText(display));
+  return { ...optional('system', str(coding.system)), ...optional('code', str(coding.code)), texts };
+}
+
+function guessType(data: JsonRecord): string | undefined {
+  if ('coding' in data) return 'CodeableConcept';
+  if ('value' in data && ('system' in data || 'type' in data || 'assigner' in data)) return 'Identifier';
+  return undefined;
+}
+
+const NAME_PARTS = ['family', 'given', 'prefix', 'suffix', 'text'];
+const ADDRESS_PARTS = ['line', 'city', 'district', 'state', 'postalCode', 'country', 'text'];
+
+export function stringValues(node: TypedNode, out: StringValue[]): void {
+  const push = (value: unknown): void => {
+    if (typeof value === 'string' && value.length > 0) out.push({ raw: value, norm: normaliseText(value) });
+    else if (Array.isArray(value)) value.forEach(push);
+  };
+  const { data } = node;
+  if (!isRecord(data)) return push(data);
+  const parts =
+    node.fhirType === 'HumanName' ? NAME_PARTS : node.fhirType === 'Address' ? ADDRESS_PARTS : undefined;
+  if (parts) for (const part of parts) push(data[part]);
+  else for (const [key, value] of Object.entries(data)) if (key !== 'id' && key !== 'extension') push(value);
+}
+
+const REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+
+/** `Type/id` from a relative or absolute reference, or undefined. */
+export function referenceKey(text: string): { type: string; id: string } | undefined {
+  const m = REFERENCE.exec(text);
+  return m ? { type: m[1] as string, id: m[2] as string } : undefined;
+}
+
+export function referenceValues(node: TypedNode, out: ReferenceValue[]): void {
+  const { data } = node;
+  if (typeof data === 'string') {
+    // canonical or uri used as a reference target
+    const parsed = referenceKey(data);
+    out.push(
+      parsed ? { key: `${parsed.type}/${parsed.id}`, ...parsed, raw: data } : { key: data, raw: data },
+    );
+    return;
+  }
+  if (!isRecord(data)) return;
+  const reference = str(data.reference);
+  const identifier = isRecord(data.identifier)
+    ? { ...optional('system', str(data.identifier.system)), ...optional('value', str(data.identifier.value)) }
+    : undefined;
+  const parsed = reference ? referenceKey(reference) : undefined;
+  out.push({
+    ...(parsed
+      ? { key: `${parsed.type}/${parsed.id}`, type: parsed.type, id: parsed.id }
+      : optional('key', reference)),
+    ...optional('raw', reference),
+    ...(identifier ? { identifier } : {}),
+  });
+}
+
+export function dateValues(node: TypedNode, out: DateValue[]): void {
+  const { data } = node;
+  if (typeof data === 'string') {
+    const range = dateRange(data);
+    if (range) out.push(range);
+  } else if (isRecord(data)) {
+    if ('start' in data || 'end' in data) {
+      const start = str(data.start) ? dateRange(data.start as string) : undefined;
+      const end = str(data.end) ? dateRange(data.end as string) : undefined;
+      out.push({ low: start?.low ?? -Infinity, high: end?.high ?? Infinity });
+    } else if (Array.isArray(data.event)) {
+      for (const event of data.event) dateValues({ fhirType: 'dateTime', data: event }, out);
+    }
+  }
+}
+
+export function numberValues(node: TypedNode, out: number[]): void {
+  const value = typeof node.data === 'number' ? node.data : isRecord(node.data) ? node.data.value : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) out.push(value);
+}
+
+export function quantityValues(node: TypedNode, out: QuantityValue[]): void {
+  const { data } = node;
+  if (typeof data === 'number') out.push({ value: data });
+  if (!isRecord(data) || typeof data.value !== 'number') return;
+  if (node.fhirType === 'Money') {
+    out.push({ value: data.value, system: 'urn:iso:std:iso:4217', ...optional('code', str(data.currency)) });
+    return;
+  }
+  out.push({
+    value: data.value,
+    ...optional('system', str(data.system)),
+    ...optional('code', str(data.code)),
+    ...optional('unit', str(data.unit)),
+  });
+}
+
+export function uriValues(node: TypedNode, out: string[]): void {
+  if (typeof node.data === 'string') out.push(node.data);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,301 @@
+/**
+ * A durable store: the versions live in a `MemoryStorage`, and every commit is first appended to a
+ * journal file, one JSON line per commit holding the versions it made, and flushed to disk before it is
+ * applied in memory and acknowledged. An acknowledged write therefore survives kill -9 (and a power
+ * cut, as far as the disk honours fdatasync). Opening the journal replays it.
+ *
+ * Line format: `{"versions":[ResourceVersion, ...]}` (a delete has no `resource`). A line is complete
+ * when it ends with a newline. Only the last line can be torn by a crash; it is dropped and cut off the
+ * file. Anything wrong before it stops the opening with the line's number: data is never silently lost.
+ *
+ * A lock file beside the journal (`<journal>.lock`, holding the owner's pid) keeps a second process, or
+ * a second store in the same process, from writing the same journal. A lock whose pid is no longer
+ * running is stale (the owner was killed) and is taken over.
+ */
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import type { Change, HistoryQuery, ResourceVersion, Storage, StoredResource } from '../types.js';
+import { MemoryStorage, type MemoryStorageOptions, type StoredVersion } from './memory.js';
+
+/** What opening the journal found. */
+export interface JournalRecovery {
+  commits: number;
+  versions: number;
+  /** Bytes of a torn last line that were cut off (0 after a clean shutdown). */
+  droppedBytes: number;
+}
+
+/** The journal cannot be replayed: `line` (1-based) is damaged, and it is not the last line. */
+export class JournalCorruptError extends Error {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(
+      `${path}: line ${line} of the journal is damaged (${reason}); refusing to start rather than lose ` +
+        `the commits after it. Repair or remove that line by hand.`,
+    );
+  }
+}
+
+/** Another live process (or another store in this one) holds the journal. */
+export class JournalLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number,
+  ) {
+    super(`${path} is in use by process ${pid} (lock file ${path}.lock)`);
+  }
+}
+
+export class JournalStorage implements Storage {
+  readonly recovery: JournalRecovery;
+  private readonly memory: MemoryStorage;
+  private readonly lockPath: string;
+  private fd: number | undefined;
+  /** The journal's length in bytes: the end of its last complete line, where the next one goes. */
+  private size = 0;
+  /** Set when a failed write could not be undone: the file no longer matches memory. */
+  private broken: unknown;
+
+  constructor(
+    readonly path: string,
+    options: MemoryStorageOptions = {},
+  ) {
+    this.memory = new MemoryStorage(options);
+    this.lockPath = `${path}.lock`;
+    takeLock(path, this.lockPath);
+    try {
+      const existed = existsSync(path);
+      this.fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+      if (!existed) syncDirectory(dirname(path));
+      this.recovery = this.replay(this.fd);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  read(type: string, id: string): ResourceVersion | undefined {
+    return this.memory.read(type, id);
+  }
+
+  vread(type: string, id: string, versionId: string): ResourceVersion | undefined {
+    return this.memory.vread(type, id, versionId);
+  }
+
+  history(query: HistoryQuery): ResourceVersion[] {
+    return this.memory.history(query);
+  }
+
+  ids(type: string): Iterable<string> {
+    return this.memory.ids(type);
+  }
+
+  types(): Iterable<string> {
+    return this.memory.types();
+  }
+
+  /** On disk, then in memory, then returned: see `MemoryStorage.prepare` for the checks. */
+  commit(changes: Change[]): ResourceVersion[] {
+    if (this.fd === undefined) throw new Error(`${this.path}: the store is closed`);
+    if (this.broken !== undefined) {
+      throw new Error(`${this.path}: a failed write could not be undone; reopen the store`, {
+        cause: this.broken,
+      });
+    }
+    const prepared = this.memory.prepare(changes);
+    if (prepared.versions.length > 0) this.append(this.fd, journalLine(prepared.versions));
+    return this.memory.apply(prepared);
+  }
+
+  onCommit(listener: (versions: ResourceVersion[]) => void): void {
+    this.memory.onCommit(listener);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    releaseLock(this.lockPath);
+  }
+
+  /** Writes one line and flushes it; on failure cuts the file back, so no half line is left mid-journal. */
+  private append(fd: number, line: string): void {
+    const bytes = Buffer.from(line, 'utf8');
+    try {
+      for (let written = 0; written < bytes.length;) {
+        written += writeSync(fd, bytes, written, bytes.length - written, this.size + written);
+      }
+      // fdatasync flushes the data and the new length, all a reader needs; fsync would add timestamps.
+      fdatasyncSync(fd);
+    } catch (error) {
+      try {
+        ftruncateSync(fd, this.size);
+      } catch {
+        this.broken = error;
+      }
+      throw error;
+    }
+    this.size += bytes.length;
+  }
+
+  private replay(fd: number): JournalRecovery {
+    const content = readFileSync(fd);
+    const recovery: JournalRecovery = { commits: 0, versions: 0, droppedBytes: 0 };
+    let start = 0;
+    for (let line = 1; start < content.length; line++) {
+      const newline = content.indexOf(0x0a, start);
+      const end = newline === -1 ? content.length : newline;
+      const isLast = newline === -1 || newline + 1 === content.length;
+      const parsed = parseLine(content.toString('utf8', start, end));
+      if (typeof parsed === 'string' || newline === -1) {
+        // An unfinished or unreadable last line is a commit that was never acknowledged.
+        if (isLast) break;
+        throw new JournalCorruptError(this.path, line, typeof parsed === 'string' ? parsed : 'no line end');
+      }
+      try {
+        this.memory.restore(parsed);
+      } catch (error) {
+        throw new JournalCorruptError(this.path, line, (error as Error).message);
+      }
+      recovery.commits++;
+      recovery.versions += parsed.length;
+      start = newline + 1;
+    }
+    this.size = start;
+    recovery.droppedBytes = content.length - start;
+    if (recovery.droppedBytes > 0) {
+      ftruncateSync(fd, start);
+      fsyncSync(fd);
+    }
+    return recovery;
+  }
+}
+
+/** One commit's line. The resources are already JSON text, so they go in as they are. */
+export function journalLine(versions: readonly StoredVersion[]): string {
+  const entries = versions.map(
+    (version) =>
+      `{"type":${JSON.stringify(version.type)},"id":${JSON.stringify(version.id)},` +
+      `"versionId":${JSON.stringify(version.versionId)},"lastUpdated":${JSON.stringify(version.lastUpdated)},` +
+      `"method":${JSON.stringify(version.method)}` +
+      (version.json === undefined ? '}' : `,"resource":${version.json}}`),
+  );
+  return `{"versions":[${entries.join(',')}]}\n`;
+}
+
+const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The versions of a line, or what is wrong with it. */
+function parseLine(text: string): ResourceVersion[] | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+  const versions = (value as { versions?: unknown } | null)?.versions;
+  if (!Array.isArray(versions) || versions.length === 0) return 'no versions';
+  for (const [index, version] of versions.entries()) {
+    const problem = versionProblem(version);
+    if (problem) return `version ${index + 1}: ${problem}`;
+  }
+  return versions as ResourceVersion[];
+}
+
+function versionProblem(version: unknown): string | undefined {
+  if (typeof version !== 'object' || version === null) return 'not an object';
+  const { type, id, versionId, lastUpdated, method, resource } = version as Record<string, unknown>;
+  for (const [name, field] of Object.entries({ type, id, versionId, lastUpdated, method })) {
+    if (typeof field !== 'string') return `${name} is not a string`;
+  }
+  if (!METHODS.has(method as string)) return `unknown method ${String(method)}`;
+  if ((method === 'DELETE') !== (resource === undefined))
+    return 'a delete has no resource, and only a delete';
+  if (resource !== undefined) {
+    const meta = (resource as Partial<StoredResource> | null)?.meta;
+    if (meta?.versionId !== versionId || meta?.lastUpdated !== lastUpdated)
+      return 'resource meta does not match';
+  }
+  return undefined;
+}
+
+function takeLock(path: string, lockPath: string): void {
+  // Two tries: the second after clearing a stale lock.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = lockOwner(lockPath);
+    if (owner !== undefined && isRunning(owner)) throw new JournalLockedError(path, owner);
+    removeFile(lockPath);
+  }
+  throw new Error(`${path}: could not take the lock ${lockPath}`);
+}
+
+/** Removes the lock if this process holds it. */
+function releaseLock(lockPath: string): void {
+  if (lockOwner(lockPath) === process.pid) removeFile(lockPath);
+}
+
+function lockOwner(lockPath: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Makes a new file's directory entry durable too (not possible on every platform; then skipped). */
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open a directory; its file system journals metadata anyway.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

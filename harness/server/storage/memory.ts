@@ -1,0 +1,311 @@
+/**
+ * All versions of all resources in memory. Each version keeps its resource as JSON text: parsing that
+ * text is both the clone every read needs (nothing a caller gets back aliases the store) and about twice
+ * as fast as structuredClone or a stringify/parse round trip of a stored object (measured on the IG's
+ * examples, ~2 KB each: 8 µs against 14-15 µs).
+ *
+ * A commit is split in two halves, `prepare` (check and number, change nothing) and `apply`, so that a
+ * durable store can put the prepared versions on disk in between; `commit` is both at once.
+ */
+import {
+  VersionConflictError,
+  type Change,
+  type HistoryQuery,
+  type JsonObject,
+  type ResourceVersion,
+  type Storage,
+} from '../types.js';
+
+/** A version as the store keeps it. */
+export interface StoredVersion {
+  readonly type: string;
+  readonly id: string;
+  readonly versionId: string;
+  readonly lastUpdated: string;
+  /** `lastUpdated` in epoch milliseconds, for comparisons. */
+  readonly instant: number;
+  readonly method: ResourceVersion['method'];
+  /** The resource as JSON text; absent for a delete. */
+  readonly json?: string;
+}
+
+/** The versions one commit will make, checked and numbered against the store as it was when prepared. */
+export interface PreparedCommit {
+  readonly versions: readonly StoredVersion[];
+  /** How many commits the store had applied when this one was prepared: `apply` refuses a stale one. */
+  readonly base: number;
+}
+
+export interface MemoryStorageOptions {
+  /** The clock, in epoch milliseconds (tests freeze it). */
+  now?: () => number;
+}
+
+type Listener = (versions: ResourceVersion[]) => void;
+
+export class MemoryStorage implements Storage {
+  /** type → id → versions, oldest first (versionId n is at index n - 1). */
+  private readonly byType = new Map<string, Map<string, StoredVersion[]>>();
+  /** type → ids whose current version is not a delete. */
+  private readonly live = new Map<string, Set<string>>();
+  /** Every version in commit order (so in `instant` order), for system history; and the same per type. */
+  private readonly log: StoredVersion[] = [];
+  private readonly typeLogs = new Map<string, StoredVersion[]>();
+  private readonly listeners: Listener[] = [];
+  private readonly now: () => number;
+  private lastInstant = -Infinity;
+  private commits = 0;
+
+  constructor(options: MemoryStorageOptions = {}) {
+    this.now = options.now ?? Date.now;
+  }
+
+  read(type: string, id: string): ResourceVersion | undefined {
+    const versions = this.byType.get(type)?.get(id);
+    const current = versions?.[versions.length - 1];
+    return current && toResourceVersion(current);
+  }
+
+  vread(type: string, id: string, versionId: string): ResourceVersion | undefined {
+    if (!/^[1-9][0-9]{0,15}$/.test(versionId)) return undefined;
+    const version = this.byType.get(type)?.get(id)?.[Number(versionId) - 1];
+    return version && toResourceVersion(version);
+  }
+
+  /**
+   * Versions newest first. With `at`, each resource's version current at that instant (a delete
+   * included: the resource was deleted then); resources made after it are left out. Throws a RangeError
+   * for an unreadable `since` or `at`, or an `id` without a `type` (the handler checks these first).
+   */
+  history(query: HistoryQuery): ResourceVersion[] {
+    const since = query.since === undefined ? -Infinity : parseInstant('since', query.since);
+    const at = query.at === undefined ? undefined : parseInstant('at', query.at);
+    let scope: readonly StoredVersion[];
+    if (query.id !== undefined) {
+      if (query.type === undefined) throw new RangeError('history: an id needs a type');
+      scope = this.byType.get(query.type)?.get(query.id) ?? [];
+    } else if (query.type !== undefined) {
+      scope = this.typeLogs.get(query.type) ?? [];
+    } else {
+      scope = this.log;
+    }
+    // Every scope is in instant order, so start at the newest version not after `at` and stop at `since`.
+    const result: ResourceVersion[] = [];
+    const seen = at === undefined ? undefined : new Set<string>();
+    for (let i = at === undefined ? scope.length - 1 : lastNotAfter(scope, at); i >= 0; i--) {
+      const version = scope[i]!;
+      if (version.instant <= since) break;
+      if (seen) {
+        const key = `${version.type}/${version.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      result.push(toResourceVersion(version));
+    }
+    return result;
+  }
+
+  ids(type: string): Iterable<string> {
+    // An iterator rather than the set itself, so a caller cannot change the store through it.
+    return this.live.get(type)?.values() ?? [];
+  }
+
+  types(): Iterable<string> {
+    return this.byType.keys();
+  }
+
+  commit(changes: Change[]): ResourceVersion[] {
+    return this.apply(this.prepare(changes));
+  }
+
+  /**
+   * Checks every `ifVersion` (each against the state the earlier changes of the same commit leave) and
+   * numbers the versions, changing nothing. A delete of a resource that does not exist or is already
+   * deleted is valid but makes no version. Throws a `VersionConflictError` on a failed check, and a
+   * TypeError when a written resource's resourceType is not the change's type (a caller's bug).
+   */
+  prepare(changes: readonly Change[]): PreparedCommit {
+    let instant = this.now();
+    if (!(instant > this.lastInstant)) instant = this.lastInstant + 1;
+    const lastUpdated = new Date(instant).toISOString();
+    /** `type/id` → the latest version this commit makes for it. */
+    const pending = new Map<string, StoredVersion>();
+    const versions: StoredVersion[] = [];
+    for (const change of changes) {
+      const key = `${change.type}/${change.id}`;
+      const current = pending.get(key) ?? this.current(change.type, change.id);
+      if (change.ifVersion !== undefined && change.ifVersion !== current?.versionId) {
+        throw new VersionConflictError(change.type, change.id, change.ifVersion, current?.versionId);
+      }
+      const versionId = String(current ? Number(current.versionId) + 1 : 1);
+      let version: StoredVersion;
+      if (change.kind === 'delete') {
+        if (!current || current.json === undefined) continue;
+        version = { type: change.type, id: change.id, versionId, lastUpdated, instant, method: 'DELETE' };
+      } else {
+        const json = stampedJson(change.type, change.id, change.resource, versionId, lastUpdated);
+        version = {
+          type: change.type,
+          id: change.id,
+          versionId,
+          lastUpdated,
+          instant,
+          method: change.method,
+          json,
+        };
+      }
+      pending.set(key, version);
+      versions.push(version);
+    }
+    return { versions, base: this.commits };
+  }
+
+  /** Applies a prepared commit, then tells the listeners; returns the versions made, in order. */
+  apply(prepared: PreparedCommit): ResourceVersion[] {
+    if (prepared.base !== this.commits)
+      throw new Error('storage: the commit was prepared against an older state');
+    for (const version of prepared.versions) this.add(version);
+    this.commits++;
+    if (prepared.versions.length > 0) this.lastInstant = prepared.versions[0]!.instant;
+    const made = prepared.versions.map(toResourceVersion);
+    if (prepared.versions.length > 0 && this.listeners.length > 0) {
+      // The listeners share one copy of their own, so none of them can change what the caller gets.
+      this.notify(prepared.versions.map(toResourceVersion));
+    }
+    return made;
+  }
+
+  /**
+   * Puts back versions recorded earlier (a journal's replay), keeping their versionIds and instants.
+   * Listeners are not told. Throws when they do not follow on from the store (a gap in the numbering,
+   * a type or id that does not match the resource, time going backwards).
+   */
+  restore(versions: readonly ResourceVersion[]): void {
+    const pending = new Map<string, StoredVersion>();
+    let lastInstant = this.lastInstant;
+    const restored = versions.map((version) => {
+      const instant = Date.parse(version.lastUpdated);
+      if (!(instant >= lastInstant))
+        throw new Error(`${version.type}/${version.id}: lastUpdated goes back in time`);
+      lastInstant = instant;
+      const key = `${version.type}/${version.id}`;
+      const current = pending.get(key) ?? this.current(version.type, version.id);
+      const expected = String(current ? Number(current.versionId) + 1 : 1);
+      if (version.versionId !== expected) {
+        throw new Error(
+          `${version.type}/${version.id}: version ${version.versionId} follows ${current?.versionId ?? 'nothing'}`,
+        );
+      }
+      const { resource } = version;
+      if (resource && (resource.resourceType !== version.type || resource.id !== version.id)) {
+        throw new Error(`${version.type}/${version.id}: holds ${resource.resourceType}/${resource.id}`);
+      }
+      const { type, id, versionId, lastUpdated, method } = version;
+      const stored: StoredVersion = { type, id, versionId, lastUpdated, instant, method };
+      const restoredVersion = resource ? { ...stored, json: JSON.stringify(resource) } : stored;
+      pending.set(key, restoredVersion);
+      return restoredVersion;
+    });
+    // Checked first and then added, so a bad version leaves the store as it was.
+    for (const version of restored) this.add(version);
+    this.lastInstant = lastInstant;
+    this.commits++;
+  }
+
+  onCommit(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  close(): void {
+    // Nothing to release: the versions go when the store does.
+  }
+
+  private current(type: string, id: string): StoredVersion | undefined {
+    const versions = this.byType.get(type)?.get(id);
+    return versions?.[versions.length - 1];
+  }
+
+  private add(version: StoredVersion): void {
+    let resources = this.byType.get(version.type);
+    if (!resources) {
+      resources = new Map();
+      this.byType.set(version.type, resources);
+      this.live.set(version.type, new Set());
+      this.typeLogs.set(version.type, []);
+    }
+    let versions = resources.get(version.id);
+    if (!versions) {
+      versions = [];
+      resources.set(version.id, versions);
+    }
+    versions.push(version);
+    const live = this.live.get(version.type)!;
+    if (version.json === undefined) live.delete(version.id);
+    else live.add(version.id);
+    this.log.push(version);
+    this.typeLogs.get(version.type)!.push(version);
+  }
+
+  /** Every listener is called even if one throws; the commit stays applied and the errors are rethrown. */
+  private notify(versions: ResourceVersion[]): void {
+    const errors: unknown[] = [];
+    for (const listener of this.listeners) {
+      try {
+        listener(versions);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, 'storage: commit listeners failed');
+  }
+}
+
+/** A fresh copy for a caller. */
+export function toResourceVersion(version: StoredVersion): ResourceVersion {
+  const { type, id, versionId, lastUpdated, method, json } = version;
+  return json === undefined
+    ? { type, id, versionId, lastUpdated, method }
+    : { type, id, versionId, lastUpdated, method, resource: JSON.parse(json) };
+}
+
+/**
+ * The resource as stored: resourceType, id and meta first, meta's other fields kept. Serializing is the
+ * copy that keeps the caller's object out of the store (values JSON cannot hold, like undefined, go).
+ */
+function stampedJson(
+  type: string,
+  id: string,
+  resource: JsonObject,
+  versionId: string,
+  lastUpdated: string,
+): string {
+  if (resource.resourceType !== type) {
+    throw new TypeError(`storage: a ${String(resource.resourceType)} written as ${type}/${id}`);
+  }
+  const { resourceType: _type, id: _id, meta, ...rest } = resource;
+  const otherMeta = isObject(meta) ? meta : {};
+  return JSON.stringify({ resourceType: type, id, meta: { ...otherMeta, versionId, lastUpdated }, ...rest });
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseInstant(name: string, value: string): number {
+  const instant = Date.parse(value);
+  if (Number.isNaN(instant)) throw new RangeError(`history: ${name} is not an instant: ${value}`);
+  return instant;
+}
+
+/** The index of the last version at or before `instant` in a list in instant order, or -1. */
+function lastNotAfter(versions: readonly StoredVersion[], instant: number): number {
+  let low = 0;
+  let high = versions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (versions[middle]!.instant <= instant) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
+}

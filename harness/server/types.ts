@@ -1,0 +1,85 @@
+/**
+ * The reference server's core types: what storage keeps, what a handler receives and returns. Handlers
+ * know nothing of HTTP; the express adapter (http.ts) turns requests into `FhirRequest` and
+ * `FhirResponse` back into status, headers and a body.
+ */
+
+export type JsonObject = Record<string, unknown>;
+
+/** A resource as stored: always with resourceType, id and meta.versionId/lastUpdated. */
+export interface StoredResource extends JsonObject {
+  resourceType: string;
+  id: string;
+  meta: JsonObject & { versionId: string; lastUpdated: string };
+}
+
+/** One version of one resource; a delete is a version without a resource. */
+export interface ResourceVersion {
+  type: string;
+  id: string;
+  versionId: string;
+  /** An instant with milliseconds and a zone, as the server's clock gave it. */
+  lastUpdated: string;
+  /** Absent for a delete. */
+  resource?: StoredResource;
+  /** The interaction that made this version. */
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+}
+
+/** A change a commit makes; `ifVersion` is the version the client saw (If-Match), checked at commit. */
+export type Change =
+  | {
+      kind: 'write';
+      type: string;
+      id: string;
+      resource: JsonObject;
+      method: 'POST' | 'PUT' | 'PATCH';
+      ifVersion?: string;
+    }
+  | { kind: 'delete'; type: string; id: string; ifVersion?: string };
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  /** Only versions made after this instant (exclusive), ISO string. */
+  since?: string;
+  /** Only the version current at this instant, per resource. */
+  at?: string;
+}
+
+/**
+ * Where resources live. Every write goes through `commit`, which is atomic (all changes or none) and,
+ * for a durable store, on disk before it returns. Versions are numbered 1, 2, 3... per resource.
+ * See http.html#create, #update, #delete, #history.
+ */
+export interface Storage {
+  /** The current version of a resource (a delete included), or undefined if it never existed. */
+  read(type: string, id: string): ResourceVersion | undefined;
+  /** A given version (http.html#vread). */
+  vread(type: string, id: string, versionId: string): ResourceVersion | undefined;
+  /** Versions newest first (http.html#history). */
+  history(query: HistoryQuery): ResourceVersion[];
+  /** The ids of the resources of a type that exist now (not deleted). */
+  ids(type: string): Iterable<string>;
+  /** Every resource type that has at least one stored version. */
+  types(): Iterable<string>;
+  /**
+   * Applies the changes atomically. Throws a `VersionConflictError` (nothing applied) when a change's
+   * `ifVersion` is not the current version. Returns the versions made, in order.
+   */
+  commit(changes: Change[]): ResourceVersion[];
+  /** Called after each successful commit, with the versions it made (the search index listens). */
+  onCommit(listener: (versions: ResourceVersion[]) => void): void;
+  close(): void;
+}
+
+export class VersionConflictError extends Error {
+  constructor(
+    readonly type: string,
+    readonly id: string,
+    readonly expected: string,
+    readonly actual: string | undefined,
+  ) {
+    super(`${type}/${id} is at version ${actual ?? '(none)'}, not ${expected}`);
+  }
+}

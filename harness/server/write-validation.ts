@@ -1,0 +1,70 @@
+/**
+ * Validation on write. A resource that breaks base R4 is refused (400) unless validation is off. In
+ * strict mode it must also conform to the profiles it claims in meta.profile or, claiming none, to one
+ * of the IG's profiles for its type (422 otherwise); in lenient mode those profile issues come back as
+ * warnings and the resource is stored.
+ */
+import type { Validator, ValidationIssue } from '../validator/index.js';
+import { toOperationOutcome } from '../validator/index.js';
+import { OutcomeError } from './outcomes.js';
+import type { JsonObject } from './types.js';
+
+export type ValidationMode = 'strict' | 'lenient' | 'off';
+
+const isError = (issue: ValidationIssue) => issue.severity === 'error' || issue.severity === 'fatal';
+
+function withoutClaimedProfiles(resource: JsonObject): JsonObject {
+  const meta = resource.meta;
+  if (typeof meta !== 'object' || meta === null || !('profile' in meta)) return resource;
+  const { profile: _profile, ...rest } = meta as JsonObject;
+  return { ...resource, meta: rest };
+}
+
+export class WriteValidation {
+  constructor(
+    private readonly validator: Validator,
+    readonly mode: ValidationMode,
+    /** The IG's profiles by resource type. */
+    private readonly igProfiles: Map<string, string[]>,
+  ) {}
+
+  /**
+   * Throws an OutcomeError when the resource may not be stored; otherwise returns the issues worth
+   * telling the client (profile issues under lenient validation), possibly none.
+   */
+  check(resource: JsonObject, expression = ''): ValidationIssue[] {
+    if (this.mode === 'off') return [];
+    const base = this.validator.validateDetailed(withoutClaimedProfiles(resource));
+    if (base.issues.some(isError))
+      throw new OutcomeError(400, prefixed(base.issues.filter(isError), expression));
+
+    const claimed = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
+    const type = String(resource.resourceType);
+    const candidates = claimed ? [] : (this.igProfiles.get(type) ?? []);
+    const profiled = this.bestFit(resource, candidates);
+    const errors = profiled.issues.filter(isError);
+    if (errors.length === 0) return [];
+    if (this.mode === 'strict') throw new OutcomeError(422, prefixed(errors, expression));
+    return errors.map((issue) => ({ ...issue, severity: 'warning' as const }));
+  }
+
+  /** The validation against the resource's own profiles, or the IG profile it breaks least. */
+  private bestFit(resource: JsonObject, candidates: string[]): { issues: ValidationIssue[] } {
+    if (candidates.length === 0) return this.validator.validateDetailed(resource);
+    let best: { issues: ValidationIssue[] } | undefined;
+    for (const profile of candidates) {
+      const result = this.validator.validateDetailed(resource, { profiles: [profile] });
+      if (!result.issues.some(isError)) return result;
+      if (!best || result.issues.filter(isError).length < best.issues.filter(isError).length) best = result;
+    }
+    return best ?? { issues: [] };
+  }
+}
+
+/** Issues of an entry inside a Bundle say which entry: `Bundle.entry[2].resource.<expression>`. */
+function prefixed(issues: ValidationIssue[], expression: string): fhir4.OperationOutcome {
+  if (!expression) return toOperationOutcome(issues);
+  return toOperationOutcome(
+    issues.map((issue) => ({ ...issue, expression: `${expression}.${issue.expression}` })),
+  );
+}
