@@ -29,6 +29,13 @@ const INTERACTIONS = [
   'search-type',
 ] as const;
 
+/**
+ * Only parameters the engine evaluates are declared: one without an expression (_text, _content,
+ * _query) or of type composite or special is refused by a search, so declaring it would be a lie.
+ */
+const isSearchable = (param: SearchParameterInfo) =>
+  param.expression !== undefined && param.type !== 'composite' && param.type !== 'special';
+
 export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityStatement {
   const resources: fhir4.CapabilityStatementRestResource[] = inputs.resourceTypes.map((type) => {
     const resource: fhir4.CapabilityStatementRestResource = {
@@ -44,12 +51,15 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
       conditionalDelete: 'multiple',
       searchInclude: ['*'],
       searchRevInclude: ['*'],
-      searchParam: inputs.searchParameters(type).map((param) => ({
-        name: param.code,
-        definition: param.url,
-        type: param.type,
-        ...(param.documentation ? { documentation: param.documentation } : {}),
-      })),
+      searchParam: inputs
+        .searchParameters(type)
+        .filter(isSearchable)
+        .map((param) => ({
+          name: param.code,
+          definition: param.url,
+          type: param.type,
+          ...(param.documentation ? { documentation: param.documentation } : {}),
+        })),
     };
     const profiles = inputs.profiles.get(type);
     if (profiles?.length) resource.supportedProfile = profiles;

@@ -2,6 +2,7 @@
  * The request a handler sees and the response it gives, with no HTTP in them: the express adapter
  * (http.ts) and the Bundle processor (transaction.ts) both speak this.
  */
+import { badRequest } from './outcomes.js';
 import type { JsonObject } from './types.js';
 
 export interface RequestHeaders {
@@ -28,6 +29,8 @@ export interface FhirRequest {
 export interface FhirResponse {
   status: number;
   body?: JsonObject;
+  /** The body already as JSON text, when the handler has it (a read sends the stored text on). */
+  bodyText?: string;
   headers: Record<string, string>;
 }
 
@@ -53,13 +56,18 @@ export function parsePrefer(header: string | undefined): Preferences {
   return preferences;
 }
 
-/** `W/"3"`, `"3"` or `3` -> `3`; `*` stays `*`. */
+/**
+ * `W/"3"`, `"3"` or `3` -> `3`; `*` stays `*`; an empty header is no header. Anything else is a 400:
+ * ignoring a malformed If-Match would turn a guarded update into an unguarded one (a lost update).
+ */
 export function parseETag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (trimmed === '*') return '*';
-  const match = /^(?:W\/)?"?([^"]*)"?$/.exec(trimmed);
-  return match?.[1] || undefined;
+  if (trimmed === '' || trimmed === '*') return trimmed || undefined;
+  const match = /^(?:W\/)?"([^"\s]+)"$|^([A-Za-z0-9\-.]+)$/.exec(trimmed);
+  const tag = match?.[1] ?? match?.[2];
+  if (tag === undefined) throw badRequest(`'${trimmed}' is not an entity tag; send W/"<versionId>"`);
+  return tag;
 }
 
 export const etag = (versionId: string) => `W/"${versionId}"`;

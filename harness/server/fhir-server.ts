@@ -27,6 +27,7 @@ import {
   notFound,
   operationOutcome,
   preconditionFailed,
+  shown,
 } from './outcomes.js';
 import { includeValue, type SearchEngine } from './search/index.js';
 import { Subsetter, type SummaryMode } from './summary.js';
@@ -201,16 +202,38 @@ export class FhirServer {
   private read(request: FhirRequest, type: string, id: string): FhirResponse {
     const version = this.parts.storage.read(type, id);
     if (!version) throw notFound(`${type}/${id} is not known`);
-    if (!version.resource) throw gone(type, id);
+    // By the method, not by `resource`: that would parse the stored text the read sends on as it is.
+    if (version.method === 'DELETE') throw gone(type, id);
     const headers = versionHeaders(version);
-    const ifNoneMatch = parseETag(request.headers.ifNoneMatch);
-    if (ifNoneMatch && (ifNoneMatch === '*' || ifNoneMatch === version.versionId))
-      return { status: 304, headers };
+    // If-None-Match may list several tags (RFC 9110 §13.1.2); one that cannot be read matches nothing.
+    const ifNoneMatch = (request.headers.ifNoneMatch ?? '').split(',').map((tag) => {
+      try {
+        return parseETag(tag);
+      } catch {
+        return undefined;
+      }
+    });
+    if (ifNoneMatch.some((tag) => tag === '*' || tag === version.versionId)) return { status: 304, headers };
     const since = request.headers.ifModifiedSince ? Date.parse(request.headers.ifModifiedSince) : NaN;
     if (!Number.isNaN(since) && Math.floor(Date.parse(version.lastUpdated) / 1000) * 1000 <= since) {
       return { status: 304, headers };
     }
-    return { status: 200, body: this.shaped(request, version.resource), headers };
+    if (
+      version.json !== undefined &&
+      !single(request.query, '_summary') &&
+      !single(request.query, '_elements')
+    ) {
+      const stored = version;
+      return {
+        status: 200,
+        headers,
+        bodyText: version.json,
+        get body() {
+          return stored.resource;
+        },
+      };
+    }
+    return { status: 200, body: this.shaped(request, version.resource as JsonObject), headers };
   }
 
   /** http.html#vread */
@@ -249,7 +272,7 @@ export class FhirServer {
       throw badRequest('The resource has no id; an update needs the id of the URL in the body', `${type}.id`);
     if (resource.id !== id)
       throw badRequest(
-        `The resource id '${String(resource.id)}' does not match the id '${id}' in the URL`,
+        `The resource id '${shown(resource.id)}' does not match the id '${id}' in the URL`,
         `${type}.id`,
       );
     const issues = this.parts.writeValidation.check(resource);
@@ -325,11 +348,16 @@ export class FhirServer {
     if (match !== undefined) {
       if (resource.id !== undefined && resource.id !== match) {
         throw badRequest(
-          `The resource id '${String(resource.id)}' is not the id of the matching resource (${match})`,
+          `The resource id '${shown(resource.id)}' is not the id of the matching resource (${match})`,
           `${type}.id`,
         );
       }
-      return this.update({ ...request, segments: [type, match] }, type, match);
+      // The body may omit the id: the criteria name the resource (http.html#cond-update).
+      return this.update(
+        { ...request, segments: [type, match], body: { ...resource, id: match } },
+        type,
+        match,
+      );
     }
     const id = typeof resource.id === 'string' && ID_PATTERN.test(resource.id) ? resource.id : randomUUID();
     return this.update({ ...request, segments: [type, id], body: { ...resource, id } }, type, id);
@@ -404,9 +432,10 @@ export class FhirServer {
       return `${request.base}/${path}${text ? `?${text}` : ''}`;
     };
     const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(paging.offset) }];
-    if (paging.offset + paging.count < result.total)
+    // With _count=0 there are no pages to move through: a next link would name this page again.
+    if (paging.count > 0 && paging.offset + paging.count < result.total)
       links.push({ relation: 'next', url: link(paging.offset + paging.count) });
-    if (paging.offset > 0)
+    if (paging.count > 0 && paging.offset > 0)
       links.push({ relation: 'previous', url: link(Math.max(0, paging.offset - paging.count)) });
 
     const entries: fhir4.BundleEntry[] = [];
@@ -479,7 +508,8 @@ export class FhirServer {
       throw notFound(`${scope.type}/${scope.id} is not known`);
     const versions = this.parts.storage.history({
       ...scope,
-      ...(since ? { since: new Date(since).toISOString() } : {}),
+      // _since is "at or after" (http.html#history); storage's since is exclusive, at millisecond grain.
+      ...(since ? { since: new Date(Date.parse(since) - 1).toISOString() } : {}),
       ...(at ? { at: new Date(at).toISOString() } : {}),
     });
     const paging = pagingOf(params);
@@ -492,9 +522,10 @@ export class FhirServer {
       return `${request.base}/${path}${text ? `?${text}` : ''}`;
     };
     const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(paging.offset) }];
-    if (paging.offset + paging.count < versions.length)
+    // With _count=0 there are no pages to move through: a next link would name this page again.
+    if (paging.count > 0 && paging.offset + paging.count < versions.length)
       links.push({ relation: 'next', url: link(paging.offset + paging.count) });
-    if (paging.offset > 0)
+    if (paging.count > 0 && paging.offset > 0)
       links.push({ relation: 'previous', url: link(Math.max(0, paging.offset - paging.count)) });
     return {
       status: 200,
@@ -595,7 +626,7 @@ export class FhirServer {
     const body = request.body;
     if (!isRecord(body)) throw badRequest(`The body must be a ${type} resource`);
     if (body.resourceType !== type)
-      throw badRequest(`The body is a ${String(body.resourceType)}, not a ${type}`, 'resourceType');
+      throw badRequest(`The body is a ${shown(body.resourceType)}, not a ${type}`, 'resourceType');
     return body;
   }
 

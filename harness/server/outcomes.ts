@@ -24,6 +24,19 @@ export function operationOutcome(
   };
 }
 
+/**
+ * A client's value as a message shows it. `String()` throws on the null-prototype objects our JSON
+ * parser builds (no toString), which turned a wrong-typed field into a 500.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 export class OutcomeError extends Error {
   constructor(
     readonly status: number,

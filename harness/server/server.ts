@@ -3,15 +3,16 @@
  * validator, storage, search, the REST interactions, the express adapter) and listening on loopback
  * unless told otherwise.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { STATUS_CODES, createServer, type Server } from 'node:http';
 import { DefinitionRegistry } from '../fhir/index.js';
 import { readInventory } from '../ig/inventory.js';
 import { igPaths, projectVersion } from '../paths.js';
 import { Validator } from '../validator/index.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { FhirServer } from './fhir-server.js';
-import { createApp } from './http.js';
+import { createListener } from './http.js';
+import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
 import { openStorage } from './storage/index.js';
 import type { Change, JsonObject, Storage } from './types.js';
@@ -35,6 +36,10 @@ export interface ServerOptions {
   igs?: string[];
   /** Request bodies over this size get 413 (default 10 MB). */
   maxBodyBytes?: number;
+  /** A client that has not sent all its headers after this long is cut off with 408 (default 10 s). */
+  headersTimeoutMs?: number;
+  /** A client that has not sent its whole request after this long is cut off with 408 (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -83,21 +88,39 @@ export function createFhirServer(options: ServerOptions = {}): { fhir: FhirServe
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const { fhir, storage } = createFhirServer(options);
   const basePath = normaliseBase(options.base);
-  const app = createApp(fhir, {
+  const listener = createListener(fhir, {
     basePath,
     ...(options.auth ? { authenticator: new Authenticator(options.auth) } : {}),
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     maxDepth: 200,
   });
   const host = options.host ?? '127.0.0.1';
-  const http: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(options.port ?? 0, host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  // Slow or silent clients do not hold connections forever.
-  http.requestTimeout = 30_000;
-  http.headersTimeout = 10_000;
+  // Slow or silent clients do not hold connections forever. Node only looks for overdue requests every
+  // connectionsCheckingInterval (30 s by default), so the check runs often enough for the timeouts to bite.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+  const http: Server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+      requireHostHeader: false, // checked in http.ts, which answers with an OperationOutcome
+    },
+    listener,
+  );
   http.keepAliveTimeout = 5_000;
+  http.on('clientError', answerClientError);
+  await new Promise<void>((resolve, reject) => {
+    const refused = (error: Error) => {
+      storage.close(); // a durable store's lock is not left behind by a server that never started
+      reject(error);
+    };
+    http.once('error', refused);
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', refused);
+      resolve();
+    });
+  });
   const { port } = http.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -113,6 +136,36 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         });
       }),
   };
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; text: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, text: 'The request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, text: 'The request was not received in time' },
+};
+
+/**
+ * Requests Node's HTTP parser refuses before express sees them (an unknown method, a malformed
+ * request line or header, headers too large, a client too slow) get an OperationOutcome too, like
+ * every other error, and the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, duplex: unknown): void {
+  const socket = duplex as Socket & { _httpMessage?: { headersSent?: boolean } | null };
+  // Nothing can be said on a connection that is gone, or in the middle of a response already started.
+  if (error.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const { status, text } = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    text: 'The request cannot be parsed as HTTP/1.1',
+  };
+  const body = JSON.stringify(operationOutcome('error', status === 408 ? 'timeout' : 'invalid', text));
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/fhir+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // Closed once the answer is out, whatever the client still sends.
+  socket.destroySoon();
 }
 
 /** The IG's examples, stored as they are (ids kept), when the store does not hold them yet. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FhirRequest, FhirResponse } from './exchange.js';
 import { etag, parseETag } from './exchange.js';
 import type { FhirServer } from './fhir-server.js';
-import { OutcomeError, badRequest, operationOutcome, preconditionFailed } from './outcomes.js';
+import { OutcomeError, badRequest, operationOutcome, preconditionFailed, shown } from './outcomes.js';
 import type { Change, JsonObject, ResourceVersion } from './types.js';
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -104,7 +104,7 @@ function entryOf(response: FhirResponse): fhir4.BundleEntry {
 export function processBundle(server: FhirServer, request: FhirRequest, bundle: JsonObject): FhirResponse {
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
     throw badRequest(
-      `A Bundle posted to the base URL must be a batch or a transaction, not '${String(bundle.type)}'`,
+      `A Bundle posted to the base URL must be a batch or a transaction, not '${shown(bundle.type)}'`,
       'Bundle.type',
     );
   }
@@ -122,15 +122,37 @@ export function processBundle(server: FhirServer, request: FhirRequest, bundle: 
 }
 
 /** Rewrites every `reference` that names a created entry's fullUrl to the entry's new `Type/id`. */
-function rewriteReferences(node: unknown, targets: Map<string, string>): unknown {
-  if (Array.isArray(node)) return node.map((item) => rewriteReferences(item, targets));
+function rewriteReferences(node: unknown, targets: Map<string, string>, where: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => rewriteReferences(item, targets, where));
   if (!isRecord(node)) return node;
   const copy: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    copy[key] =
-      key === 'reference' && typeof value === 'string' && targets.has(value)
-        ? targets.get(value)
-        : rewriteReferences(value, targets);
+    let rewritten: unknown;
+    if (key === 'reference' && typeof value === 'string' && value.startsWith('urn:uuid:')) {
+      // A urn:uuid only means something inside the Bundle: one that no entry carries cannot be stored.
+      rewritten = targets.get(value);
+      if (rewritten === undefined) {
+        throw new OutcomeError(
+          422,
+          operationOutcome(
+            'error',
+            'not-found',
+            `${where}: the reference '${value}' matches the fullUrl of no entry of the transaction`,
+          ),
+        );
+      }
+    } else
+      rewritten =
+        key === 'reference' && typeof value === 'string' && targets.has(value)
+          ? targets.get(value)
+          : rewriteReferences(value, targets, where);
+    // defineProperty keeps a hostile `__proto__` key an ordinary property of the copy.
+    Object.defineProperty(copy, key, {
+      value: rewritten,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -150,6 +172,9 @@ function transaction(server: FhirServer, request: FhirRequest, entries: EntryReq
 
   // First pass: where each created entry will live (a new id, or the match of its ifNoneExist).
   for (const entry of entries) {
+    // An update by id is where its fullUrl points too (a urn:uuid fullUrl on a PUT is allowed).
+    if (entry.method === 'PUT' && entry.segments.length === 2 && entry.fullUrl)
+      targets.set(entry.fullUrl, entry.segments.join('/'));
     if (entry.method !== 'POST') continue;
     const type = entry.segments[0] ?? '';
     if (entry.segments.length !== 1 || !definitions.isResourceType(type))
@@ -203,9 +228,9 @@ function transaction(server: FhirServer, request: FhirRequest, entries: EntryReq
     if (entry.method === 'PATCH')
       throw badRequest(`${where}: PATCH inside a transaction is not supported; use PUT`);
     if (!entry.resource) throw badRequest(`${where} has no resource`, `${where}.resource`);
-    const resource = rewriteReferences(entry.resource, targets) as JsonObject;
+    const resource = rewriteReferences(entry.resource, targets, `${where}.resource`) as JsonObject;
     if (resource.resourceType !== type)
-      throw badRequest(`${where}: the resource is a ${String(resource.resourceType)}, not a ${type}`);
+      throw badRequest(`${where}: the resource is a ${shown(resource.resourceType)}, not a ${type}`);
     if (entry.method === 'POST') {
       if (existing.has(entry.index)) continue;
       const { id } = ids.get(entry.index) as { type: string; id: string };

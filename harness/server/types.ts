@@ -22,6 +22,8 @@ export interface ResourceVersion {
   lastUpdated: string;
   /** Absent for a delete. */
   resource?: StoredResource;
+  /** The resource as JSON text, when the store keeps it so: sent on as it is by reads. */
+  json?: string;
   /** The interaction that made this version. */
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 }

@@ -17,7 +17,10 @@ function withoutClaimedProfiles(resource: JsonObject): JsonObject {
   const meta = resource.meta;
   if (typeof meta !== 'object' || meta === null || !('profile' in meta)) return resource;
   const { profile: _profile, ...rest } = meta as JsonObject;
-  return { ...resource, meta: rest };
+  // A meta that held only profiles goes altogether: an empty object would break base R4 (ele-1).
+  if (Object.keys(rest).length > 0) return { ...resource, meta: rest };
+  const { meta: _meta, ...withoutMeta } = resource;
+  return withoutMeta;
 }
 
 export class WriteValidation {

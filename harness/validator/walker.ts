@@ -164,6 +164,9 @@ export class Walk {
 
   private truncated = false;
 
+  /** How many extensions nobody defined the walk is inside (their sub-extensions are not looked up). */
+  private insideUnknownExtension = 0;
+
   private locate(found: ValidationIssue, cursor: Cursor): void {
     if (!this.source) return;
     const location = this.source.locate(jsonPath(cursor));
@@ -757,8 +760,19 @@ export class Walk {
       item.type === 'Extension'
         ? this.extensionDefinition(value, element, typeRef, cursor, item)
         : this.profiledType(item.type, typeRef, cursor);
-    // An extension nobody defined has nothing to be checked against, its sub-extensions included.
-    if (typeStructure === 'unknown') return;
+    // An extension nobody defined is still an Extension: its properties are checked, but its
+    // sub-extensions (with urls relative to a definition we lack) are not looked up.
+    if (typeStructure === 'unknown') {
+      const core = this.typeStructure('Extension');
+      if (!core) return;
+      this.insideUnknownExtension++;
+      try {
+        this.properties(value, core.root.children, core, cursor, scope, false, element);
+      } finally {
+        this.insideUnknownExtension--;
+      }
+      return;
+    }
     // The element's own children (a profile that unfolds it), else a content reference, else its type's.
     let children = element.children;
     let childStructure = structure;
@@ -1150,8 +1164,10 @@ export class Walk {
       this.report('EXT_URL_MISSING', cursor);
       return core;
     }
-    // A sub-extension that a complex extension defines in place (a slice without a profile) has its rules in the slice.
-    if (element.sliceName !== undefined && !typeRef?.profiles.length) return core;
+    // A sub-extension that a complex extension defines in place (a slice without a profile) has its rules
+    // in the slice; one inside an extension nobody defined cannot be looked up.
+    if ((element.sliceName !== undefined && !typeRef?.profiles.length) || this.insideUnknownExtension > 0)
+      return core;
     if (url.includes('|')) this.report('EXT_URL_VERSIONED', cursor, { url });
     const isModifierPosition = item.jsonKey === 'modifierExtension';
     const definitionUrl = typeRef?.profiles[0] ?? url.split('|')[0] ?? url;

@@ -14,6 +14,7 @@ import {
   type JsonObject,
   type ResourceVersion,
   type Storage,
+  type StoredResource,
 } from '../types.js';
 
 /** A version as the store keeps it. */
@@ -262,11 +263,23 @@ export class MemoryStorage implements Storage {
 }
 
 /** A fresh copy for a caller. */
+/**
+ * A version as callers see it. The resource is parsed from its JSON text on first access, so a read
+ * that sends the text on as it is (or a history page that skips most versions) never parses it; each
+ * caller still gets its own copy.
+ */
 export function toResourceVersion(version: StoredVersion): ResourceVersion {
   const { type, id, versionId, lastUpdated, method, json } = version;
-  return json === undefined
-    ? { type, id, versionId, lastUpdated, method }
-    : { type, id, versionId, lastUpdated, method, resource: JSON.parse(json) };
+  const result: ResourceVersion = { type, id, versionId, lastUpdated, method };
+  if (json === undefined) return result;
+  let parsed: StoredResource | undefined;
+  Object.defineProperty(result, 'resource', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(json) as StoredResource),
+  });
+  result.json = json;
+  return result;
 }
 
 /**

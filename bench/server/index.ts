@@ -1,0 +1,308 @@
+/**
+ * The server bench: our server against @medplum/fhir-router 4.5.2 (MemoryRepository behind express), both
+ * loaded with the same Patients, measured one after the other with the same load client, in one run.
+ *
+ * Settings (environment): BENCH_PATIENTS (100000), BENCH_SECONDS per case (10), BENCH_WARMUP_SECONDS (2),
+ * BENCH_CONNECTIONS (10), BENCH_TARGETS (ours,medplum), BENCH_IN_PROCESS=1 to run the servers inside the
+ * load client's process instead of a process each, BENCH_CPU_PROF=1 to write a CPU profile per server
+ * process to reports/cpu-prof/.
+ *
+ * Targets (issue 4): at least 2x medplum's throughput on read and on the token search, and a p99 under
+ * 20 ms for the token search.
+ */
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../harness/paths.js';
+import { envFlag, envNumber, formatTable, machine, writeReport } from '../common.js';
+import { measure, type LoadResult } from './load.js';
+import { identifierOf, patientId } from './patients.js';
+import { forkTarget } from './target-process.js';
+import { startTarget, TARGETS, type LoadFigures, type RunningTarget, type TargetName } from './targets.js';
+
+interface BenchCase {
+  name: string;
+  /** A path below the FHIR base, different per request where the case is about lookups. */
+  nextPath: (count: number) => string;
+  /** Checks one answer, so that a bench of 404s or wrong results cannot pass for a fast one. */
+  check: (body: unknown, path: string) => string | undefined;
+}
+
+function randomIndex(count: number): number {
+  return Math.floor(Math.random() * count);
+}
+
+function entries(body: unknown): { resource?: { id?: string; gender?: string } }[] | undefined {
+  const bundle = body as { resourceType?: string; entry?: { resource?: { id?: string } }[] };
+  return bundle.resourceType === 'Bundle' ? (bundle.entry ?? []) : undefined;
+}
+
+const CASES: BenchCase[] = [
+  {
+    name: 'read Patient/{id}',
+    nextPath: (count) => `Patient/${patientId(randomIndex(count))}`,
+    check: (body, path) =>
+      (body as { id?: string }).id === path.split('/')[1] ? undefined : 'wrong or no Patient',
+  },
+  {
+    name: 'search identifier=sys|value',
+    nextPath: (count) => {
+      const { system, value } = identifierOf(
+        randomIndex(count),
+        Math.random() < 0.5 ? 'insuree' : 'national',
+      );
+      return `Patient?identifier=${encodeURIComponent(`${system}|${value}`)}`;
+    },
+    check: (body) => (entries(body)?.length === 1 ? undefined : 'expected exactly one match'),
+  },
+  {
+    name: 'search gender=female&_count=10',
+    nextPath: () => 'Patient?gender=female&_count=10',
+    check: (body) => {
+      const page = entries(body);
+      return page?.length === 10 && page.every((e) => e.resource?.gender === 'female')
+        ? undefined
+        : 'expected a page of 10 female Patients';
+    },
+  },
+];
+
+interface Settings {
+  patients: number;
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  targets: TargetName[];
+  inProcess: boolean;
+  cpuProfile: boolean;
+}
+
+function settings(): Settings {
+  const targets = (process.env.BENCH_TARGETS ?? TARGETS.join(',')).split(',').map((t) => t.trim());
+  for (const target of targets) {
+    if (!TARGETS.includes(target as TargetName))
+      throw new RangeError(`BENCH_TARGETS: unknown target ${target}`);
+  }
+  return {
+    patients: Math.floor(envNumber('BENCH_PATIENTS', 100_000)),
+    seconds: envNumber('BENCH_SECONDS', 10),
+    warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
+    connections: Math.floor(envNumber('BENCH_CONNECTIONS', 10)),
+    targets: targets as TargetName[],
+    inProcess: envFlag('BENCH_IN_PROCESS'),
+    cpuProfile: envFlag('BENCH_CPU_PROF'),
+  };
+}
+
+interface TargetReport {
+  figures: LoadFigures;
+  cases: Record<string, CaseResult>;
+}
+
+async function launch(name: TargetName, options: Settings): Promise<RunningTarget> {
+  if (options.inProcess) return startTarget(name, options.patients);
+  const profile = options.cpuProfile
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${join(PROJECT_ROOT, 'reports', 'cpu-prof')}`,
+        `--cpu-prof-name=${name}.cpuprofile`,
+      ]
+    : [];
+  return forkTarget(name, options.patients, profile);
+}
+
+/** Asks once and checks the answer; returns how long it took in ms. */
+async function pilot(
+  target: RunningTarget,
+  name: TargetName,
+  benchCase: BenchCase,
+  count: number,
+): Promise<number> {
+  const path = benchCase.nextPath(count);
+  const started = performance.now();
+  const response = await fetch(`${target.url}/${path}`, { headers: { accept: 'application/fhir+json' } });
+  const body: unknown = response.ok ? await response.json() : undefined;
+  const elapsed = performance.now() - started;
+  const problem = response.ok ? benchCase.check(body, path) : `HTTP ${response.status}`;
+  if (problem) throw new Error(`${name} answers GET ${path} wrongly: ${problem}`);
+  return elapsed;
+}
+
+/**
+ * A request autocannon gave up on at the end of a timed run is still being worked on by the server;
+ * one more request waits for that work, so the next measurement starts on an idle server.
+ */
+async function drain(target: RunningTarget, count: number): Promise<void> {
+  await (await fetch(`${target.url}/${CASES[0]!.nextPath(count)}`)).arrayBuffer();
+}
+
+export interface CaseResult extends LoadResult {
+  /**
+   * timed: warm-up, then the configured connections for the configured time. sequential: for a case
+   * whose single request takes so long that the connections could not each be served twice in the
+   * time (a full scan per request), one connection and a number of requests that fills about that
+   * time, each answered: throughput of a single-threaded scan does not grow with connections, and
+   * requests abandoned at the end of a timed run would keep the server busy for minutes.
+   */
+  mode: 'timed' | 'sequential';
+  connections: number;
+}
+
+async function measureCase(
+  target: RunningTarget,
+  name: TargetName,
+  benchCase: BenchCase,
+  options: Settings,
+): Promise<CaseResult> {
+  const firstMs = await pilot(target, name, benchCase, options.patients);
+  const nextPath = () => benchCase.nextPath(options.patients);
+  if (firstMs * options.connections * 2 > options.seconds * 1000) {
+    const requests = Math.min(1000, Math.max(3, Math.ceil((options.seconds * 1000) / firstMs)));
+    const result = await measure({ base: target.url, nextPath, connections: 1, limit: { requests } });
+    return { ...result, mode: 'sequential', connections: 1 };
+  }
+  const timed = async (seconds: number) => {
+    const result = await measure({
+      base: target.url,
+      nextPath,
+      connections: options.connections,
+      limit: { seconds },
+    });
+    await drain(target, options.patients);
+    return result;
+  };
+  await timed(options.warmupSeconds);
+  return { ...(await timed(options.seconds)), mode: 'timed', connections: options.connections };
+}
+
+async function benchTarget(name: TargetName, options: Settings): Promise<TargetReport> {
+  log(`${name}: starting and loading ${options.patients.toLocaleString('en')} Patients...`);
+  const target = await launch(name, options);
+  try {
+    const { figures } = target;
+    log(`${name}: loaded in ${(figures.loadMs / 1000).toFixed(1)} s, RSS ${figures.rssLoadedMb} MB`);
+    const cases: Record<string, CaseResult> = {};
+    for (const benchCase of CASES) {
+      const result = await measureCase(target, name, benchCase, options);
+      log(
+        `${name}: ${benchCase.name}: ${result.requestsPerSecond} req/s, p99 ${result.latencyMs.p99} ms` +
+          (result.mode === 'sequential' ? ` (sequential, ${result.requests} requests)` : ''),
+      );
+      cases[benchCase.name] = result;
+    }
+    return { figures, cases };
+  } finally {
+    await target.close();
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`  ${line}\n`);
+}
+
+function ratio(ours: number | undefined, theirs: number | undefined): number | undefined {
+  return ours === undefined || theirs === undefined || theirs === 0
+    ? undefined
+    : Math.round((ours / theirs) * 10) / 10;
+}
+
+function show(value: number | undefined, suffix = ''): string {
+  return value === undefined ? '-' : `${value.toLocaleString('en')}${suffix}`;
+}
+
+export async function runServerBench(): Promise<void> {
+  const options = settings();
+  console.log(
+    `\nServer bench: ${options.patients.toLocaleString('en')} Patients, ${options.seconds} s per case after ` +
+      `${options.warmupSeconds} s warm-up, ${options.connections} connections, servers ` +
+      `${options.inProcess ? 'in the load client process' : 'in a process each'}`,
+  );
+  const results: Partial<Record<TargetName, TargetReport>> = {};
+  for (const name of options.targets) results[name] = await benchTarget(name, options);
+  const { ours, medplum } = results;
+
+  const rows = CASES.map(({ name }) => {
+    const a = ours?.cases[name];
+    const b = medplum?.cases[name];
+    return {
+      case: name,
+      ours: a,
+      medplum: b,
+      throughputRatio: ratio(a?.requestsPerSecond, b?.requestsPerSecond),
+    };
+  });
+  const [read, identifier] = rows;
+  // undefined: not measured in this run (BENCH_TARGETS left a server out).
+  const atLeast = (value: number | undefined, floor: number) =>
+    value === undefined ? undefined : value >= floor;
+  const targets = [
+    { target: 'read: at least 2x medplum throughput', met: atLeast(read?.throughputRatio, 2) },
+    { target: 'token search: at least 2x medplum throughput', met: atLeast(identifier?.throughputRatio, 2) },
+    {
+      target: 'token search: p99 under 20 ms',
+      met: identifier?.ours === undefined ? undefined : identifier.ours.latencyMs.p99 < 20,
+    },
+  ];
+
+  console.log(
+    `\n${formatTable(
+      ['case', 'ours req/s', 'p50 ms', 'p99 ms', 'medplum req/s', 'p50 ms', 'p99 ms', 'ours/medplum'],
+      rows.map((row) => [
+        row.case,
+        show(row.ours?.requestsPerSecond) + (row.ours?.mode === 'sequential' ? '*' : ''),
+        show(row.ours?.latencyMs.p50),
+        show(row.ours?.latencyMs.p99),
+        show(row.medplum?.requestsPerSecond) + (row.medplum?.mode === 'sequential' ? '*' : ''),
+        show(row.medplum?.latencyMs.p50),
+        show(row.medplum?.latencyMs.p99),
+        show(row.throughputRatio, 'x'),
+      ]),
+    )}`,
+  );
+  const suspect = rows.flatMap((row) =>
+    (['ours', 'medplum'] as const).flatMap((name) => {
+      const result = row[name];
+      return result && result.non2xx + result.errors > 0
+        ? [`${name} ${row.case}: ${result.non2xx} non-2xx, ${result.errors} errors`]
+        : [];
+    }),
+  );
+  if (rows.some((row) => row.ours?.mode === 'sequential' || row.medplum?.mode === 'sequential')) {
+    console.log('* sequential: one connection, each request answered (seconds per request: a full scan)');
+  }
+  for (const line of suspect) console.log(`! ${line}`);
+
+  console.log(
+    `\n${formatTable(
+      ['loading', 'start ms', 'load s', 'Patients/s', 'RSS empty MB', 'RSS loaded MB', 'heap MB'],
+      options.targets.map((name) => {
+        const f = results[name]!.figures;
+        return [
+          name,
+          show(f.startMs),
+          (f.loadMs / 1000).toFixed(1),
+          show(Math.round(options.patients / (f.loadMs / 1000))),
+          show(f.rssEmptyMb),
+          show(f.rssLoadedMb),
+          show(f.heapLoadedMb),
+        ];
+      }),
+    )}`,
+  );
+  if (options.inProcess)
+    console.log('(in process: memory figures include the load client and earlier servers)');
+
+  console.log('');
+  for (const { target, met } of targets)
+    console.log(`${met === undefined ? 'n/a ' : met ? 'met ' : 'MISS'}  ${target}`);
+
+  const file = writeReport('server', {
+    date: new Date().toISOString(),
+    machine: machine(),
+    settings: options,
+    peer: '@medplum/fhir-router 4.5.2, MemoryRepository, express',
+    loading: Object.fromEntries(options.targets.map((name) => [name, results[name]!.figures])),
+    cases: rows,
+    targets,
+    suspect,
+  });
+  console.log(`\nreport: ${file}`);
+}

