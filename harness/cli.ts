@@ -4,6 +4,7 @@
  */
 import { runBuildCommand } from './cli/build.js';
 import { runServeCommand } from './cli/serve.js';
+import { runTestCommand } from './cli/test.js';
 import { EXIT } from './cli/support.js';
 
 interface Command {
@@ -17,6 +18,10 @@ const COMMANDS: Record<string, Command> = {
     run: runBuildCommand,
   },
   serve: { summary: 'run the reference FHIR server for the IG', run: runServeCommand },
+  test: {
+    summary: 'run the scenarios against a FHIR server (the bundled one by default)',
+    run: runTestCommand,
+  },
 };
 
 function usage(): string {

@@ -37,6 +37,9 @@ const isSearchable = (param: SearchParameterInfo) =>
   param.expression !== undefined && param.type !== 'composite' && param.type !== 'special';
 
 export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityStatement {
+  const systemOperations = inputs.operations
+    .filter((op) => op.system)
+    .map((op) => ({ name: op.name, definition: op.definition }));
   const resources: fhir4.CapabilityStatementRestResource[] = inputs.resourceTypes.map((type) => {
     const resource: fhir4.CapabilityStatementRestResource = {
       type: type as fhir4.CapabilityStatementRestResource['type'],
@@ -70,6 +73,12 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
   });
   return {
     resourceType: 'CapabilityStatement',
+    text: {
+      status: 'generated',
+      div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>openimis-fhir reference server ${inputs.softwareVersion}: FHIR R4 REST for ${inputs.resourceTypes.length} resource types, JSON and XML.</p></div>`,
+    },
+    name: 'OpenimisFhirReferenceServer',
+    title: 'openimis-fhir reference server',
     status: 'active',
     date: new Date().toISOString(),
     kind: 'instance',
@@ -113,9 +122,8 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
             type: 'date',
           },
         ],
-        operation: inputs.operations
-          .filter((op) => op.system)
-          .map((op) => ({ name: op.name, definition: op.definition })),
+        // R4 forbids empty arrays: no system operation, no `operation` element.
+        ...(systemOperations.length > 0 ? { operation: systemOperations } : {}),
       },
     ],
   };

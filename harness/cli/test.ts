@@ -1,0 +1,199 @@
+/**
+ * `openimis-fhir test`: runs the scenarios against a FHIR server (the bundled reference server when no
+ * --server is given) and reports the way CI and people want.
+ */
+import { resolve } from 'node:path';
+import { builtInScenarios } from '../scenarios/index.js';
+import {
+  createConsoleReporter,
+  REPORT_FORMATS,
+  writeReports,
+  type ReportFormat,
+} from '../runner/reporters/index.js';
+import {
+  loadScenarios,
+  runScenarios,
+  selectScenarios,
+  type RunResult,
+  type ScenarioDefinition,
+  type TargetAuth,
+  type TargetOptions,
+} from '../runner/index.js';
+import { startServer, type RunningServer } from '../server/server.js';
+import { EXIT, tryParseArgs } from './support.js';
+
+/** 3: the target is unreachable or the run's infrastructure failed. */
+const EXIT_INFRASTRUCTURE = 3;
+
+const HELP = `Usage: openimis-fhir test [options]
+
+Runs the scenarios against a FHIR server and reports the results. Without --server it starts the bundled
+reference server on a free loopback port and tests that.
+
+Target:
+  --server URL             the FHIR base URL to test
+  --auth SPEC              bearer:TOKEN | basic:USER:PASS | openimis:USER:PASS (the openIMIS login,
+                           renewed on expiry or on a 401)
+  --header 'Name: value'   a header sent with every request (repeatable)
+  --timeout MS             per request (default 30000)
+  --insecure               accept any TLS certificate
+  --ca FILE                trust the CA certificates in this PEM file too
+
+Selection and run:
+  --scenario a,b           only these scenario ids
+  --tag t                  only scenarios with this tag (repeatable)
+  --scenarios DIR          also load the scenario modules (.js, .mjs, .ts) in DIR
+  --parallel N             scenarios run at the same time (default 1)
+  --keep                   keep what the scenarios created (default: deleted at the end)
+  --strict-capabilities    a need the server does not declare fails instead of skipping
+
+Reports:
+  --report-dir DIR         where report files go (default reports)
+  --format LIST            console,json,junit,testreport,html (default: all)
+  -h, --help               show this help
+
+Exit codes: 0 every MUST expectation holds; 1 conformance failures (or nothing ran); 2 usage or
+configuration error; 3 the target is unreachable or the infrastructure failed.`;
+
+const FORMATS = ['console', ...REPORT_FORMATS] as const;
+
+function parseAuth(spec: string): TargetAuth | Error {
+  const [kind, ...rest] = spec.split(':');
+  const value = rest.join(':');
+  if (kind === 'bearer' && value) return { kind: 'bearer', token: value };
+  const [user = '', ...password] = value.split(':');
+  if ((kind === 'basic' || kind === 'openimis') && user && password.length > 0) {
+    return { kind, user, password: password.join(':') };
+  }
+  return new Error(`--auth must be bearer:TOKEN, basic:USER:PASS or openimis:USER:PASS`);
+}
+
+function parseHeaders(values: string[]): Record<string, string> | Error {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon < 1) return new Error(`--header must be 'Name: value', not '${value}'`);
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** The exit code a run deserves. */
+export function exitCodeOf(result: RunResult): number {
+  if (result.infrastructureError) return EXIT_INFRASTRUCTURE;
+  const steps = result.scenarios.flatMap((s) => s.steps);
+  if (steps.some((s) => s.outcome === 'fail') || result.scenarios.some((s) => s.outcome === 'fail'))
+    return EXIT.problems;
+  if (steps.some((s) => s.outcome === 'error') || result.scenarios.some((s) => s.outcome === 'error'))
+    return EXIT_INFRASTRUCTURE;
+  const executed = steps.filter((s) => s.outcome !== 'skip').length;
+  return executed === 0 ? EXIT.problems : EXIT.ok;
+}
+
+export async function runTestCommand(args: string[]): Promise<number> {
+  const parsed = tryParseArgs({
+    args,
+    options: {
+      server: { type: 'string' },
+      auth: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      insecure: { type: 'boolean', default: false },
+      ca: { type: 'string' },
+      scenario: { type: 'string' },
+      tag: { type: 'string', multiple: true },
+      scenarios: { type: 'string' },
+      parallel: { type: 'string', default: '1' },
+      keep: { type: 'boolean', default: false },
+      'strict-capabilities': { type: 'boolean', default: false },
+      'report-dir': { type: 'string', default: 'reports' },
+      format: { type: 'string', default: FORMATS.join(',') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!parsed.ok) return usage(parsed.error);
+  const { values } = parsed.parsed;
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const formats = values.format
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const unknownFormat = formats.find((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknownFormat) return usage(`unknown format '${unknownFormat}'; choose from ${FORMATS.join(', ')}`);
+  const parallel = Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1)
+    return usage('--parallel must be a whole number of 1 or more');
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0))
+    return usage('--timeout must be a number of milliseconds');
+  const auth = values.auth === undefined ? undefined : parseAuth(values.auth);
+  if (auth instanceof Error) return usage(auth.message);
+  const headers = parseHeaders(values.header ?? []);
+  if (headers instanceof Error) return usage(headers.message);
+
+  let scenarios: ScenarioDefinition[] = [...builtInScenarios];
+  if (values.scenarios) {
+    const loaded = await loadScenarios(resolve(values.scenarios));
+    if (loaded instanceof Error) return usage(loaded.message);
+    scenarios = [...scenarios, ...loaded];
+  }
+  const ids = values.scenario
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const select = { ...(ids?.length ? { ids } : {}), ...(values.tag?.length ? { tags: values.tag } : {}) };
+  const selected = selectScenarios(scenarios, select);
+  if (selected instanceof Error) return usage(selected.message);
+  if (selected.length === 0) return usage('no scenario matches the selection');
+
+  let bundled: RunningServer | undefined;
+  if (!values.server) {
+    try {
+      bundled = await startServer({ port: 0 });
+    } catch (error) {
+      console.error(
+        `openimis-fhir test: cannot start the bundled server: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return EXIT_INFRASTRUCTURE;
+    }
+  }
+  const target: TargetOptions = {
+    baseUrl: values.server ?? (bundled as RunningServer).url,
+    ...(auth ? { auth } : {}),
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(values.insecure ? { insecure: true } : {}),
+    ...(values.ca ? { caFile: resolve(values.ca) } : {}),
+  };
+  const console_ = formats.includes('console') ? createConsoleReporter(process.stdout) : undefined;
+  let result: RunResult;
+  try {
+    result = await runScenarios(selected, {
+      target,
+      parallel,
+      keep: values.keep,
+      strictCapabilities: values['strict-capabilities'],
+      bundledServer: bundled !== undefined,
+      ...(console_ ? { onEvent: (event) => console_.onEvent(event) } : {}),
+    });
+  } finally {
+    await bundled?.close();
+  }
+  console_?.summary(result);
+  const files = formats.filter((f): f is ReportFormat => f !== 'console');
+  if (files.length > 0) {
+    const written = await writeReports(result, { dir: resolve(values['report-dir']), formats: files });
+    console.log(`reports: ${written.join(', ')}`);
+  }
+  return exitCodeOf(result);
+}
+
+function usage(message: string): number {
+  console.error(`openimis-fhir test: ${message}\n\nRun 'openimis-fhir test --help' for the options.`);
+  return EXIT.usage;
+}

@@ -1,0 +1,115 @@
+/**
+ * What a step's `run` gets: requests that are recorded with the step, expectations that collect
+ * findings, and the scenario's shared values, tracking, receiver and capability answers.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CapabilityPlan } from './capabilities.js';
+import { Expectations, type ExpectationServices, type Finding } from './expectations.js';
+import type { HttpClient } from './http-client.js';
+import { CheckFailed, SkipSignal, TransportError } from './signals.js';
+import type { ResourceTracker } from './tracker.js';
+import type {
+  EventuallyOptions,
+  Exchange,
+  Level,
+  Receiver,
+  Reply,
+  RequestOptions,
+  StepContext,
+} from './types.js';
+
+/** What the steps of one scenario share. */
+export interface ScenarioScope {
+  client: HttpClient;
+  plan: CapabilityPlan;
+  /** Values saved by earlier steps of this scenario only. */
+  values: Map<string, unknown>;
+  unique(prefix?: string): string;
+  tracker: ResourceTracker;
+  receiver(): Promise<Receiver>;
+  services: ExpectationServices;
+}
+
+/** What one step leaves behind. */
+export interface StepRecord {
+  findings: Finding[];
+  exchanges: Exchange[];
+}
+
+export function createStepContext(scope: ScenarioScope, level: Level, record: StepRecord): StepContext {
+  const { client, plan } = scope;
+
+  const request = async (method: string, path: string, options?: RequestOptions): Promise<Reply> => {
+    const sent = await client.send(method.toUpperCase(), path, options);
+    if (!sent.ok) {
+      record.exchanges.push(sent.exchange);
+      throw new TransportError(sent.message, sent.exchange);
+    }
+    record.exchanges.push(sent.reply.exchange);
+    return sent.reply;
+  };
+  const withBody = (method: string) => (path: string, body?: unknown, options?: RequestOptions) =>
+    request(method, path, body === undefined ? options : { ...options, body });
+
+  return {
+    base: client.base,
+    capabilities: plan.statement,
+    get: (path, options) => request('GET', path, options),
+    post: withBody('POST'),
+    put: withBody('PUT'),
+    patch: withBody('PATCH'),
+    delete: (path, options) => request('DELETE', path, options),
+    request,
+    expect: (reply) => new Expectations(reply, level, record.findings, scope.services),
+    should: (reply) => new Expectations(reply, 'SHOULD', record.findings, scope.services),
+    fail: (message) => {
+      record.findings.push({ level, message });
+    },
+    warn: (message) => {
+      record.findings.push({ level: 'SHOULD', message });
+    },
+    skip: (reason) => {
+      throw new SkipSignal(reason);
+    },
+    save: (name, value) => {
+      scope.values.set(name, value);
+    },
+    load: <T>(name: string): T => {
+      // An earlier step that failed before saving makes this step impossible, not broken.
+      if (!scope.values.has(name)) throw new SkipSignal(`needs "${name}", which no earlier step saved`);
+      return scope.values.get(name) as T;
+    },
+    unique: (prefix) => scope.unique(prefix),
+    track: (reference) => {
+      const tracked = scope.tracker.track(reference);
+      if (tracked instanceof Error) record.findings.push({ level: 'SHOULD', message: tracked.message });
+    },
+    eventually: (check, options) => eventually(check, options),
+    receiver: () => scope.receiver(),
+    supports: (needs) => plan.supports(needs),
+  };
+}
+
+async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  options: EventuallyOptions = {},
+): Promise<T> {
+  const deadlineMs = options.deadlineMs ?? 10_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
+  let backoffMs = options.backoffMs ?? 100;
+  const deadline = Date.now() + deadlineMs;
+  let tries = 0;
+  for (;;) {
+    tries += 1;
+    const value = await check();
+    if (value !== undefined) return value;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new CheckFailed(
+        `expected the condition to hold within ${deadlineMs} ms, found it did not after ${tries} ${tries === 1 ? 'try' : 'tries'}`,
+      );
+    }
+    await sleep(Math.min(backoffMs, remaining));
+    backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+  }
+}

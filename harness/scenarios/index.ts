@@ -1,0 +1,7 @@
+/** The scenarios that ship with the tool: what `openimis-fhir test` runs when given no --scenarios. */
+import type { ScenarioDefinition } from '../runner/types.js';
+import { restBaseline } from './rest-baseline.js';
+
+export { restBaseline };
+
+export const builtInScenarios: ScenarioDefinition[] = [restBaseline];
