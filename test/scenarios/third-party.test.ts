@@ -7,9 +7,10 @@
  * What medplum's router gets wrong today (the verdicts are not pinned, only that they are explained):
  * it stores a create under the id in the body (r2), answers an empty Bundle for an unknown type (r10),
  * stores what no R4 server may (r11, r21: the MemoryRepository does not validate), has no self or next
- * links and no paging (r12), does no content negotiation (r16: the express app in front of it does not
- * either), keeps the good entries of a failed transaction (r20), and forgets a deleted resource's history
- * (r22 warns, since the delete answered 404 rather than 410).
+ * links and no paging (r12), finds nothing when a search has an unknown parameter (r15 warns), does no
+ * content negotiation and answers a text/plain body 400, not 415 (r16: the express app in front of it
+ * does not negotiate either), keeps the good entries of a failed transaction (r20), and forgets a
+ * deleted resource's history (r22 warns, since the delete answered 404 rather than 410).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
@@ -70,7 +71,11 @@ describe('rest-baseline against @medplum/fhir-router with a CapabilityStatement'
   });
 
   it('checks the core interactions the router does implement, and passes them', () => {
-    const passed = new Set(stepsOf(result).filter((s) => s.outcome === 'pass').map((s) => s.id));
+    const passed = new Set(
+      stepsOf(result)
+        .filter((s) => s.outcome === 'pass')
+        .map((s) => s.id),
+    );
     for (const id of ['r3-read', 'r4-update', 'r7-vread', 'r9-read-missing', 'r13-search-post'])
       expect(passed, id).toContain(id);
   });
