@@ -5,6 +5,7 @@
  */
 const SUITES: Record<string, () => Promise<void>> = {
   server: async () => (await import('./server/index.js')).runServerBench(),
+  validator: async () => (await import('./validator/index.js')).runValidatorBench(),
 };
 
 async function main(): Promise<number> {

@@ -3,8 +3,10 @@
  * The `openimis-fhir` command: dispatches to one module per subcommand.
  */
 import { runBuildCommand } from './cli/build.js';
+import { runQaCommand } from './cli/qa.js';
 import { runServeCommand } from './cli/serve.js';
 import { runTestCommand } from './cli/test.js';
+import { runValidateCommand } from './cli/validate.js';
 import { EXIT } from './cli/support.js';
 
 interface Command {
@@ -17,10 +19,18 @@ const COMMANDS: Record<string, Command> = {
     summary: 'compile the IG with SUSHI, offline (skipped when the output is up to date)',
     run: runBuildCommand,
   },
+  qa: {
+    summary: 'build the IG, validate its examples, check coverage; issues at their FSH line',
+    run: runQaCommand,
+  },
   serve: { summary: 'run the reference FHIR server for the IG', run: runServeCommand },
   test: {
     summary: 'run the scenarios against a FHIR server (the bundled one by default)',
     run: runTestCommand,
+  },
+  validate: {
+    summary: 'validate resources, folders and NDJSON against R4 and the IG',
+    run: (args) => runValidateCommand(args),
   },
 };
 

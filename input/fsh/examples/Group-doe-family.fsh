@@ -24,3 +24,6 @@ Description: "The household of John Doe (head) and Jane Doe in the village Rachl
 * quantity = 2
 * member[+].entity = Reference(Patient/john-doe) "John Doe"
 * member[+].entity = Reference(Patient/jane-doe) "Jane Doe"
+// the municipality confirmed the household's status under this number
+* extension[confirmation].extension[number].valueString = "CONF-2025-0311"
+* extension[confirmation].extension[type].valueCodeableConcept = GroupConfirmationTypeCS#B "Municipality"

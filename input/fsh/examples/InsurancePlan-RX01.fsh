@@ -35,3 +35,12 @@ Description: "The product RX01, sold in the region Ultha: 12 months of medical c
 * plan.generalCost[registrationFee].type = InsurancePlanGeneralCostTypeCS#registrationFee "Registration Fee"
 * plan.generalCost[registrationFee].cost.value = 5.00
 * plan.generalCost[registrationFee].cost.currency = #EUR
+// the product's periods, in months, in the order the profile gives them: administration, payment grace,
+// renewal grace, enrolment grace
+* extension[period][0].valueQuantity = 1 'mo' "months"
+* extension[period][1].valueQuantity = 2 'mo' "months"
+* extension[period][2].valueQuantity = 1 'mo' "months"
+* extension[period][3].valueQuantity = 1 'mo' "months"
+// 10 % off for families renewing within a month of the end of their policy
+* extension[discount][0].extension[Percentage].valueDecimal = 10
+* extension[discount][0].extension[Period].valueQuantity = 1 'mo' "months"

@@ -1,0 +1,142 @@
+/**
+ * `openimis-fhir qa [--root DIR] [--force] [--format F] [--fail-on error|warning] [--out FILE]
+ *  [--baseline FILE] [--write-baseline FILE] [--qa-json FILE]`
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BaselineCollector, BaselineMatcher, readBaseline, writeBaseline } from '../tools/baseline.js';
+import { atOrAbove, FAIL_ON_VALUES, type FailOn, type ResourceResult } from '../tools/results.js';
+import type { ValidationIssue } from '../validator/index.js';
+import type { QaIssue } from '../qa/issues.js';
+import { qaJson, type QaCounts } from '../qa/report.js';
+import { runQa } from '../qa/run.js';
+import { EXIT, tryParseArgs } from './support.js';
+import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../tools/formats/index.js';
+
+/** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
+const NO_FILE = '(IG)';
+
+const HELP = `Usage: openimis-fhir qa [options]
+
+Builds the IG with SUSHI, validates every example against its profile, checks coverage (every profile
+has an example, must-support elements are exemplified, extensions and CodeSystems are used, references
+resolve) and reports each finding at the FSH file and line of the rule that produced it.
+
+Options:
+  --root DIR              the project holding sushi-config.yaml and input/ (default: this project)
+  --force                 rebuild the IG even when it is up to date
+  --format F              ${OUTPUT_FORMATS.join(' | ')} (default text; json is qa.json)
+  --fail-on LEVEL         error | warning: the lowest severity that fails the run (default error)
+  --out FILE              write the report to FILE instead of stdout
+  --baseline FILE         known issues (file, id, expression, reason): reported as suppressed, never failing
+  --write-baseline FILE   write the issues at or above --fail-on as a baseline
+  --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
+  -h, --help              show this help
+
+Exit codes: 0 clean, 1 issues at or above --fail-on, 2 usage error.`;
+
+export async function runQaCommand(args: string[]): Promise<number> {
+  const parsed = tryParseArgs({
+    args,
+    options: {
+      root: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      out: { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      'qa-json': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const usage = (message: string) => {
+    console.error(`openimis-fhir qa: ${message}\n\n${HELP}`);
+    return EXIT.usage;
+  };
+  if (!parsed.ok) return usage(parsed.error);
+  const { values } = parsed.parsed;
+  if (values.help) {
+    console.log(HELP);
+    return EXIT.ok;
+  }
+  const format = values.format;
+  if (!isOutputFormat(format)) return usage(`unknown --format "${format}"`);
+  const failOn = values['fail-on'] as FailOn;
+  if (!FAIL_ON_VALUES.includes(failOn))
+    return usage(`--fail-on takes error or warning, not "${values['fail-on']}"`);
+  const baseline = values.baseline ? await readBaseline(resolve(values.baseline)) : [];
+  if (baseline instanceof Error) return usage(baseline.message);
+
+  const root = resolve(values.root ?? '.');
+  const run = await runQa({ ...(values.root ? { root } : {}), force: values.force });
+
+  // The shared baseline works on per-file results: one per FSH file.
+  const matcher = new BaselineMatcher(baseline);
+  const results = toResults(run.issues).map((result) => matcher.apply(result));
+  const kept = results.flatMap((result) => result.issues.map((item) => fromResultIssue(item, result.file)));
+  const suppressed = results.flatMap((result) =>
+    (result.suppressed ?? []).map((item) => ({ ...fromResultIssue(item, result.file), reason: item.reason })),
+  );
+
+  const report = qaJson(run, kept, suppressed, new Date());
+  const qaJsonFile = resolve(values['qa-json'] ?? join(run.root, 'reports', 'qa.json'));
+  writeText(qaJsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (values['write-baseline']) {
+    const collector = new BaselineCollector(failOn);
+    for (const result of results) collector.add(result);
+    await writeBaseline(resolve(values['write-baseline']), collector.result());
+  }
+
+  const output =
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : formatResults(format, results, {
+          failOn,
+          colour: format === 'text' && !values.out && process.stdout.isTTY === true,
+          cwd: run.root,
+          tool: { name: 'openimis-fhir qa', version: report.tool.version },
+          runName: 'openimis-fhir qa',
+        }) + (format === 'text' ? summaryLine(report.counts, qaJsonFile) : '');
+  if (values.out) writeText(resolve(values.out), output);
+  else process.stdout.write(output);
+  return kept.some((item) => atOrAbove(item.severity, failOn)) ? EXIT.problems : EXIT.ok;
+}
+
+type ResultIssue = ValidationIssue & Partial<QaIssue>;
+
+/** Issues grouped by FSH file; the line travels as the issue's location, as validate's formats expect. */
+function toResults(issues: QaIssue[]): ResourceResult[] {
+  const byFile = new Map<string, ValidationIssue[]>();
+  for (const item of issues) {
+    const file = item.file || NO_FILE;
+    const list = byFile.get(file) ?? [];
+    byFile.set(file, list);
+    const { file: _file, line, ...rest } = item;
+    list.push({ ...rest, ...(line > 0 ? { location: { line, column: 1 } } : {}) });
+  }
+  return [...byFile.entries()].map(([file, list]) => ({ file, issues: list }));
+}
+
+/** Back from a result's issue (which still carries the qa fields) to a qa issue. */
+function fromResultIssue(item: ValidationIssue, file: string): QaIssue {
+  const { location, ...rest } = item as ResultIssue & { reason?: string };
+  delete rest.reason;
+  return {
+    ...(rest as Omit<QaIssue, 'file' | 'line'>),
+    file: file === NO_FILE ? '' : file,
+    line: location?.line ?? 0,
+  };
+}
+
+function writeText(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, 'utf8');
+}
+
+function summaryLine(counts: QaCounts, qaJsonFile: string): string {
+  const suppressed = counts.suppressed ? `, ${counts.suppressed} suppressed by the baseline` : '';
+  return `qa: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.information} information${suppressed}; wrote ${qaJsonFile}\n`;
+}

@@ -1,0 +1,289 @@
+/**
+ * `openimis-fhir validate`: validates files, folders, NDJSON and stdin against FHIR R4 and the IG's
+ * profiles, and reports in the formats people and CI read. Inputs stream: a resource is read,
+ * validated (on a pool of worker threads for bulk input), reported and forgotten.
+ */
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DefinitionRegistry } from '../fhir/definitions.js';
+import { igPaths, projectVersion } from '../paths.js';
+import {
+  BaselineCollector,
+  BaselineMatcher,
+  readBaseline,
+  writeBaseline,
+  type BaselineEntry,
+} from '../tools/baseline.js';
+import {
+  createFormatter,
+  isOutputFormat,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from '../tools/formats/index.js';
+import { isFailure, readUnits, resolveInputs, totalBytes, type InputSource } from '../tools/inputs.js';
+import { BufferedSink, fileSink, wantsColour, type Sink } from '../tools/output.js';
+import { createProgress, type ProgressStream } from '../tools/progress.js';
+import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../tools/results.js';
+import { parseShard, WHOLE, type Shard } from '../tools/shard.js';
+import { formatSummary, SummaryCounter } from '../tools/summary.js';
+import { validateUnits } from '../tools/workers.js';
+import { Validator } from '../validator/index.js';
+import { EXIT, tryParseArgs } from './support.js';
+
+const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
+
+Validates FHIR R4 JSON resources against the core specification, the openIMIS IG's profiles and any
+profile a resource names in meta.profile. Folders are searched recursively for .json and .ndjson files
+(names starting with a dot are skipped); a .ndjson file holds one resource per line; - reads stdin (one
+document, or NDJSON when its first line is a whole JSON object and more lines follow). Files are taken in
+order of their path, NDJSON resources in line order; large inputs stream with bounded memory.
+
+Definitions:
+  --ig DIR|TGZ             also load this IG (a folder of resources, a package folder or a .tgz);
+                           repeatable. FHIR R4 core is always loaded, and so is this project's IG
+                           (fsh-generated/resources, built by 'openimis-fhir build') unless
+                           --no-project-ig: --ig adds to it.
+  --no-project-ig          do not load this project's IG
+  --profile URL            also validate every resource against this profile (repeatable)
+
+Output:
+  --format F               text (default), json, outcome (an OperationOutcome, or a Bundle of them),
+                           junit, sarif (2.1.0) or github (workflow annotations)
+  --out FILE               write the report to FILE instead of stdout
+  --fail-on error|warning  the lowest severity that fails the run (default error)
+
+Large sets and CI:
+  --shard I/N              validate only the I-th of N parts: files by position in path order, NDJSON
+                           lines by line number, modulo N
+  --workers N              worker threads (default: the number of cores; 1 for small inputs)
+  --baseline FILE          known issues (keyed by file, message id and expression, each with a reason):
+                           reported as suppressed, they do not fail the run
+  --write-baseline FILE    write the current issues at or above --fail-on as a baseline (reasons from
+                           --baseline kept, new ones "TODO: justify")
+  -h, --help               show this help
+
+A summary follows the report: on stdout for text, on stderr for the other formats. A progress line is
+drawn on stderr when it is a terminal and the run takes more than 2 s.
+
+Exit codes: 0 no issue at or above --fail-on; 1 such issues (a file that is not JSON counts: it is an
+input with a fatal issue); 2 usage error, or an input that does not exist or cannot be read.`;
+
+/** What the command reads and writes; the tests pass their own. */
+export interface ValidateIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  stdin: Readable;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Below this much input, threads cost more than they bring. */
+const SMALL_INPUT_BYTES = 4 * 1024 * 1024;
+
+interface Settings {
+  inputs: string[];
+  igs: string[];
+  profiles: string[];
+  format: OutputFormat;
+  failOn: FailOn;
+  out?: string;
+  shard: Shard;
+  workers?: number;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+function parseSettings(args: string[], cwd: string): Settings | { help: true } | Error {
+  const parsed = tryParseArgs({
+    args,
+    options: {
+      ig: { type: 'string', multiple: true },
+      'no-project-ig': { type: 'boolean', default: false },
+      profile: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      out: { type: 'string' },
+      shard: { type: 'string' },
+      workers: { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (!parsed.ok) return new Error(parsed.error);
+  const { values, positionals } = parsed.parsed;
+  if (values.help) return { help: true };
+  if (!isOutputFormat(values.format))
+    return new Error(`unknown format '${values.format}'; choose from ${OUTPUT_FORMATS.join(', ')}`);
+  const failOn = values['fail-on'];
+  if (!(FAIL_ON_VALUES as readonly string[]).includes(failOn))
+    return new Error(`--fail-on must be error or warning, not '${failOn}'`);
+  const shard = values.shard === undefined ? WHOLE : parseShard(values.shard);
+  if (shard instanceof Error) return shard;
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      return new Error('--workers must be a whole number from 1 to 256');
+  }
+  if (positionals.length === 0)
+    return new Error('name the files, folders or NDJSON files to validate (- for stdin)');
+  const projectIg = igPaths().generatedResources;
+  if (!values['no-project-ig'] && !existsSync(projectIg))
+    return new Error(
+      `the project's IG is not built (${projectIg}): run 'openimis-fhir build', or pass --no-project-ig`,
+    );
+  return {
+    inputs: positionals,
+    igs: [
+      ...(values['no-project-ig'] ? [] : [projectIg]),
+      ...(values.ig ?? []).map((ig) => resolve(cwd, ig)),
+    ],
+    profiles: values.profile ?? [],
+    format: values.format,
+    failOn: failOn as FailOn,
+    shard,
+    ...(values.out !== undefined ? { out: resolve(cwd, values.out) } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    ...(values.baseline !== undefined ? { baseline: resolve(cwd, values.baseline) } : {}),
+    ...(values['write-baseline'] !== undefined
+      ? { writeBaseline: resolve(cwd, values['write-baseline']) }
+      : {}),
+  };
+}
+
+/** The definitions: core, the project's IG and the --ig ones; a profile asked for must be among them. */
+function loadDefinitions(settings: Settings): DefinitionRegistry | Error {
+  const definitions = DefinitionRegistry.withCore();
+  for (const ig of settings.igs) {
+    try {
+      definitions.addPackage(ig);
+    } catch (error) {
+      return new Error(`cannot load the IG ${ig}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const unknown = settings.profiles.find((url) => definitions.structureDefinition(url) === undefined);
+  if (unknown !== undefined)
+    return new Error(`--profile ${unknown}: no such StructureDefinition in the loaded IGs`);
+  return definitions;
+}
+
+function workerCount(settings: Settings, sources: InputSource[]): number {
+  if (settings.workers !== undefined) return settings.workers;
+  const bytes = totalBytes(sources);
+  if (bytes !== undefined && bytes < SMALL_INPUT_BYTES) return 1;
+  return Math.max(1, availableParallelism());
+}
+
+export async function runValidateCommand(args: string[], io: Partial<ValidateIo> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const cwd = io.cwd ?? process.cwd();
+  const env = io.env ?? process.env;
+  const usage = (message: string) => {
+    stderr.write(
+      `openimis-fhir validate: ${message}\n\nRun 'openimis-fhir validate --help' for the options.\n`,
+    );
+    return EXIT.usage;
+  };
+  const settings = parseSettings(args, cwd);
+  if (settings instanceof Error) return usage(settings.message);
+  if ('help' in settings) {
+    stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const sources = await resolveInputs(settings.inputs, cwd);
+  if (sources instanceof Error) return usage(sources.message);
+  if (sources.length === 0) return usage('no .json or .ndjson files found in the inputs');
+  let baseline: BaselineEntry[] = [];
+  if (settings.baseline) {
+    const read = await readBaseline(settings.baseline);
+    if (read instanceof Error) return usage(read.message);
+    baseline = read;
+  }
+  const definitions = loadDefinitions(settings);
+  if (definitions instanceof Error) return usage(definitions.message);
+
+  let outFd: number | undefined;
+  if (settings.out) {
+    try {
+      outFd = openSync(settings.out, 'w');
+    } catch (error) {
+      return usage(`cannot write ${settings.out}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const toTerminal = outFd === undefined && stdout.isTTY === true;
+  const progress = createProgress(stderr, totalBytes(sources));
+  // On a terminal, output is written at once (and the progress line cleared first); otherwise in chunks.
+  const sink: Sink & { flush?(): void } =
+    outFd !== undefined
+      ? fileSink(outFd)
+      : toTerminal
+        ? { write: (text) => (progress.clear(), stdout.write(text)) }
+        : new BufferedSink((text) => stdout.write(text));
+  const formatter = createFormatter(settings.format, sink, {
+    failOn: settings.failOn,
+    colour:
+      settings.format === 'text' && (outFd === undefined ? wantsColour(stdout, env) : wantsColour({}, env)),
+    cwd,
+    tool: { name: 'openimis-fhir', version: projectVersion() },
+  });
+  const counter = new SummaryCounter();
+  const matcher = new BaselineMatcher(baseline);
+  const collector = settings.writeBaseline ? new BaselineCollector(settings.failOn) : undefined;
+  let failed = false;
+  let unreadable = false;
+  let bytes = 0;
+  try {
+    const units = readUnits(sources, settings.shard, io.stdin ?? process.stdin);
+    const validator = new Validator(definitions);
+    const workers = workerCount(settings, sources);
+    for await (const item of validateUnits(units, {
+      workers,
+      validator,
+      setup: { igs: settings.igs, profiles: settings.profiles },
+    })) {
+      if (isFailure(item)) {
+        progress.clear();
+        stderr.write(`openimis-fhir validate: cannot read ${item.file}: ${item.error}\n`);
+        counter.addUnreadable();
+        unreadable = true;
+        continue;
+      }
+      const { bytes: unitBytes, ...validated } = item;
+      bytes += unitBytes;
+      const result: ResourceResult = matcher.apply(validated);
+      counter.add(result);
+      collector?.add(result);
+      formatter.add(result);
+      if (!failed && fails(result, settings.failOn)) failed = true;
+      progress.update(counter.resourceCount, bytes);
+    }
+  } finally {
+    progress.finish();
+  }
+  const summary = counter.result();
+  formatter.end(summary);
+  sink.flush?.();
+  if (outFd !== undefined) closeSync(outFd);
+
+  const notes = [formatSummary(summary)];
+  if (settings.shard.count > 1) notes.push(`shard ${settings.shard.index}/${settings.shard.count}`);
+  const unmet = matcher.unmet().length;
+  if (unmet > 0)
+    notes.push(`${unmet} baseline entr${unmet === 1 ? 'y' : 'ies'} matched no issue (fixed? remove them)`);
+  if (collector && settings.writeBaseline) {
+    const entries = collector.result();
+    await writeBaseline(settings.writeBaseline, entries);
+    notes.push(`baseline written to ${settings.writeBaseline} (${entries.length} entries)`);
+  }
+  if (settings.out) notes.push(`report written to ${settings.out}`);
+  const summaryStream = settings.format === 'text' && outFd === undefined ? stdout : stderr;
+  summaryStream.write(`${notes.join('\n')}\n`);
+  if (unreadable) return EXIT.usage;
+  return failed ? EXIT.problems : EXIT.ok;
+}

@@ -1,0 +1,128 @@
+/**
+ * Baselines: the issues a project knows about and has justified. Each entry is keyed by message id,
+ * expression and file (the message id is the stable key; texts change with wording), and carries a
+ * reason. Issues a baseline matches are reported as suppressed and no longer count for the exit code,
+ * so only new issues fail a run.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ValidationIssue } from '../validator/index.js';
+import { atOrAbove, type FailOn, type ResourceResult, type SuppressedIssue } from './results.js';
+
+export interface BaselineEntry {
+  file: string;
+  id: string;
+  expression: string;
+  reason: string;
+}
+
+export const TODO_REASON = 'TODO: justify';
+
+const ABOUT =
+  'Known issues, accepted with a reason: openimis-fhir validate --baseline FILE reports them as ' +
+  'suppressed and fails only on new ones. Keyed by file, message id and FHIRPath expression.';
+
+function keyOf(file: string, id: string, expression: string): string {
+  return `${file}\u0000${id}\u0000${expression}`;
+}
+
+function isEntry(value: unknown): value is BaselineEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return ['file', 'id', 'expression', 'reason'].every((name) => typeof entry[name] === 'string');
+}
+
+/** The entries of a baseline file, or why it cannot be used. */
+export async function readBaseline(path: string): Promise<BaselineEntry[] | Error> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return new Error(
+      `cannot read the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return new Error(
+      `the baseline ${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const issues = (value as { issues?: unknown } | null)?.issues;
+  if (!Array.isArray(issues)) return new Error(`the baseline ${path} has no "issues" list`);
+  const bad = issues.findIndex((entry) => !isEntry(entry));
+  if (bad !== -1)
+    return new Error(`the baseline ${path}: issues[${bad}] needs string file, id, expression and reason`);
+  return issues as BaselineEntry[];
+}
+
+/** Applies a baseline to results as they stream by, and remembers which entries were met. */
+export class BaselineMatcher {
+  private readonly reasons = new Map<string, string>();
+  private readonly met = new Set<string>();
+
+  constructor(private readonly entries: BaselineEntry[]) {
+    for (const entry of entries)
+      this.reasons.set(keyOf(entry.file, entry.id, entry.expression), entry.reason);
+  }
+
+  /** The result with the issues the baseline knows moved to `suppressed`. */
+  apply(result: ResourceResult): ResourceResult {
+    if (this.reasons.size === 0 || result.issues.length === 0) return result;
+    const kept: ValidationIssue[] = [];
+    const suppressed: SuppressedIssue[] = [...(result.suppressed ?? [])];
+    for (const item of result.issues) {
+      const key = keyOf(result.file, item.id, item.expression);
+      const reason = this.reasons.get(key);
+      if (reason === undefined) kept.push(item);
+      else {
+        this.met.add(key);
+        suppressed.push({ ...item, reason });
+      }
+    }
+    return suppressed.length === 0 ? result : { ...result, issues: kept, suppressed };
+  }
+
+  /** Entries no issue matched in this run: fixed issues, or a different selection of inputs. */
+  unmet(): BaselineEntry[] {
+    return this.entries.filter((entry) => !this.met.has(keyOf(entry.file, entry.id, entry.expression)));
+  }
+}
+
+/**
+ * Collects a baseline from results: one entry per (file, id, expression) of the issues at or above the
+ * threshold, suppressed ones included with their reason, new ones with "TODO: justify".
+ */
+export class BaselineCollector {
+  private readonly entries = new Map<string, BaselineEntry>();
+
+  constructor(private readonly failOn: FailOn) {}
+
+  add(result: ResourceResult): void {
+    for (const item of result.suppressed ?? []) this.put(result.file, item, item.reason);
+    for (const item of result.issues)
+      if (atOrAbove(item.severity, this.failOn)) this.put(result.file, item, TODO_REASON);
+  }
+
+  private put(file: string, item: ValidationIssue, reason: string): void {
+    const key = keyOf(file, item.id, item.expression);
+    if (!this.entries.has(key))
+      this.entries.set(key, { file, id: item.id, expression: item.expression, reason });
+  }
+
+  /** Sorted by file, id and expression, so a rewritten baseline diffs cleanly. */
+  result(): BaselineEntry[] {
+    return [...this.entries.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, entry]) => entry);
+  }
+}
+
+export function baselineText(entries: BaselineEntry[]): string {
+  return `${JSON.stringify({ about: ABOUT, issues: entries }, null, 2)}\n`;
+}
+
+export async function writeBaseline(path: string, entries: BaselineEntry[]): Promise<void> {
+  await writeFile(path, baselineText(entries), 'utf8');
+}

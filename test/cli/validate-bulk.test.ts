@@ -1,0 +1,69 @@
+/**
+ * Bulk validation: NDJSON over worker threads gives the same results as one thread, in the same order,
+ * and a 200,000-line file is validated with bounded memory (peak RSS measured in the child process,
+ * worker threads included, and printed for the record).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI, ndjsonLines, shown, validateChild, writeNdjson } from './validate-support.js';
+
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'openimis-fhir-validate-bulk-'));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+it('10,000 NDJSON lines: 2 workers give exactly the results of 1', async () => {
+  const file = join(scratch, 'ten-thousand.ndjson');
+  await writeFile(file, ndjsonLines(10_000));
+  const one = await validateChild([file, '--format', 'json', '--workers', '1']);
+  const two = await validateChild([file, '--format', 'json', '--workers', '2']);
+  expect(one.code, shown(one)).toBe(1);
+  expect(two.code, shown(two)).toBe(1);
+  const results = (run: { stdout: string }) => (JSON.parse(run.stdout) as { results: unknown[] }).results;
+  expect(results(one)).toHaveLength(10_000);
+  expect(results(two)).toEqual(results(one));
+  console.log(
+    `10,000 lines: 1 worker ${one.stderr.split('\n').at(-2)}; 2 workers ${two.stderr.split('\n').at(-2)}`,
+  );
+}, 180_000);
+
+it('200,000 NDJSON lines stream with bounded memory', async () => {
+  const file = join(scratch, 'two-hundred-thousand.ndjson');
+  await writeNdjson(file, 200_000);
+  // The CLI, run by a wrapper that reports the process's peak RSS (all threads) on exit.
+  const wrapper = join(scratch, 'measure.mjs');
+  await writeFile(
+    wrapper,
+    [
+      "import { writeSync } from 'node:fs';",
+      "process.on('exit', () => writeSync(2, `\\nMAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));",
+      `process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(2)];`,
+      `await import(${JSON.stringify(pathToFileURL(CLI).href)});`,
+    ].join('\n'),
+  );
+  const run = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [wrapper, 'validate', file, '--format', 'sarif', '--out', join(scratch, 'out.sarif'), '--workers', '2'],
+      { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+  expect(run.code, run.stderr).toBe(1);
+  expect(run.stderr).toContain('200,000 resources');
+  const peakMb = Number(/MAXRSS_KB=(\d+)/.exec(run.stderr)?.[1]) / 1024;
+  console.log(`200,000 lines, 2 workers, SARIF: peak RSS ${peakMb.toFixed(0)} MB\n${run.stderr}`);
+  // V8 grows heaps lazily (3 isolates here); what matters is that nothing per resource is kept.
+  expect(peakMb).toBeLessThan(500);
+}, 360_000);
