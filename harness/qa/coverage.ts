@@ -42,6 +42,16 @@ function visit(
   }
 }
 
+/** The strings `pick` finds in any object of any example. */
+function usedByExamples(inventory: IgInventory, pick: (node: JsonRecord) => Iterable<string>): Set<string> {
+  const used = new Set<string>();
+  for (const example of inventory.examples)
+    visit(example.resource, [], (node) => {
+      for (const value of pick(node)) used.add(value);
+    });
+  return used;
+}
+
 function expressionOf(type: string, path: (string | number)[]): string {
   return path.reduce<string>(
     (text, step) => (typeof step === 'number' ? `${text}[${step}]` : `${text}.${step}`),
@@ -198,16 +208,13 @@ function checkExtensions(
   summary: CoverageSummary,
   issues: QaIssue[],
 ): void {
-  const used = new Set<string>();
-  for (const example of inventory.examples) {
-    visit(example.resource, [], (node) => {
-      for (const key of ['extension', 'modifierExtension']) {
-        const items = node[key];
-        if (!Array.isArray(items)) continue;
-        for (const item of items) if (isRecord(item) && typeof item.url === 'string') used.add(item.url);
-      }
-    });
-  }
+  const used = usedByExamples(inventory, function* (node) {
+    for (const key of ['extension', 'modifierExtension']) {
+      const items = node[key];
+      if (!Array.isArray(items)) continue;
+      for (const item of items) if (isRecord(item) && typeof item.url === 'string') yield item.url;
+    }
+  });
   for (const extension of inventory.extensions) {
     summary.extensions.total++;
     if (used.has(extension.url)) {
@@ -230,12 +237,7 @@ function checkCodeSystems(
   summary: CoverageSummary,
   issues: QaIssue[],
 ): void {
-  const used = new Set<string>();
-  for (const example of inventory.examples) {
-    visit(example.resource, [], (node) => {
-      if (typeof node.system === 'string') used.add(node.system);
-    });
-  }
+  const used = usedByExamples(inventory, (node) => (typeof node.system === 'string' ? [node.system] : []));
   // CodeSystems reached from a ValueSet that some profile or extension binds.
   const valueSets = new Map(inventory.valueSets.map((vs) => [vs.url ?? '', vs]));
   const pending: string[] = [];

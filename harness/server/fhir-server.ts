@@ -29,7 +29,7 @@ import {
   preconditionFailed,
   shown,
 } from './outcomes.js';
-import { includeValue, type SearchEngine } from './search/index.js';
+import { includeValue, RESULT_PARAMETERS, type SearchEngine } from './search/index.js';
 import { Subsetter, type SummaryMode } from './summary.js';
 import { processBundle } from './transaction.js';
 import {
@@ -44,19 +44,6 @@ import type { WriteValidation } from './write-validation.js';
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 1000;
-
-/** Parameters that shape a search's answer rather than select resources. */
-const RESULT_PARAMETERS = new Set([
-  '_count',
-  '_offset',
-  '_summary',
-  '_elements',
-  '_total',
-  '_include',
-  '_revinclude',
-  '_format',
-  '_pretty',
-]);
 
 /** Context an operation or a type plug-in receives. */
 export interface ServerContext {

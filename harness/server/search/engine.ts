@@ -25,8 +25,8 @@ import { TypeIndex } from './type-index.js';
 import type { ResourceKey, SearchError, SearchParameterInfo, SearchResult, SearchWindow } from './types.js';
 import { isSearchError } from './types.js';
 
-/** Result parameters the handler deals with (search.html#return): neither used here nor unknown. */
-const HANDLER_PARAMETERS = new Set([
+/** Parameters that shape a search's answer rather than select resources (search.html#return). */
+export const RESULT_PARAMETERS: ReadonlySet<string> = new Set([
   '_count',
   '_offset',
   '_summary',
@@ -36,9 +36,13 @@ const HANDLER_PARAMETERS = new Set([
   '_revinclude',
   '_format',
   '_pretty',
-  '_contained',
-  '_containedType',
 ]);
+
+/**
+ * Parameters the engine neither matches on nor reports as unknown: the result parameters (the handler's
+ * job) and _contained, which only changes what the answer holds.
+ */
+const HANDLER_PARAMETERS = new Set([...RESULT_PARAMETERS, '_contained', '_containedType']);
 
 const NOT_SUPPORTED: Record<string, string> = {
   _has: 'reverse chaining (_has) is not supported',

@@ -1,4 +1,4 @@
-export { SearchEngine } from './engine.js';
+export { RESULT_PARAMETERS, SearchEngine } from './engine.js';
 export { includeValue, ITERATE } from './includes.js';
 export {
   isSearchError,
