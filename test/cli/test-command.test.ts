@@ -39,6 +39,10 @@ function openimisFhirTest(args: string[]): Promise<Finished> {
 }
 
 /** The output, for a failing assertion to show. */
+/** Runs one scenario from a scenario folder, with a JSON report in `reports`. */
+const runScenarioFolder = (dir: string, scenario: string, reports: string) =>
+  openimisFhirTest(['--scenarios', dir, '--scenario', scenario, '--format', 'json', '--report-dir', reports]);
+
 const shown = (run: Finished) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
 
 /** A loopback port nothing listens on (taken, then released). */
@@ -164,16 +168,7 @@ describe("users' scenarios (--scenarios DIR)", () => {
       ),
     });
     const reports = join(scratch, 'failing-reports');
-    const run = await openimisFhirTest([
-      '--scenarios',
-      dir,
-      '--scenario',
-      'impossible',
-      '--format',
-      'json',
-      '--report-dir',
-      reports,
-    ]);
+    const run = await runScenarioFolder(dir, 'impossible', reports);
     expect(run.code, shown(run)).toBe(1);
     const [scenario] = (await readRun(reports)).scenarios;
     expect(scenario?.outcome).toBe('fail');
@@ -185,16 +180,7 @@ describe("users' scenarios (--scenarios DIR)", () => {
       'skips.mjs': plainScenario('skips', "t.skip('this step has nothing to check here');"),
     });
     const reports = join(scratch, 'skipping-reports');
-    const run = await openimisFhirTest([
-      '--scenarios',
-      dir,
-      '--scenario',
-      'skips',
-      '--format',
-      'json',
-      '--report-dir',
-      reports,
-    ]);
+    const run = await runScenarioFolder(dir, 'skips', reports);
     expect(run.code, shown(run)).toBe(1);
     const [scenario] = (await readRun(reports)).scenarios;
     expect(scenario?.outcome).toBe('skip');
@@ -222,16 +208,7 @@ export async function expectR4(t: StepContext): Promise<void> {
 `,
     });
     const reports = join(scratch, 'typescript-reports');
-    const run = await openimisFhirTest([
-      '--scenarios',
-      dir,
-      '--scenario',
-      'typescript-scenario',
-      '--format',
-      'json',
-      '--report-dir',
-      reports,
-    ]);
+    const run = await runScenarioFolder(dir, 'typescript-scenario', reports);
     expect(run.code, shown(run)).toBe(0);
     const [scenario] = (await readRun(reports)).scenarios;
     expect(scenario?.id).toBe('typescript-scenario');
@@ -251,16 +228,7 @@ export default scenario({
 });
 `,
     });
-    const run = await openimisFhirTest([
-      '--scenarios',
-      dir,
-      '--scenario',
-      'javascript-scenario',
-      '--format',
-      'json',
-      '--report-dir',
-      join(scratch, 'javascript-reports'),
-    ]);
+    const run = await runScenarioFolder(dir, 'javascript-scenario', join(scratch, 'javascript-reports'));
     expect(run.code, shown(run)).toBe(0);
   });
 });
