@@ -10,6 +10,7 @@ import { CapabilityPlan } from './capabilities.js';
 import { scenariosProblems, selectScenarios } from './definition-checks.js';
 import type { ExpectationServices } from './expectations.js';
 import { HttpClient } from './http-client.js';
+import { inPool } from './in-pool.js';
 import { worstOutcome } from './outcomes.js';
 import { startReceiver, type RunningReceiver } from './receiver.js';
 import { igIdentity, newRunId, toolIdentity } from './run-identity.js';
@@ -147,20 +148,6 @@ function expectationServices(base: string, igs: string[] | undefined): Expectati
     shortUrl: (url) =>
       url === base ? '[base]' : url.startsWith(`${base}/`) ? url.slice(base.length + 1) : url,
   };
-}
-
-/** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
-async function inPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function runScenario(definition: ScenarioDefinition, run: RunScope): Promise<ScenarioResult> {

@@ -135,20 +135,6 @@ export function notAnOutcome(answer: RawAnswer, status?: number): string | undef
   return undefined;
 }
 
-/** Runs `work` over the items, at most `limit` at a time, results in the items' order. */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUILT_CLI = join(ROOT, 'dist/harness/cli.js');
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { igPaths } from '../../harness/paths.js';
+import { inPool } from '../../harness/runner/in-pool.js';
 import type { RunningServer } from '../../harness/server/server.js';
 import {
   HOSTILE_KEYS,
@@ -23,7 +24,6 @@ import {
 } from './hostile-requests.js';
 import { call, openimisPatient, post, put, serve, type Answer, type Json } from './http-helpers.js';
 import {
-  mapLimit,
   notAnOutcome,
   rawRequest,
   sleep,
@@ -373,7 +373,7 @@ describe('kill -9 during writes with --db', () => {
     const second = await startServerProcess(args);
     running.push(second);
     const lost: string[] = [];
-    await mapLimit(acknowledged, 16, async ({ id, versionId, family }) => {
+    await inPool(acknowledged, 16, async ({ id, versionId, family }) => {
       const version = await call(`${second.url}/Patient/${id}/_history/${versionId}`);
       if (
         version.status !== 200 ||
@@ -425,7 +425,7 @@ describe('hostile requests', () => {
       const started = Date.now();
       const problems: string[] = [];
       for (let start = 0; start < requests.length; start += 100) {
-        await mapLimit(requests.slice(start, start + 100), 8, async (request) => {
+        await inPool(requests.slice(start, start + 100), 8, async (request) => {
           try {
             const answer =
               'socket' in request
