@@ -1,12 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `openimis-fhir` command: dispatches to one module per subcommand.
+ * The `openimis-fhir` command: dispatches to one module per subcommand. A command's module is loaded
+ * only when it runs: `validate` then starts without SUSHI, express or the HTTP client in memory.
  */
-import { runBuildCommand } from './cli/build.js';
-import { runQaCommand } from './cli/qa.js';
-import { runServeCommand } from './cli/serve.js';
-import { runTestCommand } from './cli/test.js';
-import { runValidateCommand } from './cli/validate.js';
 import { EXIT } from './cli/support.js';
 
 interface Command {
@@ -17,20 +13,23 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   build: {
     summary: 'compile the IG with SUSHI, offline (skipped when the output is up to date)',
-    run: runBuildCommand,
+    run: async (args) => (await import('./cli/build.js')).runBuildCommand(args),
   },
   qa: {
     summary: 'build the IG, validate its examples, check coverage; issues at their FSH line',
-    run: runQaCommand,
+    run: async (args) => (await import('./cli/qa.js')).runQaCommand(args),
   },
-  serve: { summary: 'run the reference FHIR server for the IG', run: runServeCommand },
+  serve: {
+    summary: 'run the reference FHIR server for the IG',
+    run: async (args) => (await import('./cli/serve.js')).runServeCommand(args),
+  },
   test: {
     summary: 'run the scenarios against a FHIR server (the bundled one by default)',
-    run: runTestCommand,
+    run: async (args) => (await import('./cli/test.js')).runTestCommand(args),
   },
   validate: {
     summary: 'validate resources, folders and NDJSON against R4 and the IG',
-    run: (args) => runValidateCommand(args),
+    run: async (args) => (await import('./cli/validate.js')).runValidateCommand(args),
   },
 };
 

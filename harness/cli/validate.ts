@@ -22,14 +22,15 @@ import {
   OUTPUT_FORMATS,
   type OutputFormat,
 } from '../tools/formats/index.js';
-import { isFailure, readUnits, resolveInputs, totalBytes, type InputSource } from '../tools/inputs.js';
+import { isFailure, readInputs, resolveInputs, totalBytes, type InputSource } from '../tools/inputs.js';
 import { BufferedSink, fileSink, wantsColour, type Sink } from '../tools/output.js';
 import { createProgress, type ProgressStream } from '../tools/progress.js';
 import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../tools/results.js';
 import { parseShard, WHOLE, type Shard } from '../tools/shard.js';
 import { formatSummary, SummaryCounter } from '../tools/summary.js';
-import { validateUnits } from '../tools/workers.js';
-import { Validator } from '../validator/index.js';
+import { ChunkBuffers } from '../tools/ndjson-chunks.js';
+import { validateItems } from '../tools/workers.js';
+import type { Validator } from '../validator/index.js';
 import { EXIT, tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
@@ -57,7 +58,8 @@ Output:
 Large sets and CI:
   --shard I/N              validate only the I-th of N parts: files by position in path order, NDJSON
                            lines by line number, modulo N
-  --workers N              worker threads (default: the number of cores; 1 for small inputs)
+  --workers N              threads to validate on: 1 is the main thread, more a pool of worker
+                           threads (default: the number of cores; 1 for inputs under 4 MB)
   --baseline FILE          known issues (keyed by file, message id and expression, each with a reason):
                            reported as suppressed, they do not fail the run
   --write-baseline FILE    write the current issues at or above --fail-on as a baseline (reasons from
@@ -156,6 +158,30 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
   };
 }
 
+/**
+ * The main thread's validator, made once when first asked for, from `definitions` or else loaded
+ * anew. Its module (and FHIRPath) is loaded only then: a pooled run's main thread never needs it.
+ */
+function mainValidator(settings: Settings, definitions?: DefinitionRegistry): () => Promise<Validator> {
+  let made: Promise<Validator> | undefined;
+  return () =>
+    (made ??= import('../validator/index.js').then(({ Validator }) => {
+      const loaded = definitions ?? loadDefinitions(settings);
+      if (loaded instanceof Error) throw loaded;
+      return new Validator(loaded);
+    }));
+}
+
+/**
+ * Loads the definitions once to check the IGs and profiles asked for. One thread keeps them for its
+ * validator; with a pool they are dropped here (each worker loads its own).
+ */
+function checkedValidator(settings: Settings, workers: number): (() => Promise<Validator>) | Error {
+  const definitions = loadDefinitions(settings);
+  if (definitions instanceof Error) return definitions;
+  return mainValidator(settings, workers <= 1 ? definitions : undefined);
+}
+
 /** The definitions: core, the project's IG and the --ig ones; a profile asked for must be among them. */
 function loadDefinitions(settings: Settings): DefinitionRegistry | Error {
   const definitions = DefinitionRegistry.withCore();
@@ -172,6 +198,7 @@ function loadDefinitions(settings: Settings): DefinitionRegistry | Error {
   return definitions;
 }
 
+/** Threads to validate on: one is the main thread itself, more are a pool of worker threads. */
 function workerCount(settings: Settings, sources: InputSource[]): number {
   if (settings.workers !== undefined) return settings.workers;
   const bytes = totalBytes(sources);
@@ -205,8 +232,9 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     if (read instanceof Error) return usage(read.message);
     baseline = read;
   }
-  const definitions = loadDefinitions(settings);
-  if (definitions instanceof Error) return usage(definitions.message);
+  const workers = workerCount(settings, sources);
+  const validator = checkedValidator(settings, workers);
+  if (validator instanceof Error) return usage(validator.message);
 
   let outFd: number | undefined;
   if (settings.out) {
@@ -239,13 +267,13 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   let unreadable = false;
   let bytes = 0;
   try {
-    const units = readUnits(sources, settings.shard, io.stdin ?? process.stdin);
-    const validator = new Validator(definitions);
-    const workers = workerCount(settings, sources);
-    for await (const item of validateUnits(units, {
+    const buffers = new ChunkBuffers();
+    const items = readInputs(sources, settings.shard, io.stdin ?? process.stdin, buffers);
+    for await (const item of validateItems(items, {
       workers,
       validator,
-      setup: { igs: settings.igs, profiles: settings.profiles },
+      buffers,
+      setup: { igs: settings.igs, profiles: settings.profiles, shard: settings.shard },
     })) {
       if (isFailure(item)) {
         progress.clear();

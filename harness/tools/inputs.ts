@@ -1,14 +1,19 @@
 /**
  * The command's inputs: files, folders (recursive: .json and .ndjson), NDJSON files and `-` for stdin,
- * resolved up front into a sorted list, then read one resource at a time. NDJSON goes through a line
- * reader, so a file of any size is never held whole; a plain file holds one document.
+ * resolved up front into a sorted list, then read in order. A plain file is one document; NDJSON is
+ * read as chunks of whole lines (ndjson-chunks.ts), so a file of any size is never held whole.
  */
-import { createReadStream } from 'node:fs';
-import { access, constants, readdir, readFile, stat } from 'node:fs/promises';
+import { access, constants, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { inShard, lineInShard, type Shard } from './shard.js';
+import {
+  ChunkBuffers,
+  chunkNdjson,
+  readIntoFromPieces,
+  type NdjsonChunk,
+  type ReadInto,
+} from './ndjson-chunks.js';
+import { inShard, type Shard } from './shard.js';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -16,15 +21,16 @@ export type InputSource =
   | { kind: 'document' | 'ndjson'; path: string; display: string; size: number }
   | { kind: 'stdin'; display: typeof STDIN_NAME };
 
-/** One resource's text, and where it came from. */
-export interface InputUnit {
+/** A whole file (or stdin) holding one document. */
+export interface InputDocument {
   file: string;
-  /** The NDJSON line (1-based); absent for a whole-file document. */
-  index?: number;
   text: string;
-  /** Roughly the bytes this unit covers in its input, for the progress bar. */
+  /** The bytes it covers in its input, for the progress bar. */
   bytes: number;
 }
+
+/** What the inputs are read into, in order: documents, and NDJSON chunks (split, and their lines dealt to the shard, by whoever validates them). */
+export type InputItem = InputDocument | NdjsonChunk;
 
 /** An input that could not be read once the run had started. */
 export interface InputFailure {
@@ -126,92 +132,142 @@ function isOneLineObject(line: string): boolean {
   }
 }
 
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 async function* ndjsonUnits(
-  input: Readable,
+  read: ReadInto,
   file: string,
-  shard: Shard,
-): AsyncGenerator<InputUnit | InputFailure> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
+  buffers: ChunkBuffers,
+): AsyncGenerator<NdjsonChunk | InputFailure> {
   try {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 ? stripBom(raw) : raw;
-      if (text.trim() === '' || !lineInShard(shard, line)) continue;
-      yield { file, index: line, text, bytes: raw.length + 1 };
-    }
+    yield* chunkNdjson(read, file, buffers);
   } catch (error) {
     yield { file, error: describe(error) };
   }
 }
 
+async function* ndjsonFileUnits(
+  path: string,
+  file: string,
+  buffers: ChunkBuffers,
+): AsyncGenerator<NdjsonChunk | InputFailure> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    yield { file, error: describe(error) };
+    return;
+  }
+  try {
+    yield* ndjsonUnits(
+      async (target, offset, length) => (await handle.read(target, offset, length, null)).bytesRead,
+      file,
+      buffers,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+const NEWLINE = 0x0a;
+
+/** A stream in object mode (tests, `Readable.from`) may give strings. */
+function asBytes(piece: Uint8Array | string): Uint8Array {
+  return typeof piece === 'string' ? Buffer.from(piece) : piece;
+}
+
 /**
  * Stdin is NDJSON when its first non-blank line is a whole JSON object and another non-blank line
- * follows; otherwise it is one document. Either way it is read line by line, so NDJSON streams.
+ * follows; otherwise it is one document. The bytes are held only until that is known, so NDJSON
+ * streams.
  */
 async function* stdinUnits(
   input: Readable,
-  shard: Shard,
   documentInShard: boolean,
-): AsyncGenerator<InputUnit | InputFailure> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const held: string[] = [];
+  buffers: ChunkBuffers,
+): AsyncGenerator<InputItem | InputFailure> {
+  const pieces = (input as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
   let mode: 'undecided' | 'document' | 'ndjson' = 'undecided';
-  let firstLine = 0;
-  let line = 0;
+  let firstLineSeen = false;
   try {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 ? stripBom(raw) : raw;
-      if (mode === 'ndjson') {
-        if (text.trim() !== '' && lineInShard(shard, line))
-          yield { file: STDIN_NAME, index: line, text, bytes: raw.length + 1 };
+    while (mode === 'undecided') {
+      const next = await pieces.next();
+      if (next.done) break;
+      const piece = asBytes(next.value);
+      held.push(piece);
+      if (firstLineSeen) {
+        if (hasContent(piece, 0)) mode = 'ndjson';
         continue;
       }
-      held.push(text);
-      if (mode === 'document' || text.trim() === '') continue;
-      if (firstLine === 0) {
-        firstLine = line;
-        mode = isOneLineObject(text) ? 'undecided' : 'document';
-        continue;
-      }
-      // A second non-blank line after a one-line object: NDJSON.
-      mode = 'ndjson';
-      const first = held[firstLine - 1] as string;
-      if (lineInShard(shard, firstLine))
-        yield { file: STDIN_NAME, index: firstLine, text: first, bytes: first.length + 1 };
-      if (lineInShard(shard, line)) yield { file: STDIN_NAME, index: line, text, bytes: raw.length + 1 };
-      held.length = 0;
+      // Looked at again only when a line may have ended: a long first line costs one pass.
+      if (piece.indexOf(NEWLINE) === -1) continue;
+      const data = Buffer.concat(held);
+      const first = firstNonBlankLine(data);
+      if (first === undefined) continue;
+      if (!isOneLineObject(first.text)) mode = 'document';
+      else if (hasContent(data, first.end)) mode = 'ndjson';
+      else firstLineSeen = true;
     }
   } catch (error) {
     yield { file: STDIN_NAME, error: describe(error) };
     return;
   }
-  if (mode !== 'ndjson' && documentInShard) {
-    const text = held.join('\n');
-    yield { file: STDIN_NAME, text, bytes: text.length };
+  if (mode === 'ndjson') {
+    async function* heldThenRest(): AsyncGenerator<Uint8Array> {
+      yield* held.splice(0);
+      for (let next = await pieces.next(); !next.done; next = await pieces.next()) yield asBytes(next.value);
+    }
+    yield* ndjsonUnits(readIntoFromPieces(heldThenRest()), STDIN_NAME, buffers);
+    return;
+  }
+  try {
+    for (let next = await pieces.next(); !next.done; next = await pieces.next())
+      held.push(asBytes(next.value));
+  } catch (error) {
+    yield { file: STDIN_NAME, error: describe(error) };
+    return;
+  }
+  if (documentInShard) {
+    const data = Buffer.concat(held);
+    yield { file: STDIN_NAME, text: data.toString('utf8'), bytes: data.length };
   }
 }
 
+/** The first whole line with more than white space in it, and where the line after it starts. */
+function firstNonBlankLine(data: Buffer): { text: string; end: number } | undefined {
+  let start = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+  for (let end = data.indexOf(NEWLINE, start); end !== -1; end = data.indexOf(NEWLINE, start)) {
+    const text = data.toString('utf8', start, end);
+    start = end + 1;
+    if (text.trim() !== '') return { text, end: start };
+  }
+  return undefined;
+}
+
+/** Whether anything but JSON white space follows `from`. */
+function hasContent(data: Uint8Array, from: number): boolean {
+  for (let at = from; at < data.length; at++) {
+    const byte = data[at];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return true;
+  }
+  return false;
+}
+
 /**
- * The resources of the inputs, in input order, restricted to the shard. Plain documents are dealt out
- * by their position among the documents (stdin counts as one, first), NDJSON lines by line number.
+ * The inputs, in input order. Plain documents are dealt out to the shard by their position among the
+ * documents (stdin counts as one, first); NDJSON lines, by line number, when a chunk is split.
  */
-export async function* readUnits(
+export async function* readInputs(
   sources: InputSource[],
   shard: Shard,
   stdin: Readable = process.stdin,
-): AsyncGenerator<InputUnit | InputFailure> {
+  buffers = new ChunkBuffers(),
+): AsyncGenerator<InputItem | InputFailure> {
   let documentPosition = 0;
   for (const source of sources) {
     if (source.kind === 'stdin') {
-      yield* stdinUnits(stdin, shard, inShard(shard, documentPosition++));
+      yield* stdinUnits(stdin, inShard(shard, documentPosition++), buffers);
     } else if (source.kind === 'ndjson') {
-      yield* ndjsonUnits(createReadStream(source.path), source.display, shard);
+      yield* ndjsonFileUnits(source.path, source.display, buffers);
     } else if (inShard(shard, documentPosition++)) {
       try {
         // The validator reads a BOM itself, and counts columns from after it.
@@ -226,4 +282,8 @@ export async function* readUnits(
 
 export function isFailure<T extends object>(item: T | InputFailure): item is InputFailure {
   return 'error' in item;
+}
+
+export function isChunk(item: InputItem): item is NdjsonChunk {
+  return 'data' in item;
 }

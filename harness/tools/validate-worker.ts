@@ -1,19 +1,24 @@
 /**
  * A validation worker: builds its own validator once (definitions and compiled profiles stay warm in
- * this thread), then answers batches of units with their verdicts, in the order received.
+ * this thread), then answers batches (documents, or an NDJSON chunk it splits into lines) with their
+ * verdicts, in the order received, and hands a chunk's buffer back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createValidator } from '../validator/index.js';
-import { validateUnit } from './validate-unit.js';
+import { validateChunk, validateText } from './validate-unit.js';
 import type { WorkBatch, WorkerSetup, WorkDone } from './workers.js';
 
 const setup = workerData as WorkerSetup;
 const validator = createValidator({ igs: setup.igs });
 
 parentPort?.on('message', (batch: WorkBatch) => {
-  const done: WorkDone = {
-    seq: batch.seq,
-    verdicts: batch.units.map((unit) => validateUnit(validator, unit, setup.profiles)),
-  };
-  parentPort?.postMessage(done);
+  if ('chunk' in batch) {
+    const verdicts = validateChunk(validator, batch.chunk, setup.shard, setup.profiles);
+    const buffer = batch.chunk.data.buffer as ArrayBuffer;
+    const done: WorkDone = { seq: batch.seq, verdicts: JSON.stringify(verdicts), buffer };
+    parentPort?.postMessage(done, [buffer]);
+  } else {
+    const verdicts = batch.documents.map((text) => validateText(validator, text, setup.profiles));
+    parentPort?.postMessage({ seq: batch.seq, verdicts: JSON.stringify(verdicts) } satisfies WorkDone);
+  }
 });

@@ -1,9 +1,12 @@
 /**
  * Validation spread over worker threads, results kept in input order. The main thread reads the inputs
- * and deals batches of units to a pool (each worker builds its own validator once); batching amortises
- * the messaging, and a cap of batches in flight per worker bounds memory whatever the input size:
- * reading waits while every worker is busy. With one worker, units are validated on the main thread
- * (no thread to start, no copying).
+ * and deals them to a pool (each worker builds its own validator once): NDJSON as chunks of bytes
+ * handed over without a copy (a worker splits and decodes the lines), documents as batches of texts.
+ * A cap of batches in flight per worker bounds memory whatever the input size: reading waits while
+ * every worker is busy. The main thread holds no resource text, only verdicts on their way out (and,
+ * with a pool, no definitions), and each worker's young generation is kept small: a run of any length
+ * stays within a fixed footprint.
+ * With one worker, everything runs on the main thread (no thread to start, nothing to copy).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,23 +14,30 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../paths.js';
 import type { Validator } from '../validator/index.js';
-import { isFailure, type InputFailure, type InputUnit } from './inputs.js';
+import { isChunk, isFailure, type InputDocument, type InputFailure, type InputItem } from './inputs.js';
+import type { ChunkBuffers, NdjsonChunk } from './ndjson-chunks.js';
 import type { ResourceResult } from './results.js';
-import { validateUnit, type UnitToValidate, type UnitVerdict } from './validate-unit.js';
+import type { Shard } from './shard.js';
+import { validateChunk, validateText, type LineVerdict, type UnitVerdict } from './validate-unit.js';
 
 export interface WorkerSetup {
   igs: string[];
   profiles: string[];
+  shard: Shard;
 }
 
-export interface WorkBatch {
-  seq: number;
-  units: UnitToValidate[];
-}
+export type WorkBatch = { seq: number; documents: string[] } | { seq: number; chunk: NdjsonChunk };
 
 export interface WorkDone {
   seq: number;
-  verdicts: UnitVerdict[];
+  /**
+   * The verdicts (one per document, or one per line of the chunk in the shard) as JSON: they may wait
+   * for an earlier batch, and one string waits cheaply where thousands of objects, kept alive across
+   * the main thread's collections, would be promoted to its old generation as garbage to come.
+   */
+  verdicts: string;
+  /** The chunk's buffer, handed back for the next read. */
+  buffer?: ArrayBuffer;
 }
 
 /** A validated unit, with the bytes it covered (for progress). */
@@ -38,15 +48,29 @@ export interface ValidatedUnit extends ResourceResult {
 export interface PoolOptions {
   workers: number;
   setup: WorkerSetup;
-  /** The validator used when `workers` is 1. */
-  validator: Validator;
-  /** Units per batch at most (default 64). */
-  batchSize?: number;
+  /**
+   * The main thread's validator, made when first needed: for every item with one worker; with a pool,
+   * only for an item too large for a worker (until then the main thread loads no definitions).
+   */
+  validator: () => Promise<Validator>;
+  /** Where a chunk's buffer goes back once its lines are validated (the reader's, for reuse). */
+  buffers?: ChunkBuffers;
 }
 
+/** Documents are sent in batches of this many characters, or `DOCUMENTS_PER_BATCH`, whichever first. */
 const BATCH_CHARS = 1 << 20;
+const DOCUMENTS_PER_BATCH = 64;
 const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Heap limits per worker. A worker's old generation holds its definitions and compiled profiles (about
+ * 40 MB for the openIMIS resources, 70 MB with 44 resource types compiled): its cap only guards the
+ * process, and is far enough above that the collector never thrashes. The young generation is the
+ * lever on the footprint: V8's default (48 MB per worker) costs 40 MB more at the same speed, measured.
+ */
 const WORKER_OLD_GENERATION_MB = 256;
+const WORKER_YOUNG_GENERATION_MB = 16;
+/** An item larger than this is validated on the main thread, whose heap is not capped. */
+const LARGE_ITEM_BYTES = 8 << 20;
 
 /**
  * The compiled worker. Run from the TypeScript sources (the tests), there is no .js beside this file:
@@ -59,46 +83,62 @@ function workerFile(): string {
   return join(PROJECT_ROOT, 'dist', 'harness', 'tools', 'validate-worker.js');
 }
 
-function resultOf(meta: Pick<InputUnit, 'file' | 'index' | 'bytes'>, verdict: UnitVerdict): ValidatedUnit {
+function documentResult(document: InputDocument, verdict: UnitVerdict): ValidatedUnit {
+  const { file, bytes } = document;
   return {
-    file: meta.file,
-    ...(meta.index !== undefined ? { index: meta.index } : {}),
+    file,
     ...(verdict.resourceType !== undefined ? { resourceType: verdict.resourceType } : {}),
     issues: verdict.issues,
-    bytes: meta.bytes,
+    bytes,
   };
 }
 
+function lineResult(file: string, verdict: LineVerdict): ValidatedUnit {
+  const { index, bytes, resourceType, issues } = verdict;
+  return { file, index, ...(resourceType !== undefined ? { resourceType } : {}), issues, bytes };
+}
+
+/** Validates an item on this thread. */
+async function validateItemHere(item: InputItem, options: PoolOptions): Promise<ValidatedUnit[]> {
+  const { setup } = options;
+  const validator = await options.validator();
+  if (!isChunk(item)) return [documentResult(item, validateText(validator, item.text, setup.profiles))];
+  const verdicts = validateChunk(validator, item, setup.shard, setup.profiles);
+  options.buffers?.give(item.data.buffer as ArrayBuffer);
+  return verdicts.map((verdict) => lineResult(item.file, verdict));
+}
+
 async function* validateHere(
-  units: AsyncIterable<InputUnit | InputFailure>,
+  items: AsyncIterable<InputItem | InputFailure>,
   options: PoolOptions,
 ): AsyncGenerator<ValidatedUnit | InputFailure> {
-  for await (const unit of units) {
-    if (isFailure(unit)) yield unit;
-    else yield resultOf(unit, validateUnit(options.validator, unit, options.setup.profiles));
+  for await (const item of items) {
+    if (isFailure(item)) yield item;
+    else yield* await validateItemHere(item, options);
   }
 }
 
-type Meta = Pick<InputUnit, 'file' | 'index' | 'bytes'>;
-
-/** One dispatched batch, or an input failure kept in its place in the order. */
+/** One dispatched batch, or results already known (a failure, an item validated here), in input order. */
 type Slot =
-  { kind: 'batch'; metas: Meta[]; verdicts?: UnitVerdict[] } | { kind: 'failure'; failure: InputFailure };
+  | { kind: 'documents'; documents: InputDocument[]; verdicts?: string }
+  | { kind: 'chunk'; file: string; verdicts?: string }
+  | { kind: 'known'; results: (ValidatedUnit | InputFailure)[] };
 
 async function* validateInPool(
-  units: AsyncIterable<InputUnit | InputFailure>,
+  items: AsyncIterable<InputItem | InputFailure>,
   options: PoolOptions,
 ): AsyncGenerator<ValidatedUnit | InputFailure> {
-  const batchSize = options.batchSize ?? 64;
   const file = workerFile();
   const workers = Array.from(
     { length: options.workers },
     () =>
       new Worker(file, {
         workerData: options.setup satisfies WorkerSetup,
-        // V8 grows a heap lazily up to its limit; a cap keeps each worker's garbage in check (a
-        // resource needing more than this fails the run: exit 70).
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
+        // Out of memory past these, a worker stops and the run fails (exit 70).
+        resourceLimits: {
+          maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+          maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        },
       }),
   );
   const inFlight = new Map<Worker, number>(workers.map((w) => [w, 0]));
@@ -116,7 +156,8 @@ async function* validateInPool(
     worker.on('message', (done: WorkDone) => {
       inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1);
       const slot = slots.get(done.seq);
-      if (slot?.kind === 'batch') slot.verdicts = done.verdicts;
+      if (slot && slot.kind !== 'known') slot.verdicts = done.verdicts;
+      if (done.buffer) options.buffers?.give(done.buffer);
       notify();
     });
     worker.on('error', (error) => {
@@ -140,19 +181,21 @@ async function* validateInPool(
     for (;;) {
       const slot = slots.get(emitSeq);
       if (!slot) return;
-      if (slot.kind === 'failure') yield slot.failure;
-      else if (slot.verdicts) {
-        const { verdicts } = slot;
-        for (let i = 0; i < slot.metas.length; i++)
-          yield resultOf(slot.metas[i] as Meta, verdicts[i] as UnitVerdict);
+      if (slot.kind === 'known') yield* slot.results;
+      else if (slot.kind === 'chunk' && slot.verdicts) {
+        for (const verdict of JSON.parse(slot.verdicts) as LineVerdict[])
+          yield lineResult(slot.file, verdict);
+      } else if (slot.kind === 'documents' && slot.verdicts) {
+        const { documents } = slot;
+        const verdicts = JSON.parse(slot.verdicts) as UnitVerdict[];
+        for (let i = 0; i < documents.length; i++)
+          yield documentResult(documents[i] as InputDocument, verdicts[i] as UnitVerdict);
       } else return;
       slots.delete(emitSeq++);
     }
   }
-  let pending: UnitToValidate[] = [];
-  let pendingMetas: Meta[] = [];
-  let pendingChars = 0;
-  async function* dispatch(): AsyncGenerator<ValidatedUnit | InputFailure> {
+  /** Sends a batch to the least busy worker, once one has room; results that came meanwhile go out. */
+  async function* dispatch(slot: Slot, batch: WorkBatch, transfer: ArrayBuffer[]) {
     let worker = freeWorker();
     while (!worker) {
       if (failed) throw failed;
@@ -160,46 +203,63 @@ async function* validateInPool(
       yield* ready();
       worker = freeWorker();
     }
-    const seq = nextSeq++;
-    slots.set(seq, { kind: 'batch', metas: pendingMetas });
+    slots.set(batch.seq, slot);
     inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
-    worker.postMessage({ seq, units: pending } satisfies WorkBatch);
-    pending = [];
-    pendingMetas = [];
-    pendingChars = 0;
+    worker.postMessage(batch, transfer);
     yield* ready();
   }
+  let pending: InputDocument[] = [];
+  let pendingChars = 0;
+  async function* sendDocuments() {
+    if (pending.length === 0) return;
+    const documents = pending;
+    pending = [];
+    pendingChars = 0;
+    const seq = nextSeq++;
+    // The texts go by copy; the slot keeps only what the results need.
+    const batch = { seq, documents: documents.map((d) => d.text) };
+    yield* dispatch({ kind: 'documents', documents: documents.map((d) => ({ ...d, text: '' })) }, batch, []);
+  }
   try {
-    for await (const unit of units) {
+    for await (const item of items) {
       if (failed) throw failed;
-      if (isFailure(unit)) {
-        if (pending.length > 0) yield* dispatch();
-        slots.set(nextSeq++, { kind: 'failure', failure: unit });
+      const large =
+        !isFailure(item) && (isChunk(item) ? item.data.length : item.text.length) > LARGE_ITEM_BYTES;
+      if (isFailure(item) || large) {
+        yield* sendDocuments();
+        const results = isFailure(item) ? [item] : await validateItemHere(item, options);
+        slots.set(nextSeq++, { kind: 'known', results });
         yield* ready();
-        continue;
+      } else if (isChunk(item)) {
+        yield* sendDocuments();
+        const seq = nextSeq++;
+        yield* dispatch({ kind: 'chunk', file: item.file }, { seq, chunk: item }, [
+          item.data.buffer as ArrayBuffer,
+        ]);
+      } else {
+        pending.push(item);
+        pendingChars += item.text.length;
+        if (pending.length >= DOCUMENTS_PER_BATCH || pendingChars >= BATCH_CHARS) yield* sendDocuments();
       }
-      pending.push(unit.index === undefined ? { text: unit.text } : { text: unit.text, index: unit.index });
-      pendingMetas.push({ file: unit.file, index: unit.index, bytes: unit.bytes });
-      pendingChars += unit.text.length;
-      if (pending.length >= batchSize || pendingChars >= BATCH_CHARS) yield* dispatch();
     }
-    if (pending.length > 0) yield* dispatch();
+    yield* sendDocuments();
     while (emitSeq < nextSeq) {
       if (failed) throw failed;
       yield* ready();
       // Checked again after the consumer ran: news that came meanwhile is already in the slots.
       const head = slots.get(emitSeq);
-      if (emitSeq < nextSeq && head?.kind === 'batch' && !head.verdicts && !failed) await waitForNews();
+      if (emitSeq < nextSeq && head && head.kind !== 'known' && !head.verdicts && !failed)
+        await waitForNews();
     }
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 
-/** Validates the units, on this thread (`workers` 1) or a pool of threads; results in input order. */
-export function validateUnits(
-  units: AsyncIterable<InputUnit | InputFailure>,
+/** Validates the items, on this thread (`workers` 1) or a pool of threads; results in input order. */
+export function validateItems(
+  items: AsyncIterable<InputItem | InputFailure>,
   options: PoolOptions,
 ): AsyncGenerator<ValidatedUnit | InputFailure> {
-  return options.workers <= 1 ? validateHere(units, options) : validateInPool(units, options);
+  return options.workers <= 1 ? validateHere(items, options) : validateInPool(items, options);
 }

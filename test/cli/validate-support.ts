@@ -27,17 +27,17 @@ function collector() {
   };
 }
 
-/** The command function, in this process. */
+/** The command function, in this process; stdin is `stdin` at once, or `stdinPieces` one read each. */
 export async function validateInProcess(
   args: string[],
-  options: { stdin?: string; cwd?: string } = {},
+  options: { stdin?: string; stdinPieces?: (string | Buffer)[]; cwd?: string } = {},
 ): Promise<Finished> {
   const stdout = collector();
   const stderr = collector();
   const code = await runValidateCommand(args, {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: Readable.from([options.stdin ?? '']),
+    stdin: Readable.from(options.stdinPieces ?? [options.stdin ?? '']),
     cwd: options.cwd ?? PROJECT_ROOT,
     env: {},
   });

@@ -127,6 +127,34 @@ describe('stdin', () => {
     const error = report.results[1]?.issues.find((i) => i.severity === 'error');
     expect(error?.location?.line).toBe(2);
   });
+
+  it('tells NDJSON from one document whatever the pieces it arrives in', async () => {
+    const lines = [
+      JSON.stringify({ resourceType: 'Patient', id: 'a' }),
+      '',
+      JSON.stringify({ resourceType: 'Patient', id: 'b', name: [{ family: 'Ŝaŭlo' }] }),
+    ].join('\r\n');
+    const bytes = Buffer.from(`\ufeff${lines}`);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) =>
+      bytes.subarray(i * 3, i * 3 + 3),
+    );
+    const ndjson = await validateInProcess(['-', '--format', 'json'], { stdinPieces: pieces });
+    const results = (run: { stdout: string }) =>
+      (JSON.parse(run.stdout) as { results: { file: string; index?: number; issues: unknown[] }[] }).results;
+    expect(results(ndjson).map((r) => [r.file, r.index])).toEqual([
+      ['<stdin>', 1],
+      ['<stdin>', 3],
+    ]);
+    // The same resource pretty-printed, or alone on one line, is one document.
+    const pretty = JSON.stringify({ resourceType: 'Patient', id: 'a' }, null, 2);
+    for (const text of [pretty, `${JSON.stringify({ resourceType: 'Patient', id: 'a' })}\n\n`]) {
+      const run = await validateInProcess(['-', '--format', 'json'], {
+        stdinPieces: [...text].map((character) => Buffer.from(character)),
+      });
+      expect(run.code, shown(run)).toBe(0);
+      expect(results(run).map((r) => [r.file, r.index])).toEqual([['<stdin>', undefined]]);
+    }
+  });
 });
 
 describe('formats', () => {

@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { toOperationOutcome } from '../../validator/index.js';
+// The issues module, not the validator's index: writing reports does not load the validator.
+import { toOperationOutcome } from '../../validator/issues.js';
 import { STDIN_NAME } from '../inputs.js';
 import type { Sink } from '../output.js';
 import type { ResourceResult } from '../results.js';

@@ -6,7 +6,8 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MESSAGES, type Severity, type ValidationIssue } from '../../validator/index.js';
+import type { ValidationIssue } from '../../validator/issues.js';
+import { MESSAGES, type Severity } from '../../validator/messages.js';
 import type { Sink } from '../output.js';
 import type { ResourceResult, SuppressedIssue } from '../results.js';
 import { DEFAULT_TOOL, type FormatOptions, type Formatter } from './types.js';

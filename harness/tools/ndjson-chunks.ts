@@ -1,0 +1,148 @@
+/**
+ * NDJSON in chunks of whole lines. A reader cuts the byte stream into chunks of about a megabyte that
+ * end at a line break, each knowing the number of its first line; whoever validates a chunk splits it
+ * into lines. The bytes are never turned into strings on the reading thread, and a chunk owns its
+ * buffer, so it can be handed to a worker thread without a copy: the thread that reads a file of any
+ * size only ever holds a few chunks.
+ */
+import { lineInShard, type Shard } from './shard.js';
+
+/** Whole lines of an NDJSON input, from line `firstLine` on. */
+export interface NdjsonChunk {
+  file: string;
+  firstLine: number;
+  /** A view from the start of an ArrayBuffer nothing else uses: it can be transferred. */
+  data: Uint8Array;
+}
+
+/** One non-blank line of a chunk, in the shard. */
+export interface NdjsonLine {
+  /** 1-based line number in the input. */
+  index: number;
+  text: string;
+  /** The line's bytes, its line break included. */
+  bytes: number;
+}
+
+export const CHUNK_BYTES = 1 << 20;
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+function countNewlines(data: Uint8Array): number {
+  let count = 0;
+  for (let at = data.indexOf(NEWLINE); at !== -1; at = data.indexOf(NEWLINE, at + 1)) count++;
+  return count;
+}
+
+/**
+ * Buffers for chunks, for reuse. A chunk's buffer is given back once its lines are validated (a worker
+ * hands it back), so a run reads into the same few megabytes instead of leaving a buffer per chunk for
+ * the collector: the heap's external memory stays flat.
+ */
+export class ChunkBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(
+    readonly size = CHUNK_BYTES,
+    private readonly keep = 16,
+  ) {}
+
+  /** A buffer of at least `minimum` bytes: a kept one when it fits. */
+  take(minimum: number): Uint8Array {
+    if (minimum > this.size) return new Uint8Array(minimum);
+    return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size));
+  }
+
+  give(buffer: ArrayBuffer): void {
+    // A buffer already transferred elsewhere has length 0, and a long line's buffer is not kept.
+    if (buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
+/** Reads up to `length` bytes into `target` at `offset`; 0 at the end of the input. */
+export type ReadInto = (target: Uint8Array, offset: number, length: number) => Promise<number>;
+
+/** Reading from a stream's pieces (stdin), copying each into the reader's buffers. */
+export function readIntoFromPieces(pieces: AsyncIterator<Uint8Array>): ReadInto {
+  let piece: Uint8Array = new Uint8Array(0);
+  return async (target, offset, length) => {
+    while (piece.length === 0) {
+      const next = await pieces.next();
+      if (next.done) return 0;
+      piece = next.value;
+    }
+    const taken = Math.min(length, piece.length);
+    target.set(piece.subarray(0, taken), offset);
+    piece = piece.subarray(taken);
+    return taken;
+  };
+}
+
+/**
+ * Cuts an input into chunks of whole lines, each filling a buffer unless the input ends (a line longer
+ * than a buffer makes a chunk of its own: the buffer doubles until the line fits). The last line needs
+ * no line break. Each chunk is read straight into its buffer; only the start of the line carried over
+ * to the next chunk is copied.
+ */
+export async function* chunkNdjson(
+  read: ReadInto,
+  file: string,
+  buffers = new ChunkBuffers(),
+): AsyncGenerator<NdjsonChunk> {
+  let carry: Uint8Array = new Uint8Array(0);
+  let nextLine = 1;
+  const chunk = (data: Uint8Array): NdjsonChunk => {
+    const made = { file, firstLine: nextLine, data };
+    nextLine += countNewlines(data);
+    return made;
+  };
+  for (;;) {
+    const buffer = buffers.take(carry.length < buffers.size / 2 ? buffers.size : carry.length * 2);
+    buffer.set(carry);
+    let filled = carry.length;
+    let ended = false;
+    while (filled < buffer.length) {
+      const got = await read(buffer, filled, buffer.length - filled);
+      if (got === 0) {
+        ended = true;
+        break;
+      }
+      filled += got;
+    }
+    if (ended) {
+      if (filled > 0) yield chunk(buffer.subarray(0, filled));
+      return;
+    }
+    const lastBreak = buffer.lastIndexOf(NEWLINE);
+    if (lastBreak === -1) {
+      carry = buffer;
+      continue;
+    }
+    carry = buffer.slice(lastBreak + 1);
+    yield chunk(buffer.subarray(0, lastBreak + 1));
+  }
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * The chunk's non-blank lines in the shard, as text. A byte order mark opening the input is dropped,
+ * and so is the carriage return of a CRLF line break.
+ */
+export function* linesOfChunk(chunk: NdjsonChunk, shard: Shard): Generator<NdjsonLine> {
+  const { data } = chunk;
+  let start = 0;
+  if (chunk.firstLine === 1 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) start = 3;
+  for (let line = chunk.firstLine; start < data.length; line++) {
+    const found = data.indexOf(NEWLINE, start);
+    const next = found === -1 ? data.length : found + 1;
+    let end = found === -1 ? data.length : found;
+    if (end > start && data[end - 1] === CARRIAGE_RETURN) end--;
+    if (lineInShard(shard, line)) {
+      const text = decoder.decode(data.subarray(start, end));
+      if (text.trim() !== '') yield { index: line, text, bytes: next - start };
+    }
+    start = next;
+  }
+}
