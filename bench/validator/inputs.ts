@@ -7,13 +7,58 @@
  * The variations carry no meta.profile: each case says what to validate against (the base type, or a
  * profile passed as an option), so that no validator validates against a profile it was not asked for.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { igPaths } from '../../harness/paths.js';
 
 export const IG_BASE = 'https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition';
 export const PATIENT_PROFILE = `${IG_BASE}/openimis-patient`;
 export const CLAIM_PROFILE = `${IG_BASE}/openimis-claim`;
+
+/**
+ * openimis-claim without its invariant oi-claim-1 (the total is the sum over the items), under a URL of
+ * its own. @medplum/core cannot evaluate that invariant (aggregate()), so against the published profile
+ * it finds every Claim invalid and times its error path. Against this one, both validators check all
+ * the rest of the profile (slices, bindings, extensions, the other invariants) on the same valid
+ * inputs: the like-for-like profile ratio.
+ */
+export const CLAIM_PROFILE_COMPARABLE = `${IG_BASE}/openimis-claim-without-oi-claim-1`;
+
+export function comparableClaimProfile(): fhir4.StructureDefinition {
+  const profile = JSON.parse(
+    readFileSync(join(igPaths().generatedResources, 'StructureDefinition-openimis-claim.json'), 'utf8'),
+  ) as fhir4.StructureDefinition;
+  const withoutRule = (elements: fhir4.ElementDefinition[] = []) =>
+    elements.map((element) => ({
+      ...element,
+      ...(element.constraint ? { constraint: element.constraint.filter((c) => c.key !== 'oi-claim-1') } : {}),
+    }));
+  return {
+    ...profile,
+    id: 'openimis-claim-without-oi-claim-1',
+    url: CLAIM_PROFILE_COMPARABLE,
+    name: 'OpenimisClaimWithoutTotalRule',
+    snapshot: { element: withoutRule(profile.snapshot?.element) },
+    differential: { element: withoutRule(profile.differential?.element) },
+  };
+}
+
+let comparableFolder: string | undefined;
+
+/** A folder holding the comparable profile, for validators that load definitions from folders. */
+export function comparableProfileFolder(): string {
+  if (comparableFolder === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), 'openimis-fhir-bench-profiles-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    comparableFolder = folder;
+    writeFileSync(
+      join(comparableFolder, 'StructureDefinition-openimis-claim-without-oi-claim-1.json'),
+      JSON.stringify(comparableClaimProfile()),
+    );
+  }
+  return comparableFolder;
+}
 
 export type BenchResource = fhir4.Patient | fhir4.Claim;
 

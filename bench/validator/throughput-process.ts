@@ -11,7 +11,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MB } from '../common.js';
-import { benchInputs, CLAIM_PROFILE, PATIENT_PROFILE } from './inputs.js';
+import { benchInputs, CLAIM_PROFILE, CLAIM_PROFILE_COMPARABLE, PATIENT_PROFILE } from './inputs.js';
 import { PEER_NAMES, PEERS, type LoadedPeer, type PeerName } from './peers.js';
 
 export const CASES = [
@@ -19,6 +19,7 @@ export const CASES = [
   { name: 'base Claim', type: 'claims', profile: undefined },
   { name: 'profile openimis-patient', type: 'patients', profile: PATIENT_PROFILE },
   { name: 'profile openimis-claim', type: 'claims', profile: CLAIM_PROFILE },
+  { name: 'profile openimis-claim without oi-claim-1', type: 'claims', profile: CLAIM_PROFILE_COMPARABLE },
 ] as const;
 
 export type CaseName = (typeof CASES)[number]['name'];

@@ -3,6 +3,8 @@ InstanceOf: OpenimisActivityDefinition
 Usage: #example
 Title: "Medical service: General Consultation (A1)"
 Description: "The general consultation service A1 of the price list: curative, out-patient and in-patient, for all insurees, at most once a day."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The general consultation service A1 of the price list: curative, out-patient and in-patient, for all insurees, at most once a day.</p></div>"
 * extension[unitPrice].valueMoney.value = 40.00
 * extension[unitPrice].valueMoney.currency = #EUR
 * extension[level].valueCodeableConcept = ActivityDefinitionLevelCS#V "Visit"

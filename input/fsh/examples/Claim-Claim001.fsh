@@ -3,6 +3,8 @@ InstanceOf: OpenimisClaim
 Usage: #example
 Title: "Claim: John Doe at Rapta Hospital"
 Description: "Rapta Hospital claims one general consultation (A1, 40 EUR) and ten paracetamol tablets (0004, 0.50 EUR each) given to John Doe for a headache: 45 EUR in total."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Rapta Hospital claims one general consultation (A1, 40 EUR) and ten paracetamol tablets (0004, 0.50 EUR each) given to John Doe for a headache: 45 EUR in total.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "Claim001"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisClaimResponse
 Usage: #example
 Title: "Claim Response: Claim001 checked"
 Description: "Claim001 after the check: the consultation is accepted at 40 EUR, the paracetamol line is rejected because the quantity is over the limit, so 45 EUR was claimed and 40 EUR approved. The backend builds this response from the claim, hence the claim's identifiers."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Claim001 after the check: the consultation is accepted at 40 EUR, the paracetamol line is rejected because the quantity is over the limit, so 45 EUR was claimed and 40 EUR approved. The backend builds this response from the claim, hence the claim's identifiers.</p></div>"
 * id = "Claim001"
 // the backend gives the response the identifiers of the claim it adjudicates
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisCommunication
 Usage: #example
 Title: "Claim Feedback: Claim001"
 Description: "John Doe's answers about Claim001: he was treated, was not asked to pay, got the prescribed paracetamol, and rates the care 4 out of 5."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>John Doe's answers about Claim001: he was treated, was not asked to pay, got the prescribed paracetamol, and rates the care 4 out of 5.</p></div>"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"
 * identifier[UUID].value = "b7e41c05-2d9f-4a63-8c1e-5f0a9d3b6e27"
 * status = #completed

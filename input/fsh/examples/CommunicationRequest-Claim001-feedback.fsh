@@ -3,6 +3,8 @@ InstanceOf: OpenimisCommunicationRequest
 Usage: #example
 Title: "Claim Feedback Request: Claim001"
 Description: "Claim001 was selected for feedback: John Doe is to answer the five feedback questions about his visit to Rapta Hospital."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Claim001 was selected for feedback: John Doe is to answer the five feedback questions about his visit to Rapta Hospital.</p></div>"
 * id = "Claim001-feedback"
 * status = #active
 * statusReason = FeedbackStatusCS#4 "Selected"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisContract
 Usage: #example
 Title: "Policy: Doe family in Basic Health Cover"
 Description: "The Doe family's policy in product RX01 (Basic Health Cover), enrolled by the enrolment officer on 20 June 2025 and in force from 1 July 2025 to 30 June 2026. John Doe paid the whole contribution of 110 EUR (lump sum 100 plus a registration fee of 5 per member) in cash on 27 June 2025 (receipt RCP-2025-0142)."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The Doe family's policy in product RX01 (Basic Health Cover), enrolled by the enrolment officer on 20 June 2025 and in force from 1 July 2025 to 30 June 2026. John Doe paid the whole contribution of 110 EUR (lump sum 100 plus a registration fee of 5 per member) in cash on 27 June 2025 (receipt RCP-2025-0142).</p></div>"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"
 * identifier[UUID].value = "5d9c2e71-8a4b-4f36-b1e0-7c3a9f6d2b18"
 * status = #executed

@@ -3,6 +3,8 @@ InstanceOf: OpenimisCoverage
 Usage: #example
 Title: "Coverage: Doe family in Basic Health Cover"
 Description: "The Doe family's policy in product RX01 as openIMIS reports it on Coverage: enrolled on 20 June 2025, effective and started on 1 July 2025, expiring on 30 June 2026, paid by the head of the family."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The Doe family's policy in product RX01 as openIMIS reports it on Coverage: enrolled on 20 June 2025, effective and started on 1 July 2025, expiring on 30 June 2026, paid by the head of the family.</p></div>"
 // first the enrolment date, then the effective date
 * extension[coverageDate][0].valueDate = "2025-06-20"
 * extension[coverageDate][1].valueDate = "2025-07-01"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisCoverageEligibilityResponse
 Usage: #example
 Title: "Eligibility Response: John Doe"
 Description: "The answer to John Doe's enquiry: under the Doe family policy (product RX01) he has visits, consultations and consultation money left, and both paracetamol and the general consultation are covered."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The answer to John Doe's enquiry: under the Doe family policy (product RX01) he has visits, consultations and consultation money left, and both paracetamol and the general consultation are covered.</p></div>"
 * id = "john-doe-eligibility"
 * status = #active
 * purpose = #benefits

@@ -3,6 +3,8 @@ InstanceOf: OpenimisGroup
 Usage: #example
 Title: "Family: Doe household"
 Description: "The household of John Doe (head) and Jane Doe in the village Rachla. Its code is the insurance number of its head."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The household of John Doe (head) and Jane Doe in the village Rachla. Its code is the insurance number of its head.</p></div>"
 * extension[address].valueAddress.extension[municipality].valueString = "Jaber"
 * extension[address].valueAddress.extension[location].valueReference = Reference(Location/rachla-village) "Rachla"
 * extension[address].valueAddress.use = #home

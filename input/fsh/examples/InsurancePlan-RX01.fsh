@@ -3,6 +3,8 @@ InstanceOf: OpenimisInsurancePlan
 Usage: #example
 Title: "Product: Basic Health Cover (RX01)"
 Description: "The product RX01, sold in the region Ultha: 12 months of medical cover for families of up to six members, priced as a lump sum for up to four members plus a premium per additional adult or child and a registration fee per member. Renewals after the product's end move to RX02."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The product RX01, sold in the region Ultha: 12 months of medical cover for families of up to six members, priced as a lump sum for up to four members plus a premium per additional adult or child and a registration fee per member. Renewals after the product's end move to RX02.</p></div>"
 * extension[conversion].valueReference = Reference(InsurancePlan/RX02) "Extended Health Cover"
 * extension[maxInstallments].valueUnsignedInt = 2
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"

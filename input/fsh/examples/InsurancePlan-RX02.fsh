@@ -3,6 +3,8 @@ InstanceOf: OpenimisInsurancePlan
 Usage: #example
 Title: "Product: Extended Health Cover (RX02)"
 Description: "The product RX02, sold in the district Rapta with fixed enrolment dates (1 January and 1 July): 12 months of medical cover for families of up to ten members, priced as one lump sum plus per-family registration and general assembly fees, payable in up to three installments."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The product RX02, sold in the district Rapta with fixed enrolment dates (1 January and 1 July): 12 months of medical cover for families of up to ten members, priced as one lump sum plus per-family registration and general assembly fees, payable in up to three installments.</p></div>"
 * extension[maxInstallments].valueUnsignedInt = 3
 * extension[startCycle][0].valueString = "01-01"
 * extension[startCycle][1].valueString = "01-07"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisInvoiceInvoice
 Usage: #example
 Title: "Invoice: Doe family contribution"
 Description: "The contribution invoice of the Doe family's policy in RX01, issued to the head of the family on 20 June 2025 and balanced by his cash payment of 27 June 2025: one line for the policy, valued at 110 EUR."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The contribution invoice of the Doe family's policy in RX01, issued to the head of the family on 20 June 2025 and balanced by his cash payment of 27 June 2025: one line for the policy, valued at 110 EUR.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "INV-2025-0142"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

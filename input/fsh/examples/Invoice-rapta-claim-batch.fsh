@@ -3,6 +3,8 @@ InstanceOf: OpenimisInvoiceBill
 Usage: #example
 Title: "Bill: Rapta Hospital claims of September 2025"
 Description: "The bill the September 2025 batch run produced for Rapta Hospital: what the scheme owes the hospital for its valuated claims of the month, here only Claim001, valuated at the 40 EUR approved for the consultation. Not paid yet."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The bill the September 2025 batch run produced for Rapta Hospital: what the scheme owes the hospital for its valuated claims of the month, here only Claim001, valuated at the 40 EUR approved for the consultation. Not paid yet.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "BILL-2025-09-RHOS0001"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisLocation
 Usage: #example
 Title: "Location: Jaber municipality"
 Description: "The municipality (ward) Jaber, in the district Rapta."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The municipality (ward) Jaber, in the district Rapta.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "R1D1M1"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisLocation
 Usage: #example
 Title: "Location: Rachla village"
 Description: "The village Rachla, in the municipality Jaber: the lowest level of the hierarchy, where families live."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The village Rachla, in the municipality Jaber: the lowest level of the hierarchy, where families live.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "R1D1M1V1"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisLocation
 Usage: #example
 Title: "Location: Rapta district"
 Description: "The district Rapta, in the region Ultha."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The district Rapta, in the region Ultha.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "R1D1"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

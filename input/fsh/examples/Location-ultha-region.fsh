@@ -3,6 +3,8 @@ InstanceOf: OpenimisLocation
 Usage: #example
 Title: "Location: Ultha region"
 Description: "The region Ultha, top level of the example location hierarchy."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The region Ultha, top level of the example location hierarchy.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "R1"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

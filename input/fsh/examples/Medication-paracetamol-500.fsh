@@ -3,6 +3,8 @@ InstanceOf: OpenimisMedication
 Usage: #example
 Title: "Medical item: Paracetamol 500 mg (0004)"
 Description: "The drug 0004 of the price list, paracetamol 500 mg tablets, priced per tablet, for all insurees in out-patient and in-patient care."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The drug 0004 of the price list, paracetamol 500 mg tablets, priced per tablet, for all insurees in out-patient and in-patient care.</p></div>"
 * extension[useContext].extension[Gender].valueUsageContext.code = $usage-context-type#gender "Gender"
 * extension[useContext].extension[Gender].valueUsageContext.valueCodeableConcept.coding[0] = $administrative-gender#male "Male"
 * extension[useContext].extension[Gender].valueUsageContext.valueCodeableConcept.coding[1] = $administrative-gender#female "Female"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisPolicyHolderOrganization
 Usage: #example
 Title: "Policy holder: ACME Cooperative"
 Description: "A farmers' cooperative in the village Rachla that takes out policies for its members and pays their contributions."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>A farmers' cooperative in the village Rachla that takes out policies for its members and pays their contributions.</p></div>"
 * extension[legalForm].valueCodeableConcept = OrganizationPhLegalFormCS#3 "Association"
 * extension[activity].valueCodeableConcept = OrganizationPhActivityCS#5 "Services"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisHealthFacilityOrganization
 Usage: #example
 Title: "Health facility: Rapta Hospital"
 Description: "A government hospital in the district Rapta that provides in-patient and out-patient care."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>A government hospital in the district Rapta that provides in-patient and out-patient care.</p></div>"
 * extension[careType].valueCodeableConcept = OrganizationHfCareTypeCS#B "Both"
 * extension[legalForm].valueCodeableConcept = OrganizationHfLegalFormCS#G "Government"
 * extension[hfLevel].valueCodeableConcept = OrganizationHfLevelCS#H "Hospital"

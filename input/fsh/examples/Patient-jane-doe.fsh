@@ -3,6 +3,8 @@ InstanceOf: OpenimisPatient
 Usage: #example
 Title: "Insuree: Jane Doe"
 Description: "Jane Doe, member of the Doe family and spouse of its head, John Doe, who is therefore her contact."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Jane Doe, member of the Doe family and spouse of its head, John Doe, who is therefore her contact.</p></div>"
 * extension[isHead].valueBoolean = false
 * extension[educationLevel].valueCodeableConcept = PatientEducationLevelCS#4 "University"
 * extension[profession].valueCodeableConcept = PatientProfessionCS#2 "Employee"

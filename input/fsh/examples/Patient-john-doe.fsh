@@ -3,6 +3,8 @@ InstanceOf: OpenimisPatient
 Usage: #example
 Title: "Insuree: John Doe"
 Description: "John Doe, head of the Doe family, living in the village Rachla; his first service point is Rapta Hospital."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>John Doe, head of the Doe family, living in the village Rachla; his first service point is Rapta Hospital.</p></div>"
 * extension[isHead].valueBoolean = true
 * extension[educationLevel].valueCodeableConcept = PatientEducationLevelCS#3 "Secondary school"
 * extension[profession].valueCodeableConcept = PatientProfessionCS#3 "Self Employee"

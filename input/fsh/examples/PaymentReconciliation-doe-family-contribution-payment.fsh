@@ -4,6 +4,8 @@ InstanceOf: OpenimisPaymentReconciliation
 Usage: #example
 Title: "Payment: Doe family contribution"
 Description: "John Doe's cash payment of 27 June 2025 (receipt RCP-2025-0142), applied in full to the contribution invoice of the Doe family's policy, which it settles."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>John Doe's cash payment of 27 June 2025 (receipt RCP-2025-0142), applied in full to the contribution invoice of the Doe family's policy, which it settles.</p></div>"
 * id = "doe-family-contribution-payment"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"
 * identifier[UUID].value = "e61d3b8a-7f25-4c90-b4a7-5a2f9c0e8d64"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisClaimAdministratorPractitioner
 Usage: #example
 Title: "Claim administrator: Amina Mollel"
 Description: "The claim administrator of Rapta Hospital, who enters and submits the hospital's claims."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>The claim administrator of Rapta Hospital, who enters and submits the hospital's claims.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "CA0001"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

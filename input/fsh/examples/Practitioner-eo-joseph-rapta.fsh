@@ -3,6 +3,8 @@ InstanceOf: OpenimisEnrolmentOfficerPractitioner
 Usage: #example
 Title: "Enrolment officer: Joseph Kimaro"
 Description: "An enrolment officer of the district Rapta, who enrols and renews the families of the village Rachla."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>An enrolment officer of the district Rapta, who enrols and renews the families of the village Rachla.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "EO0001"
 * identifier[UUID].type = OpenimisIdentifiersCS#UUID "UUID unique identifier"

@@ -3,6 +3,8 @@ InstanceOf: OpenimisEnrolmentOfficerPractitionerRole
 Usage: #example
 Title: "Enrolment officer role: Joseph Kimaro in Rachla"
 Description: "Assigns Joseph Kimaro to the village Rachla until the end of 2026."
+* text.status = #generated
+* text.div = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Assigns Joseph Kimaro to the village Rachla until the end of 2026.</p></div>"
 * identifier[Code].type = OpenimisIdentifiersCS#Code "Unique code"
 * identifier[Code].value = "EO0001"
 * period.end = "2026-12-31"
