@@ -7,15 +7,14 @@
  * - throughput: resources per second per validator and case (base type, openIMIS profile), our ratio to
  *   each peer, and each validator process's peak RSS;
  * - cold: process start to the first validation result, median of several `node -e` runs;
- * - ndjson: `openimis-fhir validate` on a generated NDJSON file with 1 and 2 workers (skipped, with a
- *   note, when the CLI has no validate command).
+ * - ndjson: `openimis-fhir validate` on a generated NDJSON file with 1 and 2 workers.
  *
  * Settings (environment): BENCH_RESOURCES per type (10000), BENCH_MIN_SECONDS per case (3),
  * BENCH_VALIDATORS (ours,ours-text,medplum,fhir,ajv), BENCH_COLD_RUNS (5), BENCH_NDJSON_RESOURCES
  * (1000000), BENCH_NDJSON_WORKERS (1,2), BENCH_KEEP_NDJSON=1 to keep (and reuse) the generated file,
  * BENCH_CPU_PROF=1 to write CPU profiles of our throughput process and validate runs to reports/cpu-prof/.
  *
- * Targets (issue 6): profile validation at least 5x @medplum/core's throughput on the same inputs; cold
+ * Targets: profile validation at least 5x @medplum/core's throughput on the same inputs; cold
  * start under 2 s; NDJSON peak memory under 300 MB at 1,000,000 resources; 2 workers at least 1.7x one.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +24,7 @@ import { PROJECT_ROOT } from '../../harness/paths.js';
 import { envFlag, envNumber, formatTable, machine, writeReport } from '../common.js';
 import { coldStartOfPeer, type ColdStartCase, type ColdStartResult } from './cold-start.js';
 import { CLAIM_PROFILE, claimTemplate, claimVariant } from './inputs.js';
-import { ensureNdjson, runValidateCommand, validateCommandAvailable, type NdjsonRun } from './ndjson.js';
+import { ensureNdjson, runValidateCommand, type NdjsonRun } from './ndjson.js';
 import { PEER_NAMES, PEERS, type PeerName } from './peers.js';
 import { CASES, measureInChild, type CaseName, type ThroughputReport } from './throughput-process.js';
 
@@ -201,7 +200,6 @@ function coldStartTable(results: ColdStartResult[]): string {
 // ---------------------------------------------------------------- NDJSON
 
 interface NdjsonReport {
-  available: boolean;
   resources: number;
   fileMb?: number;
   generatedMs?: number;
@@ -209,10 +207,6 @@ interface NdjsonReport {
 }
 
 async function measureNdjson(options: Settings, scratch: string): Promise<NdjsonReport> {
-  if (!(await validateCommandAvailable())) {
-    console.log('validate command not available: the NDJSON part is skipped');
-    return { available: false, resources: options.ndjsonResources, runs: [] };
-  }
   // Kept between runs only when asked: the file is a few GB.
   const folder = options.keepNdjson ? join(os.tmpdir(), 'openimis-fhir-bench-validator') : scratch;
   mkdirSync(folder, { recursive: true });
@@ -234,7 +228,6 @@ async function measureNdjson(options: Settings, scratch: string): Promise<Ndjson
     runs.push(run);
   }
   return {
-    available: true,
     resources: options.ndjsonResources,
     fileMb: generated.megabytes,
     generatedMs: generated.generatedMs,
@@ -312,8 +305,9 @@ function targetVerdicts(
   const two = runs.find((r) => r.workers === 2)?.resourcesPerSecond;
   verdicts.push({
     target: `2 workers >= ${TARGETS.twoWorkerSpeedup}x 1 worker (on ${cpus} cores)`,
-    value: one && two ? `${(two / one).toFixed(2)}x` : '',
-    met: one && two && cpus >= 2 ? two / one >= TARGETS.twoWorkerSpeedup : 'not measured',
+    value: one && two ? `${(two / one).toFixed(2)}x at ${format(ndjson?.resources ?? 0)}` : '',
+    // Like the memory target, judged on the large file only: on a small one, starting workers dominates.
+    met: one && two && cpus >= 2 && atScale ? two / one >= TARGETS.twoWorkerSpeedup : 'not measured',
   });
   return verdicts;
 }

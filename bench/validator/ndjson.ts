@@ -69,16 +69,6 @@ export async function ensureNdjson(
   };
 }
 
-/** Whether the CLI has the validate command with --workers (it is being written alongside this bench). */
-export async function validateCommandAvailable(): Promise<boolean> {
-  const child = spawn(process.execPath, [CLI, 'validate', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let help = '';
-  child.stdout.on('data', (chunk: Buffer) => (help += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (help += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return code === 0 && help.includes('--workers');
-}
-
 export interface NdjsonRun {
   workers: number;
   resources: number;
