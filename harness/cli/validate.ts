@@ -245,6 +245,8 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     }
   }
   const toTerminal = outFd === undefined && stdout.isTTY === true;
+  // Where stdout queues writes (a pipe on some systems), a slow reader must slow the run, not fill memory.
+  let stdoutFull = false;
   const progress = createProgress(stderr, totalBytes(sources));
   // On a terminal, output is written at once (and the progress line cleared first); otherwise in chunks.
   const sink: Sink & { flush?(): void } =
@@ -252,7 +254,9 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
       ? fileSink(outFd)
       : toTerminal
         ? { write: (text) => (progress.clear(), stdout.write(text)) }
-        : new BufferedSink((text) => stdout.write(text));
+        : new BufferedSink((text) => {
+            if (!stdout.write(text)) stdoutFull = true;
+          });
   const formatter = createFormatter(settings.format, sink, {
     failOn: settings.failOn,
     colour:
@@ -290,6 +294,12 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
       formatter.add(result);
       if (!failed && fails(result, settings.failOn)) failed = true;
       progress.update(counter.resourceCount, bytes);
+      if (stdoutFull) {
+        stdoutFull = false;
+        // Checked in the same tick as the wait begins: 'drain' cannot slip in between.
+        if (stdout.writableNeedDrain && stdout.once)
+          await new Promise<void>((resolve) => stdout.once?.('drain', resolve));
+      }
     }
   } finally {
     progress.finish();

@@ -7,7 +7,10 @@
 export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
+  /** false: the text is queued, wait for 'drain' before writing much more. */
   write(text: string): boolean;
+  writableNeedDrain?: boolean;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 export interface Progress {

@@ -4,13 +4,17 @@
  * OperationOutcome Bundle validates with our own validator, GitHub commands are escaped), shards that
  * partition the input, and the baseline round trip.
  */
+import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Ajv } from 'ajv';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runValidateCommand } from '../../harness/cli/validate.js';
+import { PROJECT_ROOT } from '../../harness/paths.js';
 import { escapeData, escapeProperty } from '../../harness/tools/formats/github.js';
 import { createValidator } from '../../harness/validator/index.js';
 import {
@@ -154,6 +158,44 @@ describe('stdin', () => {
       expect(run.code, shown(run)).toBe(0);
       expect(results(run).map((r) => [r.file, r.index])).toEqual([['<stdin>', undefined]]);
     }
+  });
+});
+
+describe('a slow reader of stdout', () => {
+  it('slows the run down: writes wait for drain, and nothing is lost', async () => {
+    const file = join(scratch, 'five-hundred.ndjson');
+    await writeFile(file, ndjsonLines(500));
+    /** A pipe whose reader is always behind: every write is queued, and drained a moment later. */
+    class SlowPipe extends EventEmitter {
+      readonly isTTY = false;
+      writableNeedDrain = false;
+      readonly parts: string[] = [];
+      waits = 0;
+      write(text: string): boolean {
+        this.parts.push(text);
+        this.writableNeedDrain = true;
+        setTimeout(() => {
+          this.writableNeedDrain = false;
+          this.emit('drain');
+        }, 2);
+        return false;
+      }
+      override once(event: string, listener: () => void): this {
+        if (event === 'drain') this.waits++;
+        return super.once(event, listener);
+      }
+    }
+    const stdout = new SlowPipe();
+    const code = await runValidateCommand([file, '--format', 'json', '--workers', '1'], {
+      stdout,
+      stderr: { write: () => true },
+      stdin: Readable.from(['']),
+      cwd: PROJECT_ROOT,
+      env: {},
+    });
+    expect(code).toBe(1);
+    expect(stdout.waits).toBeGreaterThan(1);
+    expect((JSON.parse(stdout.parts.join('')) as { results: unknown[] }).results).toHaveLength(500);
   });
 });
 
