@@ -5,7 +5,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** 0 success, 1 the job found problems, 2 a usage or configuration error. */
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+/** `incomplete`: the run stopped before the end (a worker thread failed); as the CLI's internal faults. */
+export const EXIT = { ok: 0, problems: 1, usage: 2, incomplete: 70 } as const;
 
 export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 

@@ -29,7 +29,7 @@ import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../tool
 import { parseShard, WHOLE, type Shard } from '../tools/shard.js';
 import { formatSummary, SummaryCounter } from '../tools/summary.js';
 import { ChunkBuffers } from '../tools/ndjson-chunks.js';
-import { validateItems } from '../tools/workers.js';
+import { PoolFailure, validateItems } from '../tools/workers.js';
 import type { Validator } from '../validator/index.js';
 import { EXIT, tryParseArgs } from './support.js';
 
@@ -70,7 +70,8 @@ A summary follows the report: on stdout for text, on stderr for the other format
 drawn on stderr when it is a terminal and the run takes more than 2 s.
 
 Exit codes: 0 no issue at or above --fail-on; 1 such issues (a file that is not JSON counts: it is an
-input with a fatal issue); 2 usage error, or an input that does not exist or cannot be read.`;
+input with a fatal issue); 2 usage error, or an input that does not exist or cannot be read; 70 the
+run could not complete (a worker thread ran out of memory: the message names the input and line).`;
 
 /** What the command reads and writes; the tests pass their own. */
 export interface ValidateIo {
@@ -301,6 +302,13 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
           await new Promise<void>((resolve) => stdout.once?.('drain', resolve));
       }
     }
+  } catch (error) {
+    if (!(error instanceof PoolFailure)) throw error;
+    progress.clear();
+    stderr.write(`openimis-fhir validate: the run could not complete: ${error.message}\n`);
+    // A stdin that stays open would keep the process alive once the run is over.
+    if (sources.some((source) => source.kind === 'stdin')) (io.stdin ?? process.stdin).destroy();
+    return EXIT.incomplete;
   } finally {
     progress.finish();
   }

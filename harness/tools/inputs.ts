@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import {
   ChunkBuffers,
   chunkNdjson,
+  isBlankLine,
   readIntoFromPieces,
   type NdjsonChunk,
   type ReadInto,
@@ -136,9 +137,10 @@ async function* ndjsonUnits(
   read: ReadInto,
   file: string,
   buffers: ChunkBuffers,
+  options: { eager?: boolean } = {},
 ): AsyncGenerator<NdjsonChunk | InputFailure> {
   try {
-    yield* chunkNdjson(read, file, buffers);
+    yield* chunkNdjson(read, file, buffers, options);
   } catch (error) {
     yield { file, error: describe(error) };
   }
@@ -212,11 +214,8 @@ async function* stdinUnits(
     return;
   }
   if (mode === 'ndjson') {
-    async function* heldThenRest(): AsyncGenerator<Uint8Array> {
-      yield* held.splice(0);
-      for (let next = await pieces.next(); !next.done; next = await pieces.next()) yield asBytes(next.value);
-    }
-    yield* ndjsonUnits(readIntoFromPieces(heldThenRest()), STDIN_NAME, buffers);
+    const read = readIntoFromPieces(heldThenRest(held, pieces));
+    yield* ndjsonUnits(read, STDIN_NAME, buffers, { eager: true });
     return;
   }
   try {
@@ -232,13 +231,23 @@ async function* stdinUnits(
   }
 }
 
-/** The first whole line with more than white space in it, and where the line after it starts. */
+/** The pieces already read, then the rest of the stream. */
+async function* heldThenRest(
+  held: Uint8Array[],
+  rest: AsyncIterator<Uint8Array | string>,
+): AsyncGenerator<Uint8Array> {
+  // Handed on and forgotten: the held pieces are not kept for the whole run.
+  yield* held.splice(0);
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield asBytes(next.value);
+}
+
+/** The first whole line with more than JSON white space in it, and where the line after it starts. */
 function firstNonBlankLine(data: Buffer): { text: string; end: number } | undefined {
   let start = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
   for (let end = data.indexOf(NEWLINE, start); end !== -1; end = data.indexOf(NEWLINE, start)) {
     const text = data.toString('utf8', start, end);
     start = end + 1;
-    if (text.trim() !== '') return { text, end: start };
+    if (!isBlankLine(text)) return { text, end: start };
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 /**
  * NDJSON in chunks of whole lines. A reader cuts the byte stream into chunks of about a megabyte that
  * end at a line break, each knowing the number of its first line; whoever validates a chunk splits it
- * into lines. The bytes are never turned into strings on the reading thread, and a chunk owns its
- * buffer, so it can be handed to a worker thread without a copy: the thread that reads a file of any
- * size only ever holds a few chunks.
+ * into lines. The reading thread does not decode the lines, and a chunk owns its buffer, so it can be
+ * handed to a worker thread without a copy: the thread that reads a file of any size only ever holds
+ * a few chunks.
  */
 import { lineInShard, type Shard } from './shard.js';
 
@@ -81,14 +81,16 @@ export function readIntoFromPieces(pieces: AsyncIterator<Uint8Array>): ReadInto 
 
 /**
  * Cuts an input into chunks of whole lines, each filling a buffer unless the input ends (a line longer
- * than a buffer makes a chunk of its own: the buffer doubles until the line fits). The last line needs
- * no line break. Each chunk is read straight into its buffer; only the start of the line carried over
- * to the next chunk is copied.
+ * than a buffer doubles the buffer until it fits, and the lines after it fill the rest). The last line
+ * needs no line break. Each chunk is read straight into its buffer; only the start of the line carried
+ * over to the next chunk is copied. A read that fails still yields the whole lines read before it.
+ * `eager` (for streams): a chunk goes out as soon as a read brings a line break, full or not.
  */
 export async function* chunkNdjson(
   read: ReadInto,
   file: string,
   buffers = new ChunkBuffers(),
+  options: { eager?: boolean } = {},
 ): AsyncGenerator<NdjsonChunk> {
   let carry: Uint8Array = new Uint8Array(0);
   let nextLine = 1;
@@ -103,32 +105,48 @@ export async function* chunkNdjson(
     let filled = carry.length;
     let ended = false;
     while (filled < buffer.length) {
-      const got = await read(buffer, filled, buffer.length - filled);
+      let got: number;
+      try {
+        got = await read(buffer, filled, buffer.length - filled);
+      } catch (error) {
+        // The whole lines read before the failure are still validated; then the failure is told.
+        const lastBreak = buffer.subarray(0, filled).lastIndexOf(NEWLINE);
+        if (lastBreak !== -1) yield chunk(buffer.subarray(0, lastBreak + 1));
+        throw error;
+      }
       if (got === 0) {
         ended = true;
         break;
       }
       filled += got;
+      // A stream (stdin) may pause for a long time between reads: what has come is validated at once.
+      if (options.eager && buffer.subarray(carry.length, filled).includes(NEWLINE)) break;
     }
     if (ended) {
       if (filled > 0) yield chunk(buffer.subarray(0, filled));
       return;
     }
-    const lastBreak = buffer.lastIndexOf(NEWLINE);
+    const lastBreak = buffer.subarray(0, filled).lastIndexOf(NEWLINE);
     if (lastBreak === -1) {
-      carry = buffer;
+      carry = buffer.subarray(0, filled);
       continue;
     }
-    carry = buffer.slice(lastBreak + 1);
+    carry = buffer.slice(lastBreak + 1, filled);
     yield chunk(buffer.subarray(0, lastBreak + 1));
   }
 }
 
-const decoder = new TextDecoder('utf-8');
+// A byte order mark inside the input is kept: the validator reads one at the start of a text itself.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Blank, for NDJSON: nothing but JSON white space (a line of other spaces is not JSON, so it is checked). */
+export function isBlankLine(text: string): boolean {
+  return /^[ \t\r\n]*$/.test(text);
+}
 
 /**
  * The chunk's non-blank lines in the shard, as text. A byte order mark opening the input is dropped,
- * and so is the carriage return of a CRLF line break.
+ * and so is the carriage return of a CRLF line break. Lines end at LF only: a lone CR is white space.
  */
 export function* linesOfChunk(chunk: NdjsonChunk, shard: Shard): Generator<NdjsonLine> {
   const { data } = chunk;
@@ -141,7 +159,7 @@ export function* linesOfChunk(chunk: NdjsonChunk, shard: Shard): Generator<Ndjso
     if (end > start && data[end - 1] === CARRIAGE_RETURN) end--;
     if (lineInShard(shard, line)) {
       const text = decoder.decode(data.subarray(start, end));
-      if (text.trim() !== '') yield { index: line, text, bytes: next - start };
+      if (!isBlankLine(text)) yield { index: line, text, bytes: next - start };
     }
     start = next;
   }

@@ -118,10 +118,13 @@ async function* validateHere(
   }
 }
 
+/** A worker thread failed (ran out of memory, most likely): the run cannot complete. */
+export class PoolFailure extends Error {}
+
 /** One dispatched batch, or results already known (a failure, an item validated here), in input order. */
 type Slot =
   | { kind: 'documents'; documents: InputDocument[]; verdicts?: string }
-  | { kind: 'chunk'; file: string; verdicts?: string }
+  | { kind: 'chunk'; file: string; firstLine: number; verdicts?: string }
   | { kind: 'known'; results: (ValidatedUnit | InputFailure)[] };
 
 async function* validateInPool(
@@ -141,39 +144,59 @@ async function* validateInPool(
         },
       }),
   );
-  const inFlight = new Map<Worker, number>(workers.map((w) => [w, 0]));
+  /** The batches each worker has, oldest first: what it was validating when it failed. */
+  const inFlight = new Map<Worker, number[]>(workers.map((w) => [w, []]));
   const slots = new Map<number, Slot>();
   let nextSeq = 0;
   let emitSeq = 0;
-  let failed: Error | undefined;
+  let failed: PoolFailure | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     const resolve = wake;
     wake = undefined;
     resolve?.();
   };
+  // Rejected when a worker fails, so that a run waiting on its input (a stdin that stays open) stops.
+  let reportFailure: (failure: PoolFailure) => void = () => {};
+  const failure = new Promise<never>((_, reject) => (reportFailure = reject));
+  failure.catch(() => {});
+  const fail = (worker: Worker, cause: string) => {
+    if (failed) return;
+    const slot = slots.get(inFlight.get(worker)?.[0] ?? -1);
+    const where =
+      slot?.kind === 'chunk'
+        ? ` on ${slot.file} from line ${slot.firstLine}`
+        : slot?.kind === 'documents'
+          ? ` on ${slot.documents.map((d) => d.file).join(', ')}`
+          : '';
+    failed = new PoolFailure(
+      `a validation worker stopped${where}: ${cause}` +
+        (/memory/i.test(cause)
+          ? "; --workers 1 validates on the main thread, without a worker's memory limit"
+          : ''),
+    );
+    reportFailure(failed);
+    notify();
+  };
   for (const worker of workers) {
     worker.on('message', (done: WorkDone) => {
-      inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1);
+      inFlight.get(worker)?.shift();
       const slot = slots.get(done.seq);
       if (slot && slot.kind !== 'known') slot.verdicts = done.verdicts;
       if (done.buffer) options.buffers?.give(done.buffer);
       notify();
     });
-    worker.on('error', (error) => {
-      failed = error;
-      notify();
-    });
+    worker.on('error', (error) => fail(worker, error.message));
     worker.on('exit', (code) => {
-      if (code !== 0 && !failed) failed = new Error(`a validation worker stopped (exit code ${code})`);
-      notify();
+      if (code !== 0) fail(worker, `exit code ${code}`);
     });
   }
   const waitForNews = () => new Promise<void>((resolve) => (wake = resolve));
   const freeWorker = () => {
     let best: Worker | undefined;
-    for (const [worker, count] of inFlight)
-      if (count < IN_FLIGHT_PER_WORKER && (!best || count < (inFlight.get(best) ?? 0))) best = worker;
+    for (const [worker, seqs] of inFlight)
+      if (seqs.length < IN_FLIGHT_PER_WORKER && (!best || seqs.length < (inFlight.get(best)?.length ?? 0)))
+        best = worker;
     return best;
   };
   /** The results ready in order, from the oldest slot on. */
@@ -195,7 +218,11 @@ async function* validateInPool(
     }
   }
   /** Sends a batch to the least busy worker, once one has room; results that came meanwhile go out. */
-  async function* dispatch(slot: Slot, batch: WorkBatch, transfer: ArrayBuffer[]) {
+  async function* dispatch(
+    slot: Slot,
+    batch: WorkBatch,
+    transfer: ArrayBuffer[],
+  ): AsyncGenerator<ValidatedUnit | InputFailure> {
     let worker = freeWorker();
     while (!worker) {
       if (failed) throw failed;
@@ -204,13 +231,13 @@ async function* validateInPool(
       worker = freeWorker();
     }
     slots.set(batch.seq, slot);
-    inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
+    inFlight.get(worker)?.push(batch.seq);
     worker.postMessage(batch, transfer);
     yield* ready();
   }
   let pending: InputDocument[] = [];
   let pendingChars = 0;
-  async function* sendDocuments() {
+  async function* sendDocuments(): AsyncGenerator<ValidatedUnit | InputFailure> {
     if (pending.length === 0) return;
     const documents = pending;
     pending = [];
@@ -220,9 +247,12 @@ async function* validateInPool(
     const batch = { seq, documents: documents.map((d) => d.text) };
     yield* dispatch({ kind: 'documents', documents: documents.map((d) => ({ ...d, text: '' })) }, batch, []);
   }
+  const reader = items[Symbol.asyncIterator]();
   try {
-    for await (const item of items) {
-      if (failed) throw failed;
+    for (;;) {
+      const next = await Promise.race([reader.next(), failure]);
+      if (next.done) break;
+      const item = next.value;
       const large =
         !isFailure(item) && (isChunk(item) ? item.data.length : item.text.length) > LARGE_ITEM_BYTES;
       if (isFailure(item) || large) {
@@ -233,9 +263,8 @@ async function* validateInPool(
       } else if (isChunk(item)) {
         yield* sendDocuments();
         const seq = nextSeq++;
-        yield* dispatch({ kind: 'chunk', file: item.file }, { seq, chunk: item }, [
-          item.data.buffer as ArrayBuffer,
-        ]);
+        const slot: Slot = { kind: 'chunk', file: item.file, firstLine: item.firstLine };
+        yield* dispatch(slot, { seq, chunk: item }, [item.data.buffer as ArrayBuffer]);
       } else {
         pending.push(item);
         pendingChars += item.text.length;

@@ -3,7 +3,8 @@
  * and a 200,000-line file is validated with bounded memory (peak RSS measured in the child process,
  * worker threads included, and printed for the record).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,30 @@ it('a document too large for a worker is validated in its place, among NDJSON ch
   const big = results(two)[30];
   expect(big?.issues.some((i) => i.id === 'BIND_REQUIRED_NOT_IN_VS')).toBe(true);
 }, 180_000);
+
+it('a worker out of memory ends the run (exit 70) naming where, even while stdin stays open', async () => {
+  // Under 8 MB, so it goes to a worker, but millions of elements: more than a worker's heap limit.
+  const heavy = `{"resourceType":"Patient","extension":[${Array(2_600_000).fill('{}').join(',')}]}`;
+  const before = Array.from({ length: 20_000 }, (_, i) =>
+    JSON.stringify({ resourceType: 'Patient', id: `a${i}` }),
+  );
+  const child = spawn(process.execPath, [CLI, 'validate', '-', '--workers', '2', '--format', 'json'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.on('error', () => {}); // the child may close its stdin first
+  child.stdin.write(`${before.join('\n')}\n${heavy}\n${before.join('\n')}\n`);
+  // stdin is left open: the run must still stop once the worker fails.
+  const [code] = (await once(child, 'exit')) as [number | null];
+  child.stdin.destroy();
+  expect(code, stderr).toBe(70);
+  expect(stderr).toMatch(
+    /could not complete: a validation worker stopped on <stdin> from line \d+: .*memory/,
+  );
+  expect(stderr).toContain('--workers 1');
+  expect(stderr).not.toMatch(/\n\s+at /);
+}, 120_000);
 
 it('200,000 NDJSON lines stream with bounded memory', async () => {
   const file = join(scratch, 'two-hundred-thousand.ndjson');

@@ -149,6 +149,16 @@ describe('stdin', () => {
       ['<stdin>', 1],
       ['<stdin>', 3],
     ]);
+    // A line of other white space after the first is not blank: NDJSON, and that line is no JSON.
+    const spaced = await validateInProcess(['-', '--format', 'json'], {
+      stdin: `${JSON.stringify({ resourceType: 'Patient', id: 'a' })}\n\u00a0\n`,
+    });
+    const syntaxError = (issues: unknown[]) =>
+      issues.some((item) => (item as { id?: string }).id === 'STRUCT_JSON_SYNTAX');
+    expect(results(spaced).map((r) => [r.index, syntaxError(r.issues)])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     // The same resource pretty-printed, or alone on one line, is one document.
     const pretty = JSON.stringify({ resourceType: 'Patient', id: 'a' }, null, 2);
     for (const text of [pretty, `${JSON.stringify({ resourceType: 'Patient', id: 'a' })}\n\n`]) {

@@ -26,12 +26,17 @@ async function* piecesOf(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uin
   }
 }
 
-async function chunksOf(text: string, pieceSizes: number[], bufferSize: number): Promise<NdjsonChunk[]> {
+async function chunksOf(
+  text: string,
+  pieceSizes: number[],
+  bufferSize: number,
+  eager = false,
+): Promise<NdjsonChunk[]> {
   const chunks: NdjsonChunk[] = [];
   const read = readIntoFromPieces(piecesOf(encoder.encode(text), pieceSizes));
   // Each chunk copied: the buffers are given back and reused, as a run does.
   const buffers = new ChunkBuffers(bufferSize, 2);
-  for await (const chunk of chunkNdjson(read, 'in.ndjson', buffers)) {
+  for await (const chunk of chunkNdjson(read, 'in.ndjson', buffers, { eager })) {
     chunks.push({ ...chunk, data: chunk.data.slice() });
     buffers.give(chunk.data.buffer as ArrayBuffer);
   }
@@ -44,13 +49,13 @@ function linesOf(chunks: NdjsonChunk[], shard: Shard = WHOLE): [number, string][
   );
 }
 
-/** What the lines are by definition: split at LF, CR of CRLF dropped, blank lines skipped. */
+/** What the lines are by definition: split at LF, CR of CRLF dropped, lines of JSON white space skipped. */
 function expectedLines(text: string, shard: Shard = WHOLE): [number, string][] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return body
     .split('\n')
     .map((line, i): [number, string] => [i + 1, line.endsWith('\r') ? line.slice(0, -1) : line])
-    .filter(([index, line]) => line.trim() !== '' && (index - 1) % shard.count === shard.index - 1);
+    .filter(([index, line]) => /[^ \t\r\n]/.test(line) && (index - 1) % shard.count === shard.index - 1);
 }
 
 describe('chunkNdjson and linesOfChunk', () => {
@@ -117,9 +122,65 @@ describe('chunkNdjson and linesOfChunk', () => {
     const alphabet = ['{', '}', '"', 'a', 'é', ' ', '\n', '\n', '\r\n', '🙂'];
     for (let round = 0; round < 200; round++) {
       const text = Array.from({ length: random(300) }, () => alphabet[random(alphabet.length)]).join('');
-      const chunks = await chunksOf(text, [1 + random(50), 1 + random(5)], 1 + random(64));
+      const eager = round % 2 === 1;
+      const chunks = await chunksOf(text, [1 + random(50), 1 + random(5)], 1 + random(64), eager);
       expect(linesOf(chunks), JSON.stringify(text)).toEqual(expectedLines(text));
     }
+  });
+
+  it('a line of other white space (no-break space) is not blank: it is validated, and fails as JSON', async () => {
+    const text = '{"a":1}\n\u00a0\n \t\n{"b":2}\u2028\n';
+    expect(linesOf(await chunksOf(text, [4], 16))).toEqual([
+      [1, '{"a":1}'],
+      [2, '\u00a0'],
+      [4, '{"b":2}\u2028'],
+    ]);
+  });
+
+  it('a byte order mark inside the input is kept (only the one opening it is dropped)', async () => {
+    const text = '\ufeff{"a":1}\n\ufeff{"b":2}\n';
+    expect(linesOf(await chunksOf(text, [100], 64))).toEqual([
+      [1, '{"a":1}'],
+      [2, '\ufeff{"b":2}'],
+    ]);
+  });
+
+  it('a read that fails still gives the whole lines read before it, then the failure', async () => {
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield encoder.encode('{"a":1}\n{"b":2}\n{"c"');
+      throw new Error('the disk went away');
+    }
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of chunkNdjson(readIntoFromPieces(failing()), 'x', new ChunkBuffers(1024)))
+        seen.push(...[...linesOfChunk(chunk, WHOLE)].map((l) => l.text));
+    })();
+    await expect(reading).rejects.toThrow('the disk went away');
+    expect(seen).toEqual(['{"a":1}', '{"b":2}']);
+  });
+
+  it('eager (stdin): a chunk goes out as soon as a line has come, while the stream waits', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    async function* slowStream(): AsyncGenerator<Uint8Array> {
+      yield encoder.encode('{"a":1}\n{"b"');
+      await released;
+      yield encoder.encode(':2}\n');
+    }
+    const chunks = chunkNdjson(readIntoFromPieces(slowStream()), 'x', new ChunkBuffers(1024), {
+      eager: true,
+    });
+    const first = await chunks.next();
+    expect(first.done).toBe(false);
+    expect([...linesOfChunk(first.value as NdjsonChunk, WHOLE)].map((l) => [l.index, l.text])).toEqual([
+      [1, '{"a":1}'],
+    ]);
+    release();
+    const second = await chunks.next();
+    expect([...linesOfChunk(second.value as NdjsonChunk, WHOLE)].map((l) => [l.index, l.text])).toEqual([
+      [2, '{"b":2}'],
+    ]);
+    expect((await chunks.next()).done).toBe(true);
   });
 
   it('an empty input has no chunks', async () => {
