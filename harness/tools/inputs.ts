@@ -10,6 +10,7 @@ import {
   ChunkBuffers,
   chunkNdjson,
   isBlankLine,
+  QUIET_MS,
   readIntoFromPieces,
   type NdjsonChunk,
   type ReadInto,
@@ -137,7 +138,7 @@ async function* ndjsonUnits(
   read: ReadInto,
   file: string,
   buffers: ChunkBuffers,
-  options: { eager?: boolean } = {},
+  options: { moreSoon?: () => Promise<boolean> } = {},
 ): AsyncGenerator<NdjsonChunk | InputFailure> {
   try {
     yield* chunkNdjson(read, file, buffers, options);
@@ -214,8 +215,8 @@ async function* stdinUnits(
     return;
   }
   if (mode === 'ndjson') {
-    const read = readIntoFromPieces(heldThenRest(held, pieces));
-    yield* ndjsonUnits(read, STDIN_NAME, buffers, { eager: true });
+    const { read, moreSoon } = readIntoFromPieces(heldThenRest(held, pieces));
+    yield* ndjsonUnits(read, STDIN_NAME, buffers, { moreSoon: () => moreSoon(QUIET_MS) });
     return;
   }
   try {

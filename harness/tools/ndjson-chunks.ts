@@ -64,11 +64,14 @@ export class ChunkBuffers {
 export type ReadInto = (target: Uint8Array, offset: number, length: number) => Promise<number>;
 
 /** Reading from a stream's pieces (stdin), copying each into the reader's buffers. */
-export function readIntoFromPieces(pieces: AsyncIterator<Uint8Array>): ReadInto {
+export function readIntoFromPieces(pieces: AsyncIterator<Uint8Array>): PiecesReader {
   let piece: Uint8Array = new Uint8Array(0);
-  return async (target, offset, length) => {
+  let pending: Promise<IteratorResult<Uint8Array>> | undefined;
+  const nextPiece = () => (pending ??= pieces.next());
+  const read: ReadInto = async (target, offset, length) => {
     while (piece.length === 0) {
-      const next = await pieces.next();
+      const next = await nextPiece();
+      pending = undefined;
       if (next.done) return 0;
       piece = next.value;
     }
@@ -77,20 +80,42 @@ export function readIntoFromPieces(pieces: AsyncIterator<Uint8Array>): ReadInto 
     piece = piece.subarray(taken);
     return taken;
   };
+  const moreSoon = (withinMs: number): Promise<boolean> => {
+    if (piece.length > 0) return Promise.resolve(true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)));
+    // An end or a failure counts as news: the next read meets it.
+    const news = nextPiece().then(
+      () => true,
+      () => true,
+    );
+    return Promise.race([news, late]).finally(() => clearTimeout(timer));
+  };
+  return { read, moreSoon };
 }
+
+/** A stream's reader, which can also tell whether more input is coming right away. */
+export interface PiecesReader {
+  read: ReadInto;
+  /** Whether more input (or its end) comes within `withinMs`: false when the producer pauses. */
+  moreSoon(withinMs: number): Promise<boolean>;
+}
+
+/** How long a stream may be quiet before the whole lines it has sent are validated. */
+export const QUIET_MS = 100;
 
 /**
  * Cuts an input into chunks of whole lines, each filling a buffer unless the input ends (a line longer
  * than a buffer doubles the buffer until it fits, and the lines after it fill the rest). The last line
  * needs no line break. Each chunk is read straight into its buffer; only the start of the line carried
  * over to the next chunk is copied. A read that fails still yields the whole lines read before it.
- * `eager` (for streams): a chunk goes out as soon as a read brings a line break, full or not.
+ * `moreSoon` (streams): when the producer pauses, the whole lines it has sent go out at once.
  */
 export async function* chunkNdjson(
   read: ReadInto,
   file: string,
   buffers = new ChunkBuffers(),
-  options: { eager?: boolean } = {},
+  options: { moreSoon?: () => Promise<boolean> } = {},
 ): AsyncGenerator<NdjsonChunk> {
   let carry: Uint8Array = new Uint8Array(0);
   let nextLine = 1;
@@ -119,8 +144,13 @@ export async function* chunkNdjson(
         break;
       }
       filled += got;
-      // A stream (stdin) may pause for a long time between reads: what has come is validated at once.
-      if (options.eager && buffer.subarray(carry.length, filled).includes(NEWLINE)) break;
+      // A stream (stdin) may pause for a long time: what has come is validated meanwhile.
+      if (
+        options.moreSoon &&
+        buffer.subarray(carry.length, filled).includes(NEWLINE) &&
+        !(await options.moreSoon())
+      )
+        break;
     }
     if (ended) {
       if (filled > 0) yield chunk(buffer.subarray(0, filled));

@@ -33,10 +33,15 @@ async function chunksOf(
   eager = false,
 ): Promise<NdjsonChunk[]> {
   const chunks: NdjsonChunk[] = [];
-  const read = readIntoFromPieces(piecesOf(encoder.encode(text), pieceSizes));
+  const { read, moreSoon } = readIntoFromPieces(piecesOf(encoder.encode(text), pieceSizes));
   // Each chunk copied: the buffers are given back and reused, as a run does.
   const buffers = new ChunkBuffers(bufferSize, 2);
-  for await (const chunk of chunkNdjson(read, 'in.ndjson', buffers, { eager })) {
+  for await (const chunk of chunkNdjson(
+    read,
+    'in.ndjson',
+    buffers,
+    eager ? { moreSoon: () => moreSoon(5) } : {},
+  )) {
     chunks.push({ ...chunk, data: chunk.data.slice() });
     buffers.give(chunk.data.buffer as ArrayBuffer);
   }
@@ -152,14 +157,14 @@ describe('chunkNdjson and linesOfChunk', () => {
     }
     const seen: string[] = [];
     const reading = (async () => {
-      for await (const chunk of chunkNdjson(readIntoFromPieces(failing()), 'x', new ChunkBuffers(1024)))
+      for await (const chunk of chunkNdjson(readIntoFromPieces(failing()).read, 'x', new ChunkBuffers(1024)))
         seen.push(...[...linesOfChunk(chunk, WHOLE)].map((l) => l.text));
     })();
     await expect(reading).rejects.toThrow('the disk went away');
     expect(seen).toEqual(['{"a":1}', '{"b":2}']);
   });
 
-  it('eager (stdin): a chunk goes out as soon as a line has come, while the stream waits', async () => {
+  it('a stream that pauses (stdin): the whole lines it has sent go out meanwhile', async () => {
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     async function* slowStream(): AsyncGenerator<Uint8Array> {
@@ -167,8 +172,9 @@ describe('chunkNdjson and linesOfChunk', () => {
       await released;
       yield encoder.encode(':2}\n');
     }
-    const chunks = chunkNdjson(readIntoFromPieces(slowStream()), 'x', new ChunkBuffers(1024), {
-      eager: true,
+    const reader = readIntoFromPieces(slowStream());
+    const chunks = chunkNdjson(reader.read, 'x', new ChunkBuffers(1024), {
+      moreSoon: () => reader.moreSoon(20),
     });
     const first = await chunks.next();
     expect(first.done).toBe(false);
@@ -209,7 +215,7 @@ describe('ChunkBuffers', () => {
 
   it('a chunk can be transferred to another thread and its buffer back, then reused', async () => {
     const buffers = new ChunkBuffers(32, 4);
-    const read = readIntoFromPieces(piecesOf(encoder.encode('{"a":1}\n{"b":2}\n'), [5]));
+    const { read } = readIntoFromPieces(piecesOf(encoder.encode('{"a":1}\n{"b":2}\n'), [5]));
     let chunk: NdjsonChunk | undefined;
     for await (const made of chunkNdjson(read, 'x', buffers)) chunk ??= made;
     if (!chunk) throw new Error('no chunk');
