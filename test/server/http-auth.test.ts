@@ -2,18 +2,16 @@
  * The openIMIS login over HTTP: POST {base}/login (and login/) answers {token, exp}; every request but
  * /metadata then needs a Bearer token (401 with an OperationOutcome otherwise), and tokens expire.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, marker, plainPatient, post, serve } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, marker, plainPatient, post, serveForFile } from './http-helpers.js';
 
 const LIFETIME = 600;
 /** The server's clock, moved by the expiry test and put back after it. */
 const clock = { offset: 0 };
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({
+serveForFile(
+  {
     validation: 'off',
     auth: {
       users: [{ username: 'Admin', password: 'admin123' }],
@@ -21,10 +19,9 @@ beforeAll(async () => {
       tokenLifetimeSeconds: LIFETIME,
       now: () => Date.now() + clock.offset,
     },
-  });
-  base = server.url;
-});
-afterAll(() => server.close());
+  },
+  (url) => (base = url),
+);
 
 async function login(path = 'login'): Promise<string> {
   const answer = await post(

@@ -2,8 +2,7 @@
  * Batch and transaction over HTTP (http.html#transaction): atomicity checked by searching afterwards,
  * urn:uuid references rewritten, ifNoneExist and ifMatch in entries, per-entry outcomes in a batch.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TEST_SYSTEM,
   call,
@@ -11,18 +10,13 @@ import {
   marker,
   matchIds,
   post,
-  serve,
   type Json,
+  serveForFile,
 } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'lenient' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'lenient' }, (url) => (base = url));
 
 const bundle = (type: 'batch' | 'transaction', entry: Json[]) => ({ resourceType: 'Bundle', type, entry });
 const create = (resource: Json, fullUrl?: string, extra: Json = {}) => ({

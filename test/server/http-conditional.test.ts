@@ -3,8 +3,7 @@
  * conditional update and delete (#cond-update, #cond-delete), If-Match (#concurrency), If-None-Match and
  * If-Modified-Since (#cread).
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TEST_SYSTEM,
   call,
@@ -13,18 +12,13 @@ import {
   marker,
   post,
   put,
-  serve,
   type Json,
+  serveForFile,
 } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'off' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'off' }, (url) => (base = url));
 
 const byIdentifier = (value: string) => `identifier=${encodeURIComponent(`${TEST_SYSTEM}|${value}`)}`;
 

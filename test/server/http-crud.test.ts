@@ -2,8 +2,7 @@
  * Instance interactions over HTTP (http.html#read, #vread, #create, #update, #delete, #patch), $validate
  * and /metadata (http.html#capabilities), against a strict server with IG-conformant Patients.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
   del,
@@ -12,19 +11,14 @@ import {
   outcomeText,
   post,
   put,
-  serve,
   type Json,
   createPatient,
+  serveForFile,
 } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'strict' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'strict' }, (url) => (base = url));
 
 const created = (resource?: Json) => createPatient(base, resource);
 

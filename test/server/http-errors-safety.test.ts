@@ -5,19 +5,22 @@
  */
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, marker, outcomeText, plainPatient, post, put, serve, type Json } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import {
+  call,
+  marker,
+  outcomeText,
+  plainPatient,
+  post,
+  put,
+  type Json,
+  serveForFile,
+} from './http-helpers.js';
 
 const MAX_BODY = 64 * 1024;
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'lenient', maxBodyBytes: MAX_BODY });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'lenient', maxBodyBytes: MAX_BODY }, (url) => (base = url));
 
 /** A request with the path sent exactly as written (fetch would normalise `..`). */
 function raw(path: string, method = 'GET'): Promise<{ status: number; body: string }> {

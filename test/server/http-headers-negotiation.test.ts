@@ -4,19 +4,13 @@
  * JSON and XML (read and written through the `fhir` package) both ways; 406 and 415.
  */
 import { Fhir } from 'fhir';
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, marker, plainPatient, post, put, serve, type Json } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, marker, plainPatient, post, put, type Json, serveForFile } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 const fhir = new Fhir();
 
-beforeAll(async () => {
-  server = await serve({ validation: 'off' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'off' }, (url) => (base = url));
 
 async function stored(): Promise<Json> {
   return (await post(`${base}/Patient`, plainPatient(marker('N')))).body;

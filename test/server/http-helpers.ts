@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { igPaths } from '../../harness/paths.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../harness/server/server.js';
 
@@ -26,6 +27,19 @@ export interface Answer {
 
 export function serve(options: ServerOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, ...options });
+}
+
+/**
+ * The server of one test file: started before its tests, closed after them. `onStarted` gets its base
+ * URL (and may seed it) before the first test runs.
+ */
+export function serveForFile(options: ServerOptions, onStarted: (base: string) => unknown): void {
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    server = await serve(options);
+    await onStarted(server.url);
+  });
+  afterAll(() => server?.close());
 }
 
 /** A request; a plain object body is sent as FHIR JSON unless a content type is given. */

@@ -2,18 +2,12 @@
  * History over HTTP (http.html#history): instance, type and system level; _since, _at, _count; paging
  * links that work when fetched; deletes as DELETE entries without a resource.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, del, marker, plainPatient, post, put, serve, tick, type Json } from './http-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, del, marker, plainPatient, post, put, tick, type Json, serveForFile } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'off' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'off' }, (url) => (base = url));
 
 /** A Patient with three versions (create, update, delete) unless `deleteIt` is false. */
 async function lifeOfAPatient(deleteIt = true): Promise<{ id: string; stamps: string[] }> {

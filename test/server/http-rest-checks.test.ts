@@ -3,8 +3,7 @@
  * IG-conformant resources. Each MUST of the table is an assertion; where the table allows a choice, the
  * test accepts each allowed answer.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   call,
   del,
@@ -14,21 +13,16 @@ import {
   openimisPatient,
   post,
   put,
-  serve,
   tick,
   type Answer,
   type Json,
   createPatient,
+  serveForFile,
 } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 
-beforeAll(async () => {
-  server = await serve({ validation: 'strict' });
-  base = server.url;
-});
-afterAll(() => server.close());
+serveForFile({ validation: 'strict' }, (url) => (base = url));
 
 const created = (resource?: Json) => createPatient(base, resource);
 

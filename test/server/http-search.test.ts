@@ -3,8 +3,7 @@
  * parameters, paging, includes, and the searchset Bundle. One little world is stored once; every name,
  * identifier and tag in it starts with a marker of this run, so searches see only it.
  */
-import type { RunningServer } from '../../harness/server/server.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TEST_SYSTEM,
   call,
@@ -13,11 +12,10 @@ import {
   outcomeText,
   post,
   put,
-  serve,
   type Json,
+  serveForFile,
 } from './http-helpers.js';
 
-let server: RunningServer;
 let base: string;
 const M = marker('s');
 const id = (name: string) => `${M}-${name}`;
@@ -81,15 +79,13 @@ const world: Json[] = [
   { resourceType: 'ValueSet', id: id('vs'), status: 'draft', url: `http://example.org/ValueSet/${M}` },
 ];
 
-beforeAll(async () => {
-  server = await serve({ validation: 'off' });
-  base = server.url;
+serveForFile({ validation: 'off' }, async (url) => {
+  base = url;
   for (const resource of world) {
     const answer = await put(`${base}/${resource.resourceType}/${resource.id}`, resource);
     if (answer.status !== 201) throw new Error(`could not store ${resource.id}: ${answer.text}`);
   }
 });
-afterAll(() => server.close());
 
 /** The ids a search matches, as the short names of the world (p1, o2...), sorted. */
 async function found(query: string, type = 'Patient'): Promise<string[]> {
