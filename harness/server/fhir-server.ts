@@ -409,21 +409,9 @@ export class FhirServer {
     const page = result.matches;
     const kept: [string, string][] = [
       ...result.used,
-      ...params.filter(([name]) => RESULT_PARAMETERS.has(name) && name !== '_offset'),
+      ...params.filter(([name]) => RESULT_PARAMETERS.has(name)),
     ];
-    const path = type ?? '';
-    const link = (offset: number) => {
-      const query = new URLSearchParams(kept);
-      if (offset > 0) query.set('_offset', String(offset));
-      const text = query.toString();
-      return `${request.base}/${path}${text ? `?${text}` : ''}`;
-    };
-    const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(paging.offset) }];
-    // With _count=0 there are no pages to move through: a next link would name this page again.
-    if (paging.count > 0 && paging.offset + paging.count < result.total)
-      links.push({ relation: 'next', url: link(paging.offset + paging.count) });
-    if (paging.count > 0 && paging.offset > 0)
-      links.push({ relation: 'previous', url: link(Math.max(0, paging.offset - paging.count)) });
+    const links = pageLinks(`${request.base}/${type ?? ''}`, kept, paging, result.total);
 
     const entries: fhir4.BundleEntry[] = [];
     for (const match of page) {
@@ -502,18 +490,7 @@ export class FhirServer {
     const paging = pagingOf(params);
     const page = versions.slice(paging.offset, paging.offset + paging.count);
     const path = [scope.type, scope.id, '_history'].filter(Boolean).join('/');
-    const link = (offset: number) => {
-      const query = new URLSearchParams(params.filter(([name]) => name !== '_offset'));
-      if (offset > 0) query.set('_offset', String(offset));
-      const text = query.toString();
-      return `${request.base}/${path}${text ? `?${text}` : ''}`;
-    };
-    const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(paging.offset) }];
-    // With _count=0 there are no pages to move through: a next link would name this page again.
-    if (paging.count > 0 && paging.offset + paging.count < versions.length)
-      links.push({ relation: 'next', url: link(paging.offset + paging.count) });
-    if (paging.count > 0 && paging.offset > 0)
-      links.push({ relation: 'previous', url: link(Math.max(0, paging.offset - paging.count)) });
+    const links = pageLinks(`${request.base}/${path}`, params, paging, versions.length);
     return {
       status: 200,
       headers: {},
@@ -657,6 +634,31 @@ export class FhirServer {
 
 function single(params: [string, string][], name: string): string | undefined {
   return params.find(([key]) => key === name)?.[1];
+}
+
+/**
+ * The self, next and previous links of a page of `total` items (a search or a history): the query
+ * kept, `_offset` moved.
+ */
+function pageLinks(
+  url: string,
+  query: [string, string][],
+  paging: { count: number; offset: number },
+  total: number,
+): fhir4.BundleLink[] {
+  const link = (offset: number) => {
+    const kept = new URLSearchParams(query.filter(([name]) => name !== '_offset'));
+    if (offset > 0) kept.set('_offset', String(offset));
+    const text = kept.toString();
+    return `${url}${text ? `?${text}` : ''}`;
+  };
+  const links: fhir4.BundleLink[] = [{ relation: 'self', url: link(paging.offset) }];
+  // With _count=0 there are no pages to move through: a next link would name this page again.
+  if (paging.count > 0 && paging.offset + paging.count < total)
+    links.push({ relation: 'next', url: link(paging.offset + paging.count) });
+  if (paging.count > 0 && paging.offset > 0)
+    links.push({ relation: 'previous', url: link(Math.max(0, paging.offset - paging.count)) });
+  return links;
 }
 
 function pagingOf(params: [string, string][]): { count: number; offset: number } {
