@@ -20,6 +20,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { isJsonObject } from '../json.js';
 
 export const TIERS = ['A', 'B', 'B-snapgen', 'C'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -106,7 +107,7 @@ export function readCases(dir: string): CaseFile | Error {
   if (!existsSync(manifestPath)) return new Error(`no cases.json in ${dir}`);
   const parsed = readJsonFile(manifestPath);
   if (parsed instanceof Error) return parsed;
-  if (!isRecord(parsed) || !Array.isArray(parsed.cases))
+  if (!isJsonObject(parsed) || !Array.isArray(parsed.cases))
     return new Error(`${manifestPath}: expected an object with a "cases" array`);
   const cases: OracleCase[] = [];
   for (const [index, raw] of parsed.cases.entries()) {
@@ -122,7 +123,7 @@ export function readCases(dir: string): CaseFile | Error {
 }
 
 function interpretCase(dir: string, raw: unknown): OracleCase | Error {
-  if (!isRecord(raw)) return new Error('not an object');
+  if (!isJsonObject(raw)) return new Error('not an object');
   const name = raw.name;
   if (typeof name !== 'string' || name === '') return new Error('no name');
   const fail = (what: string) => new Error(`${name}: ${what}`);
@@ -137,7 +138,7 @@ function interpretCase(dir: string, raw: unknown): OracleCase | Error {
   if (!profiles || !supporting) return fail('profiles and supporting must be lists of file names');
   const optionalString = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   const options = raw.options ?? {};
-  if (!isRecord(options)) return fail('options must be an object or null');
+  if (!isJsonObject(options)) return fail('options must be an object or null');
   const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
   const resolve = (file: string) => (isAbsolute(file) ? file : join(dir, file));
   const validateAgainst = optionalString(raw.validateAgainst);
@@ -163,7 +164,7 @@ export function readExpectedOutcome(testCase: OracleCase): fhir4.OperationOutcom
   if (!testCase.outcomeFile) return { resourceType: 'OperationOutcome', issue: [] };
   const parsed = readJsonFile(testCase.outcomeFile);
   if (parsed instanceof Error) return parsed;
-  if (!isRecord(parsed) || parsed.resourceType !== 'OperationOutcome')
+  if (!isJsonObject(parsed) || parsed.resourceType !== 'OperationOutcome')
     return new Error(`${testCase.outcomeFile}: not an OperationOutcome`);
   return {
     ...parsed,
@@ -193,10 +194,6 @@ export function readJsonFile(path: string): unknown {
   } catch (error) {
     return new Error(`${path}: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringList(value: unknown): string[] | undefined {

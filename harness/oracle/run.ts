@@ -4,9 +4,9 @@
  * {@link ValidatorBinding}.
  */
 import { DefinitionRegistry } from '../fhir/index.js';
+import { isJsonObject } from '../json.js';
 import { Validator } from '../validator/index.js';
 import {
-  isRecord,
   readCases,
   readCaseText,
   readExpectedOutcome,
@@ -62,14 +62,14 @@ export function runCase(testCase: OracleCase, binding: ValidatorBinding, options
   const definitions: object[] = [];
   for (const file of testCase.definitionFiles) {
     const resource = readJsonFile(file);
-    if (resource instanceof Error || !isRecord(resource))
+    if (resource instanceof Error || !isJsonObject(resource))
       return { status: 'harnessError', expected, message: describeBadFile(file, resource) };
     definitions.push(resource);
   }
   const profiles: string[] = [];
   if (testCase.validateAgainst) {
     const profile = readJsonFile(testCase.validateAgainst);
-    if (profile instanceof Error || !isRecord(profile))
+    if (profile instanceof Error || !isJsonObject(profile))
       return {
         status: 'harnessError',
         expected,
@@ -90,7 +90,7 @@ export function runCase(testCase: OracleCase, binding: ValidatorBinding, options
     for (const resource of definitions) registry.addResource(resource);
     const validator = binding.createValidator(registry);
     const actual = validator.validate(input, profiles.length > 0 ? { profiles } : {});
-    if (!isRecord(actual) || actual.resourceType !== 'OperationOutcome')
+    if (!isJsonObject(actual) || actual.resourceType !== 'OperationOutcome')
       return { status: 'harnessError', expected, message: 'the validator returned no OperationOutcome' };
     return { status: 'ran', expected, actual };
   } catch (error) {

@@ -8,6 +8,7 @@ import type { IgInventory } from '../ig/inventory.js';
 import { instanceOf, type FshDeclaration, type FshPlace, type FshSources } from './fsh-sources.js';
 import { qaIssue, type QaIssue } from './issues.js';
 import { matchRule, placeRules } from './rule-paths.js';
+import { isJsonObject } from '../json.js';
 
 export interface CoverageSummary {
   profiles: { total: number; withExample: number; withoutExample: string[] };
@@ -21,10 +22,6 @@ type Json = unknown;
 type JsonRecord = Record<string, Json>;
 type Example = IgInventory['examples'][number];
 
-function isRecord(value: Json): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function withoutVersion(canonical: string): string {
   return canonical.split('|')[0] ?? canonical;
 }
@@ -36,7 +33,7 @@ function visit(
   fn: (node: JsonRecord, path: (string | number)[]) => void,
 ): void {
   if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i], fn));
-  else if (isRecord(value)) {
+  else if (isJsonObject(value)) {
     fn(value, path);
     for (const [key, child] of Object.entries(value)) visit(child, [...path, key], fn);
   }
@@ -165,7 +162,7 @@ function elementSteps(id: string, sliceProfile: (id: string) => string | undefin
 function present(value: Json, steps: ElementStep[]): boolean {
   if (steps.length === 0) return value !== undefined && value !== null;
   if (Array.isArray(value)) return value.some((item) => present(item, steps));
-  if (!isRecord(value)) return false;
+  if (!isJsonObject(value)) return false;
   const [step, ...rest] = steps as [ElementStep, ...ElementStep[]];
   const keys = step.name.endsWith('[x]')
     ? Object.keys(value).filter(
@@ -176,7 +173,7 @@ function present(value: Json, steps: ElementStep[]): boolean {
     const child = value[key];
     if (child === undefined) return false;
     const items = Array.isArray(child) ? child : [child];
-    const inSlice = step.url ? items.filter((item) => isRecord(item) && item.url === step.url) : items;
+    const inSlice = step.url ? items.filter((item) => isJsonObject(item) && item.url === step.url) : items;
     return inSlice.some((item) => present(item, rest));
   });
 }
@@ -212,7 +209,7 @@ function checkExtensions(
     for (const key of ['extension', 'modifierExtension']) {
       const items = node[key];
       if (!Array.isArray(items)) continue;
-      for (const item of items) if (isRecord(item) && typeof item.url === 'string') yield item.url;
+      for (const item of items) if (isJsonObject(item) && typeof item.url === 'string') yield item.url;
     }
   });
   for (const extension of inventory.extensions) {

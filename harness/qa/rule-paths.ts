@@ -10,6 +10,7 @@
  * slices' rules assign distinguishable values, which assigned examples always do.
  */
 import type { FshInstance, FshInstanceRule, FshPlace } from './fsh-sources.js';
+import { isJsonObject } from '../json.js';
 
 export type JsonStep = string | number;
 
@@ -101,13 +102,9 @@ export function expressionSteps(expression: string): JsonStep[] {
 
 type Json = unknown;
 
-function isRecord(value: Json): value is Record<string, Json> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function leafTokens(value: Json, into: Set<string>): Set<string> {
   if (Array.isArray(value)) for (const item of value) leafTokens(item, into);
-  else if (isRecord(value)) for (const item of Object.values(value)) leafTokens(item, into);
+  else if (isJsonObject(value)) for (const item of Object.values(value)) leafTokens(item, into);
   else if (value !== null && value !== undefined) into.add(String(value));
   return into;
 }
@@ -153,8 +150,8 @@ function placeLevel(
   for (const group of groups.values()) {
     const part = group[0]?.parts[depth];
     if (!part) continue;
-    const key = isRecord(node) ? jsonKey(node, part.key) : part.key;
-    const child = isRecord(node) ? node[key] : undefined;
+    const key = isJsonObject(node) ? jsonKey(node, part.key) : part.key;
+    const child = isJsonObject(node) ? node[key] : undefined;
     let steps: JsonStep[] = [...prefix, key];
     let target: Json = child;
     if (Array.isArray(child)) {
@@ -185,7 +182,7 @@ function chooseIndex(items: Json[], part: PathPart, group: Pending[], taken: Set
     if (taken.has(index)) return;
     const tokens = leafTokens(item, new Set());
     let score = wanted.filter((token) => tokens.has(token)).length;
-    const url = isRecord(item) ? item.url : undefined;
+    const url = isJsonObject(item) ? item.url : undefined;
     if (typeof url === 'string' && (url === slice || url.endsWith(`/${slice}`))) score += wanted.length + 1;
     if (score > bestScore) {
       best = index;

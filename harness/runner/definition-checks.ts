@@ -3,12 +3,9 @@
  * at run time; a missing `run` or a duplicate id is said clearly instead of failing halfway).
  */
 import type { ScenarioDefinition } from './types.js';
+import { isJsonObject } from '../json.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isStringList(value: unknown): boolean {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -16,7 +13,7 @@ function isStringList(value: unknown): boolean {
 
 function checkNeeds(value: unknown, where: string, problems: string[]): void {
   if (value === undefined) return;
-  if (!isRecord(value)) {
+  if (!isJsonObject(value)) {
     problems.push(`${where}.needs must be an object {resources?, interactions?, operations?}`);
     return;
   }
@@ -28,7 +25,7 @@ function checkNeeds(value: unknown, where: string, problems: string[]): void {
 
 /** What is wrong with one scenario definition (nothing: an empty list). */
 export function scenarioProblems(value: unknown, where: string): string[] {
-  if (!isRecord(value))
+  if (!isJsonObject(value))
     return [`${where} is not a scenario object (found ${Array.isArray(value) ? 'an array' : typeof value})`];
   const problems: string[] = [];
   const id = value.id;
@@ -53,7 +50,7 @@ export function scenarioProblems(value: unknown, where: string): string[] {
     }
     steps.forEach((candidate: unknown, index) => {
       const at = `${named}.${phase}[${index}]`;
-      if (!isRecord(candidate)) {
+      if (!isJsonObject(candidate)) {
         problems.push(`${at} is not a step object`);
         return;
       }
@@ -83,7 +80,7 @@ export function scenariosProblems(scenarios: readonly unknown[], where: (index: 
   const problems = scenarios.flatMap((value, index) => scenarioProblems(value, where(index)));
   const ids = new Map<string, number>();
   scenarios.forEach((value, index) => {
-    if (!isRecord(value) || typeof value.id !== 'string') return;
+    if (!isJsonObject(value) || typeof value.id !== 'string') return;
     const first = ids.get(value.id);
     if (first === undefined) ids.set(value.id, index);
     else problems.push(`${where(index)}: the scenario id "${value.id}" is already used by ${where(first)}`);

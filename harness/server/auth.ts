@@ -8,6 +8,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isJsonObject } from '../json.js';
 
 export interface User {
   username: string;
@@ -53,16 +54,12 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Decodes one JWT segment to a JSON object, or undefined when it is not one. */
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
   if (!BASE64URL.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return isPlainObject(value) ? value : undefined;
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -91,7 +88,7 @@ export class Authenticator {
 
   /** Checks `{username, password}` (the parsed JSON body) and issues a token. */
   login(body: unknown): LoginResult {
-    if (!isPlainObject(body)) {
+    if (!isJsonObject(body)) {
       return {
         status: 400,
         message: 'the login body must be a JSON object {"username": ..., "password": ...}',
@@ -191,7 +188,7 @@ export function loadUsers(file: string): User[] | Error {
   } catch (error) {
     return new Error(`the users file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const list = Array.isArray(config) ? config : isPlainObject(config) ? config.users : undefined;
+  const list = Array.isArray(config) ? config : isJsonObject(config) ? config.users : undefined;
   if (!Array.isArray(list)) {
     return new Error(`the users file ${file} must hold an array of {username, password} or {"users": [...]}`);
   }
@@ -200,7 +197,7 @@ export function loadUsers(file: string): User[] | Error {
   const seen = new Set<string>();
   for (const [index, entry] of list.entries()) {
     const where = `${file}: users[${index}]`;
-    if (!isPlainObject(entry)) return new Error(`${where} must be an object {username, password}`);
+    if (!isJsonObject(entry)) return new Error(`${where} must be an object {username, password}`);
     const { username, password } = entry;
     if (typeof username !== 'string' || username === '') {
       return new Error(`${where}.username must be a non-empty string`);

@@ -40,6 +40,7 @@ import {
   type Storage,
 } from './types.js';
 import type { WriteValidation } from './write-validation.js';
+import { isJsonObject, objectsOf } from '../json.js';
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 const DEFAULT_PAGE_SIZE = 20;
@@ -80,10 +81,6 @@ export interface FhirServerParts {
   instantiates: string[];
   authentication: boolean;
   softwareVersion: string;
-}
-
-function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const httpDate = (instant: string) => new Date(instant).toUTCString();
@@ -289,7 +286,7 @@ export class FhirServer {
         422,
         operationOutcome('error', 'processing', `The patch cannot be applied: ${patched.error}`),
       );
-    if (!isRecord(patched.value) || patched.value.resourceType !== type || patched.value.id !== id) {
+    if (!isJsonObject(patched.value) || patched.value.resourceType !== type || patched.value.id !== id) {
       throw new OutcomeError(
         422,
         operationOutcome('error', 'processing', 'A patch cannot change the resource type or id'),
@@ -529,7 +526,7 @@ export class FhirServer {
 
   /** http.html#transaction and #batch */
   private bundle(request: FhirRequest): FhirResponse {
-    if (!isRecord(request.body) || request.body.resourceType !== 'Bundle')
+    if (!isJsonObject(request.body) || request.body.resourceType !== 'Bundle')
       throw badRequest('POST to the base URL takes a Bundle of type batch or transaction');
     return processBundle(this, request, request.body);
   }
@@ -552,8 +549,8 @@ export class FhirServer {
   private validateOperation(request: FhirRequest, target: { type?: string; id?: string }): FhirResponse {
     let resource: unknown = request.body;
     let profiles: string[] = [];
-    if (isRecord(resource) && resource.resourceType === 'Parameters' && target.type !== 'Parameters') {
-      const parameters = Array.isArray(resource.parameter) ? resource.parameter.filter(isRecord) : [];
+    if (isJsonObject(resource) && resource.resourceType === 'Parameters' && target.type !== 'Parameters') {
+      const parameters = objectsOf(resource.parameter);
       profiles = parameters
         .filter((p) => p.name === 'profile' && typeof p.valueUri === 'string')
         .map((p) => p.valueUri as string);
@@ -561,7 +558,7 @@ export class FhirServer {
     }
     if (resource === undefined && target.type && target.id)
       resource = this.parts.storage.read(target.type, target.id)?.resource;
-    if (!isRecord(resource))
+    if (!isJsonObject(resource))
       throw badRequest(
         '$validate needs a resource: the body, a Parameters with a resource part, or an existing resource',
       );
@@ -588,7 +585,7 @@ export class FhirServer {
   /** The body of a create or update: a resource of the URL's type. */
   resourceBody(request: FhirRequest, type: string): JsonObject {
     const body = request.body;
-    if (!isRecord(body)) throw badRequest(`The body must be a ${type} resource`);
+    if (!isJsonObject(body)) throw badRequest(`The body must be a ${type} resource`);
     if (body.resourceType !== type)
       throw badRequest(`The body is a ${shown(body.resourceType)}, not a ${type}`, 'resourceType');
     return body;

@@ -2,16 +2,13 @@
  * JSON Patch (RFC 6902), for PATCH with application/json-patch+json (http.html#patch). Applied to a
  * copy; the result is a value or an error saying which operation failed and why.
  */
+import { isJsonObject } from '../json.js';
 export type PatchOperation =
   | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
   | { op: 'remove'; path: string }
   | { op: 'move' | 'copy'; from: string; path: string };
 
 export type PatchResult = { ok: true; value: unknown } | { ok: false; error: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A JSON Pointer (RFC 6901) split into unescaped tokens. */
 export function parsePointer(pointer: string): string[] | undefined {
@@ -34,7 +31,7 @@ function get(document: unknown, tokens: string[]): { found: true; value: unknown
   for (const token of tokens) {
     if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(token) && Number(token) < current.length)
       current = current[Number(token)];
-    else if (isRecord(current) && Object.hasOwn(current, token)) current = current[token];
+    else if (isJsonObject(current) && Object.hasOwn(current, token)) current = current[token];
     else return { found: false };
   }
   return { found: true, value: current };
@@ -85,7 +82,7 @@ function apply(root: { doc: unknown }, operation: PatchOperation): string | unde
     else container[index] = structuredClone(value);
     return undefined;
   }
-  if (!isRecord(container)) return `the parent of '${operation.path}' is not an object or array`;
+  if (!isJsonObject(container)) return `the parent of '${operation.path}' is not an object or array`;
   if (operation.op !== 'add' && !Object.hasOwn(container, last)) return `nothing at '${operation.path}'`;
   if (operation.op === 'remove') delete container[last];
   else container[last] = structuredClone(value);
@@ -93,7 +90,7 @@ function apply(root: { doc: unknown }, operation: PatchOperation): string | unde
 }
 
 function isOperation(value: unknown): value is PatchOperation {
-  if (!isRecord(value) || typeof value.path !== 'string') return false;
+  if (!isJsonObject(value) || typeof value.path !== 'string') return false;
   switch (value.op) {
     case 'add':
     case 'replace':

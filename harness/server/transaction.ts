@@ -10,12 +10,9 @@ import { etag, parseETag } from './exchange.js';
 import type { FhirServer } from './fhir-server.js';
 import { OutcomeError, badRequest, operationOutcome, preconditionFailed, shown } from './outcomes.js';
 import type { Change, JsonObject, ResourceVersion } from './types.js';
+import { isJsonObject } from '../json.js';
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
-
-function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface EntryRequest {
   index: number;
@@ -36,7 +33,7 @@ function readEntries(bundle: JsonObject): EntryRequest[] {
   const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
   return entries.map((entry, index) => {
     const where = `Bundle.entry[${index}]`;
-    if (!isRecord(entry) || !isRecord(entry.request))
+    if (!isJsonObject(entry) || !isJsonObject(entry.request))
       throw badRequest(`${where} has no request`, `${where}.request`);
     const { method, url } = entry.request;
     if (typeof method !== 'string' || !['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
@@ -58,7 +55,7 @@ function readEntries(bundle: JsonObject): EntryRequest[] {
     };
     const fullUrl = text(entry.fullUrl);
     if (fullUrl) request.fullUrl = fullUrl;
-    if (isRecord(entry.resource)) request.resource = entry.resource;
+    if (isJsonObject(entry.resource)) request.resource = entry.resource;
     for (const key of ['ifMatch', 'ifNoneMatch', 'ifNoneExist', 'ifModifiedSince'] as const) {
       const value = text(entry.request[key]);
       if (value) request[key] = value;
@@ -124,7 +121,7 @@ export function processBundle(server: FhirServer, request: FhirRequest, bundle: 
 /** Rewrites every `reference` that names a created entry's fullUrl to the entry's new `Type/id`. */
 function rewriteReferences(node: unknown, targets: Map<string, string>, where: string): unknown {
   if (Array.isArray(node)) return node.map((item) => rewriteReferences(item, targets, where));
-  if (!isRecord(node)) return node;
+  if (!isJsonObject(node)) return node;
   const copy: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     let rewritten: unknown;

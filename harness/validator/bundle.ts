@@ -3,12 +3,9 @@
  * other): every fullUrl is absolute, and a RESTful fullUrl ends with the type and id of its resource.
  */
 import { childCursor, type Cursor, type JsonRecord, type ResourceScope, type Walk } from './walker.js';
+import { isJsonObject } from '../json.js';
 
 const RESTFUL_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Link relations a Bundle may hold once at most (paging and self). */
 const SINGLE_LINKS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
@@ -17,7 +14,7 @@ export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scop
   const seenRelations = new Set<string>();
   const links = Array.isArray(bundle.link) ? bundle.link : [];
   links.forEach((link, index) => {
-    const relation = isRecord(link) ? link.relation : undefined;
+    const relation = isJsonObject(link) ? link.relation : undefined;
     if (typeof relation !== 'string' || !SINGLE_LINKS.has(relation)) return;
     if (seenRelations.has(relation)) {
       const at = childCursor(
@@ -32,7 +29,7 @@ export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scop
   const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
   const entriesCursor = childCursor(cursor, 'entry', `${cursor.expression}.entry`);
   entries.forEach((entry, index) => {
-    if (!isRecord(entry)) return;
+    if (!isJsonObject(entry)) return;
     const entryCursor = childCursor(entriesCursor, index, `${cursor.expression}.entry[${index}]`);
     const fullUrl = entry.fullUrl;
     if (typeof fullUrl !== 'string') return;
@@ -41,7 +38,7 @@ export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scop
       walk.report('BUNDLE_FULLURL_RELATIVE', fullUrlCursor, { fullUrl });
       return;
     }
-    const resource = isRecord(entry.resource) ? entry.resource : undefined;
+    const resource = isJsonObject(entry.resource) ? entry.resource : undefined;
     const tail = RESTFUL_TAIL.exec(fullUrl);
     if (
       resource &&

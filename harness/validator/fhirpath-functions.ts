@@ -8,15 +8,12 @@
  * - `htmlChecks()` is answered by the walker's own narrative check, so here it always holds.
  */
 import fhirpath, { type UserInvocationTable } from 'fhirpath';
+import { isJsonObject } from '../json.js';
 
 type Json = Record<string, unknown>;
 
 interface EvaluationContext {
   vars?: { resource?: unknown; rootResource?: unknown };
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const valData = (item: unknown): unknown => fhirpath.util.valData(item);
@@ -40,21 +37,21 @@ function findLocal(reference: string, root: unknown, resource: unknown): Json | 
   if (reference.startsWith('#')) {
     const id = reference.slice(1);
     for (const holder of [resource, root]) {
-      if (!isRecord(holder)) continue;
+      if (!isJsonObject(holder)) continue;
       if (id === '') return holder;
       const contained = Array.isArray(holder.contained) ? holder.contained : [];
-      const found = contained.find((c) => isRecord(c) && c.id === id);
-      if (isRecord(found)) return found;
+      const found = contained.find((c) => isJsonObject(c) && c.id === id);
+      if (isJsonObject(found)) return found;
     }
     return undefined;
   }
-  if (!isRecord(root) || root.resourceType !== 'Bundle' || !Array.isArray(root.entry)) return undefined;
+  if (!isJsonObject(root) || root.resourceType !== 'Bundle' || !Array.isArray(root.entry)) return undefined;
   const [type, id] = reference
     .replace(/\/_history\/.*$/, '')
     .split('/')
     .slice(-2);
   for (const entry of root.entry) {
-    if (!isRecord(entry) || !isRecord(entry.resource)) continue;
+    if (!isJsonObject(entry) || !isJsonObject(entry.resource)) continue;
     if (entry.fullUrl === reference) return entry.resource;
     if (entry.resource.resourceType === type && entry.resource.id === id) return entry.resource;
   }
@@ -70,7 +67,7 @@ export const VALIDATOR_FUNCTIONS: UserInvocationTable = {
         const reference =
           typeof value === 'string'
             ? value
-            : isRecord(value) && typeof value.reference === 'string'
+            : isJsonObject(value) && typeof value.reference === 'string'
               ? value.reference
               : undefined;
         if (!reference) continue;

@@ -5,6 +5,7 @@
 import { CORE_BASE, type DefinitionRegistry } from '../fhir/definitions.js';
 import type { ElementSchema, TypeRef } from './schema.js';
 import type { Cursor, JsonRecord, ResourceScope, Walk } from './walker.js';
+import { isJsonObject, objectsOf } from '../json.js';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const ABSOLUTE_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -29,10 +30,6 @@ export function parseReference(reference: string): ParsedReference {
       : { kind: 'absolute', url: reference };
   }
   return { kind: 'invalid' };
-}
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -98,8 +95,8 @@ export class ReferenceChecker {
           break;
         }
         const contained = Array.isArray(container.resource.contained) ? container.resource.contained : [];
-        const target = contained.find((c) => isRecord(c) && c.id === parsed.id);
-        if (!isRecord(target)) {
+        const target = contained.find((c) => isJsonObject(c) && c.id === parsed.id);
+        if (!isJsonObject(target)) {
           walk.report('REF_CONTAINED_NOT_FOUND', at, { reference });
           return;
         }
@@ -172,7 +169,7 @@ export class ReferenceChecker {
   ): JsonRecord | 'missing' | undefined {
     const bundle = scope.bundle?.bundle;
     if (!bundle) return undefined;
-    const entries = Array.isArray(bundle.entry) ? bundle.entry.filter(isRecord) : [];
+    const entries = objectsOf(bundle.entry);
     const wanted = new Set<string>([reference]);
     if (parsed.kind === 'relative') {
       const absolute = absoluteFor(reference, scope.bundle?.fullUrl);
@@ -180,7 +177,7 @@ export class ReferenceChecker {
     }
     for (const entry of entries) {
       const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
-      const resource = isRecord(entry.resource) ? entry.resource : undefined;
+      const resource = isJsonObject(entry.resource) ? entry.resource : undefined;
       if (!resource) continue;
       if (fullUrl && wanted.has(fullUrl)) return resource;
       if (parsed.kind === 'relative' && fullUrl?.endsWith(`/${reference}`)) return resource;

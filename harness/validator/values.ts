@@ -3,12 +3,9 @@
  * in it (every property of the pattern present with the same value, arrays matched item by item in any
  * position), as ElementDefinition.fixed[x] and pattern[x] define.
  */
+import { isJsonObject } from '../json.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -16,7 +13,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
   }
-  if (isObject(a) && isObject(b)) {
+  if (isJsonObject(a) && isJsonObject(b)) {
     const keysA = Object.keys(a);
     const keysB = Object.keys(b);
     return (
@@ -33,8 +30,8 @@ export function matchesPattern(instance: unknown, pattern: unknown): boolean {
     const items = Array.isArray(instance) ? instance : [instance];
     return pattern.every((wanted) => items.some((item) => matchesPattern(item, wanted)));
   }
-  if (isObject(pattern)) {
-    if (!isObject(instance)) return false;
+  if (isJsonObject(pattern)) {
+    if (!isJsonObject(instance)) return false;
     return Object.keys(pattern).every(
       (key) => Object.hasOwn(instance, key) && matchesPattern(instance[key], pattern[key]),
     );
@@ -59,8 +56,8 @@ export function patternMismatch(instance: unknown, pattern: unknown, path = ''):
     }
     return '';
   }
-  if (isObject(pattern)) {
-    if (!isObject(instance)) return `${path || 'the value'} is not an object`;
+  if (isJsonObject(pattern)) {
+    if (!isJsonObject(instance)) return `${path || 'the value'} is not an object`;
     for (const key of Object.keys(pattern)) {
       const childPath = path ? `${path}.${key}` : key;
       if (!Object.hasOwn(instance, key)) return `${childPath} is missing`;

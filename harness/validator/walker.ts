@@ -17,6 +17,7 @@ import { type SliceCandidate } from './slicing.js';
 import { deepEqual, describeValue, matchesPattern, patternMismatch } from './values.js';
 import { ReferenceChecker } from './references.js';
 import { checkBundle } from './bundle.js';
+import { isJsonObject, objectsOf } from '../json.js';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -63,10 +64,6 @@ export interface ResourceScope {
   container?: ResourceScope;
   /** The Bundle entry the resource sits in, with the Bundle it belongs to. */
   bundle?: { bundle: JsonRecord; fullUrl?: string };
-}
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function upperFirst(text: string): string {
@@ -219,7 +216,7 @@ export class Walk {
     // A profile of the resource's own type holds every rule of the type as well (its snapshot is built on
     // the base), so when one applies the base walk would only repeat it.
     let coveredByProfile = false;
-    const meta = isRecord(resource.meta) ? resource.meta : undefined;
+    const meta = isJsonObject(resource.meta) ? resource.meta : undefined;
     const claimed = Array.isArray(meta?.profile)
       ? meta.profile.filter((p): p is string => typeof p === 'string')
       : [];
@@ -319,7 +316,7 @@ export class Walk {
       return inner.has('#');
     };
     contained.forEach((item, index) => {
-      if (!isRecord(item)) return;
+      if (!isJsonObject(item)) return;
       const itemCursor = childCursor(
         childCursor(cursor, 'contained', `${cursor.expression}.contained`),
         index,
@@ -329,7 +326,7 @@ export class Walk {
       if (Array.isArray(item.contained) && item.contained.length > 0) {
         this.report('STRUCT_CONTAINED_NESTED', itemCursor);
       }
-      const meta = isRecord(item.meta) ? item.meta : undefined;
+      const meta = isJsonObject(item.meta) ? item.meta : undefined;
       if (meta && (meta.versionId !== undefined || meta.lastUpdated !== undefined)) {
         this.report('STRUCT_CONTAINED_META', itemCursor);
       }
@@ -600,7 +597,7 @@ export class Walk {
       const extensionKey = childCursor(item.ownerCursor, `_${item.jsonKey}`, cursor.expression);
       const target =
         item.index !== undefined ? childCursor(extensionKey, item.index, cursor.expression) : extensionKey;
-      if (!isRecord(item.extension)) {
+      if (!isJsonObject(item.extension)) {
         this.report('STRUCT_OBJECT_EXPECTED', target, {
           name: `_${item.jsonKey}`,
           type: 'Element',
@@ -673,7 +670,7 @@ export class Walk {
   }
 
   private containedResource(item: Item, element: ElementSchema, scope: ResourceScope): void {
-    if (!isRecord(item.value)) {
+    if (!isJsonObject(item.value)) {
       this.report('STRUCT_OBJECT_EXPECTED', item.cursor, {
         name: item.jsonKey,
         type: 'resource',
@@ -747,7 +744,7 @@ export class Walk {
     scope: ResourceScope,
   ): void {
     const { value, cursor } = item;
-    if (!isRecord(value)) {
+    if (!isJsonObject(value)) {
       this.report('STRUCT_OBJECT_EXPECTED', cursor, {
         name: item.jsonKey,
         type: item.type,
@@ -795,7 +792,7 @@ export class Walk {
     if (item.type === 'Coding') this.codingContent(value, cursor);
     if (item.type === 'CodeableConcept' && Array.isArray(value.coding)) {
       value.coding.forEach((coding, i) => {
-        if (isRecord(coding))
+        if (isJsonObject(coding))
           this.codingContent(
             coding,
             childCursor(
@@ -859,7 +856,7 @@ export class Walk {
 
   /** A fixed value, compared property by property so each difference is reported where it is. */
   private fixedValue(value: unknown, fixed: unknown, cursor: Cursor, owner: string): void {
-    if (isRecord(value) && isRecord(fixed)) {
+    if (isJsonObject(value) && isJsonObject(fixed)) {
       for (const key of Object.keys(value)) {
         if (!Object.hasOwn(fixed, key))
           this.report(
@@ -911,8 +908,7 @@ export class Walk {
     const binding = element.binding;
     if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return;
     let codings: JsonRecord[];
-    if (type === 'CodeableConcept')
-      codings = Array.isArray(value.coding) ? value.coding.filter(isRecord) : [];
+    if (type === 'CodeableConcept') codings = objectsOf(value.coding);
     else if (type === 'Coding') codings = [value];
     else if (
       type === 'Quantity' ||
@@ -1133,7 +1129,7 @@ export class Walk {
   }
 
   private conforms(value: unknown, profile: string, scope: ResourceScope): boolean {
-    if (!isRecord(value)) return false;
+    if (!isJsonObject(value)) return false;
     const compiled = this.services.compiler.compile(profile);
     if (!compiled.ok) return false;
     const probe = new Walk(this.services, undefined);
@@ -1270,7 +1266,7 @@ export class Walk {
       if (NATIVE_INVARIANTS.has(constraint.key)) {
         if (
           constraint.key === 'ext-1' &&
-          isRecord(value) &&
+          isJsonObject(value) &&
           (value.extension !== undefined) === Object.keys(value).some((k) => k.startsWith('value'))
         ) {
           this.report('EXT_VALUE_AND_CHILDREN', cursor);
@@ -1327,7 +1323,7 @@ function limitValue(
 ): { value: number | string; label: string } | undefined {
   if (typeof limit.value === 'number' || typeof limit.value === 'string')
     return { value: limit.value, label: String(limit.value) };
-  if ((limit.type === 'Duration' || limit.type === 'Quantity') && isRecord(limit.value)) {
+  if ((limit.type === 'Duration' || limit.type === 'Quantity') && isJsonObject(limit.value)) {
     const amount = limit.value.value;
     const unit = typeof limit.value.code === 'string' ? limit.value.code : limit.value.unit;
     const shift = typeof unit === 'string' ? DURATION_UNITS[unit] : undefined;
@@ -1362,7 +1358,7 @@ function collectLocalReferences(node: unknown, into: Set<string>, skipContained:
     for (const item of node) collectLocalReferences(item, into, false);
     return;
   }
-  if (!isRecord(node)) return;
+  if (!isJsonObject(node)) return;
   for (const [key, value] of Object.entries(node)) {
     if (skipContained && key === 'contained') {
       // References between contained resources count, as does a reference from one to the container.

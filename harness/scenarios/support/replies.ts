@@ -4,12 +4,7 @@
  * careful client would (case-insensitive names, absolute or relative URLs).
  */
 import type { Reply, StepContext } from '../../runner/types.js';
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject } from '../../json.js';
 
 /** The reply's body as a resource of `type`, or undefined when it is something else (or nothing). */
 export function resourceOf<T extends fhir4.FhirResource>(
@@ -17,7 +12,7 @@ export function resourceOf<T extends fhir4.FhirResource>(
   type: T['resourceType'],
 ): T | undefined {
   const body = reply.json;
-  return isObject(body) && body.resourceType === type ? (body as unknown as T) : undefined;
+  return isJsonObject(body) && body.resourceType === type ? (body as unknown as T) : undefined;
 }
 
 export const bundleOf = (reply: Reply) => resourceOf<fhir4.Bundle>(reply, 'Bundle');

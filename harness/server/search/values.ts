@@ -4,6 +4,7 @@
  */
 import { normaliseText } from './text.js';
 import { dateRange, type Range } from './ranges.js';
+import { isJsonObject, objectsOf } from '../../json.js';
 
 export interface TypedNode {
   /** The FHIR type of the element (`Identifier`, `code`, `Period`...), or undefined when unknown. */
@@ -46,8 +47,6 @@ export type DateValue = Range;
 
 type JsonRecord = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export function tokenValues(node: TypedNode, out: TokenValue[]): void {
@@ -56,15 +55,15 @@ export function tokenValues(node: TypedNode, out: TokenValue[]): void {
     out.push({ code: String(data), texts: [] });
     return;
   }
-  if (!isRecord(data)) return;
+  if (!isJsonObject(data)) return;
   const type = node.fhirType ?? guessType(data);
   if (type === 'CodeableConcept') {
     const text = str(data.text);
-    const codings = Array.isArray(data.coding) ? data.coding.filter(isRecord) : [];
+    const codings = objectsOf(data.coding);
     for (const coding of codings) out.push(coded(coding, text));
     if (codings.length === 0 && text) out.push({ texts: [normaliseText(text)] });
   } else if (type === 'Identifier') {
-    const identifierType = isRecord(data.type) ? data.type : undefined;
+    const identifierType = isJsonObject(data.type) ? data.type : undefined;
     const typeText = str(identifierType?.text);
     out.push({
       ...optional('system', str(data.system)),
@@ -73,7 +72,7 @@ export function tokenValues(node: TypedNode, out: TokenValue[]): void {
       ...(identifierType && Array.isArray(identifierType.coding)
         ? {
             identifierType: identifierType.coding
-              .filter(isRecord)
+              .filter(isJsonObject)
               .map((c) => ({ ...optional('system', str(c.system)), ...optional('code', str(c.code)) })),
           }
         : {}),
@@ -108,7 +107,7 @@ export function stringValues(node: TypedNode, out: StringValue[]): void {
     else if (Array.isArray(value)) value.forEach(push);
   };
   const { data } = node;
-  if (!isRecord(data)) return push(data);
+  if (!isJsonObject(data)) return push(data);
   const parts =
     node.fhirType === 'HumanName' ? NAME_PARTS : node.fhirType === 'Address' ? ADDRESS_PARTS : undefined;
   if (parts) for (const part of parts) push(data[part]);
@@ -133,9 +132,9 @@ export function referenceValues(node: TypedNode, out: ReferenceValue[]): void {
     );
     return;
   }
-  if (!isRecord(data)) return;
+  if (!isJsonObject(data)) return;
   const reference = str(data.reference);
-  const identifier = isRecord(data.identifier)
+  const identifier = isJsonObject(data.identifier)
     ? { ...optional('system', str(data.identifier.system)), ...optional('value', str(data.identifier.value)) }
     : undefined;
   const parsed = reference ? referenceKey(reference) : undefined;
@@ -153,7 +152,7 @@ export function dateValues(node: TypedNode, out: DateValue[]): void {
   if (typeof data === 'string') {
     const range = dateRange(data);
     if (range) out.push(range);
-  } else if (isRecord(data)) {
+  } else if (isJsonObject(data)) {
     if ('start' in data || 'end' in data) {
       const start = str(data.start) ? dateRange(data.start as string) : undefined;
       const end = str(data.end) ? dateRange(data.end as string) : undefined;
@@ -165,14 +164,15 @@ export function dateValues(node: TypedNode, out: DateValue[]): void {
 }
 
 export function numberValues(node: TypedNode, out: number[]): void {
-  const value = typeof node.data === 'number' ? node.data : isRecord(node.data) ? node.data.value : undefined;
+  const value =
+    typeof node.data === 'number' ? node.data : isJsonObject(node.data) ? node.data.value : undefined;
   if (typeof value === 'number' && Number.isFinite(value)) out.push(value);
 }
 
 export function quantityValues(node: TypedNode, out: QuantityValue[]): void {
   const { data } = node;
   if (typeof data === 'number') out.push({ value: data });
-  if (!isRecord(data) || typeof data.value !== 'number') return;
+  if (!isJsonObject(data) || typeof data.value !== 'number') return;
   if (node.fhirType === 'Money') {
     out.push({ value: data.value, system: 'urn:iso:std:iso:4217', ...optional('code', str(data.currency)) });
     return;

@@ -16,6 +16,7 @@ import {
   type Storage,
   type StoredResource,
 } from '../types.js';
+import { isJsonObject } from '../../json.js';
 
 /** A version as the store keeps it. */
 export interface StoredVersion {
@@ -297,12 +298,8 @@ function stampedJson(
     throw new TypeError(`storage: a ${String(resource.resourceType)} written as ${type}/${id}`);
   }
   const { resourceType: _type, id: _id, meta, ...rest } = resource;
-  const otherMeta = isObject(meta) ? meta : {};
+  const otherMeta = isJsonObject(meta) ? meta : {};
   return JSON.stringify({ resourceType: type, id, meta: { ...otherMeta, versionId, lastUpdated }, ...rest });
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseInstant(name: string, value: string): number {

@@ -1,0 +1,23 @@
+/**
+ * JSON as every part of the project receives it: parsed, untrusted, `unknown` until looked into. The
+ * guards here are the one way to look; a part that needs to know whether a value is an object asks
+ * `isJsonObject`, never its own copy of the test.
+ */
+
+/** A JSON object: any keys (hostile ones such as `__proto__` included), any values. */
+export type JsonObject = Record<string, unknown>;
+
+/** An object, not an array and not null: what `{...}` parses to. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value when it is a string, otherwise undefined. */
+export function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The objects of an array (anything else in it skipped); an empty list when it is not an array. */
+export function objectsOf(value: unknown): JsonObject[] {
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
+}
