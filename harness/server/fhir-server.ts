@@ -32,13 +32,8 @@ import {
 import { includeValue, RESULT_PARAMETERS, type SearchEngine } from './search/index.js';
 import { Subsetter, type SummaryMode } from './summary.js';
 import { processBundle } from './transaction.js';
-import {
-  VersionConflictError,
-  type Change,
-  type JsonObject,
-  type ResourceVersion,
-  type Storage,
-} from './types.js';
+import { VersionConflictError, type Change, type ResourceVersion, type Storage } from './storage/types.js';
+import type { JsonObject } from '../json.js';
 import type { WriteValidation } from './write-validation.js';
 import { isJsonObject, objectsOf } from '../json.js';
 

@@ -15,7 +15,8 @@ import { createListener } from './http.js';
 import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
 import { openStorage } from './storage/index.js';
-import type { Change, JsonObject, Storage } from './types.js';
+import type { Change, Storage } from './storage/types.js';
+import type { JsonObject } from '../json.js';
 import { WriteValidation, type ValidationMode } from './write-validation.js';
 
 export interface ServerOptions {

@@ -3,7 +3,7 @@
  * SUBSETTED tag so nobody mistakes it for the whole.
  */
 import type { DefinitionRegistry } from '../fhir/index.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject } from '../json.js';
 
 const SUBSETTED = {
   system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',

@@ -9,7 +9,8 @@ import type { FhirRequest, FhirResponse } from './exchange.js';
 import { etag, parseETag } from './exchange.js';
 import type { FhirServer } from './fhir-server.js';
 import { OutcomeError, badRequest, operationOutcome, preconditionFailed, shown } from './outcomes.js';
-import type { Change, JsonObject, ResourceVersion } from './types.js';
+import type { Change, ResourceVersion } from './storage/types.js';
+import type { JsonObject } from '../json.js';
 import { isJsonObject } from '../json.js';
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;

@@ -7,7 +7,7 @@
 import type { Validator, ValidationIssue } from '../validator/index.js';
 import { toOperationOutcome } from '../validator/index.js';
 import { OutcomeError } from './outcomes.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject } from '../json.js';
 
 export type ValidationMode = 'strict' | 'lenient' | 'off';
 

@@ -3,7 +3,7 @@ import { DefinitionRegistry } from '../../harness/fhir/index.js';
 import { igPaths } from '../../harness/paths.js';
 import { SearchEngine, isSearchError, type SearchResult } from '../../harness/server/search/index.js';
 import { MemoryStorage } from '../../harness/server/storage/index.js';
-import type { JsonObject } from '../../harness/server/types.js';
+import type { JsonObject } from '../../harness/json.js';
 
 let registry: DefinitionRegistry | undefined;
 

@@ -16,12 +16,8 @@ import {
   openStorage,
   type MemoryStorageOptions,
 } from '../../harness/server/storage/index.js';
-import {
-  VersionConflictError,
-  type Change,
-  type JsonObject,
-  type Storage,
-} from '../../harness/server/types.js';
+import { VersionConflictError, type Change, type Storage } from '../../harness/server/storage/types.js';
+import type { JsonObject } from '../../harness/json.js';
 
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

@@ -4,7 +4,7 @@
  * (and deeper) chains, _sort, _type for system-wide searches, and _include/_revinclude.
  */
 import type { DefinitionRegistry } from '../../fhir/index.js';
-import type { ResourceVersion, Storage } from '../types.js';
+import type { ResourceVersion, Storage } from '../storage/types.js';
 import { collectIncludes } from './includes.js';
 import {
   matchDate,

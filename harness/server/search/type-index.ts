@@ -2,7 +2,7 @@
  * Everything indexed for one resource type: the live ids, each one's lastUpdated, the default order, and
  * one ParameterIndex per indexable search parameter, filled at write time.
  */
-import type { StoredResource } from '../types.js';
+import type { StoredResource } from '../storage/types.js';
 import { compileExtractor, type Extractor } from './extractor.js';
 import { ParameterIndex } from './parameter-index.js';
 import { RecencyOrder, sortByRecency } from './recency.js';

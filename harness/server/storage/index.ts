@@ -1,5 +1,5 @@
 /** Where the server keeps resources: in memory by default, or durable in a journal file with `--db FILE`. */
-import type { Storage } from '../types.js';
+import type { Storage } from './types.js';
 import { JournalStorage } from './journal.js';
 import { MemoryStorage } from './memory.js';
 

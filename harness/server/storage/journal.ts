@@ -25,7 +25,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Change, HistoryQuery, ResourceVersion, Storage, StoredResource } from '../types.js';
+import type { Change, HistoryQuery, ResourceVersion, Storage, StoredResource } from './types.js';
 import { MemoryStorage, type MemoryStorageOptions, type StoredVersion } from './memory.js';
 
 /** What opening the journal found. */

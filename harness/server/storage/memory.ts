@@ -11,11 +11,11 @@ import {
   VersionConflictError,
   type Change,
   type HistoryQuery,
-  type JsonObject,
   type ResourceVersion,
   type Storage,
   type StoredResource,
-} from '../types.js';
+} from './types.js';
+import type { JsonObject } from '../../json.js';
 import { isJsonObject } from '../../json.js';
 
 /** A version as the store keeps it. */

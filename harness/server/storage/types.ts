@@ -1,10 +1,9 @@
 /**
- * The reference server's core types: what storage keeps, what a handler receives and returns. Handlers
- * know nothing of HTTP; the express adapter (http.ts) turns requests into `FhirRequest` and
- * `FhirResponse` back into status, headers and a body.
+ * The storage contract: what the server keeps (versions of resources), the changes a commit makes, and
+ * the `Storage` interface every store implements (MemoryStorage, JournalStorage). Nothing here knows of
+ * HTTP or of search; the search index and notifications listen through `onCommit`.
  */
-
-export type JsonObject = Record<string, unknown>;
+import type { JsonObject } from '../../json.js';
 
 /** A resource as stored: always with resourceType, id and meta.versionId/lastUpdated. */
 export interface StoredResource extends JsonObject {
