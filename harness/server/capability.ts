@@ -2,12 +2,24 @@
  * GET /metadata: a CapabilityStatement (kind instance) generated from what this server really does:
  * every resource type with its interactions, search parameters, profiles and operations.
  */
+import type { SystemInteraction, TypeInteraction } from './extension-points.js';
 import type { SearchParameterInfo } from './search/index.js';
+
+/** What the server offers on one resource type, as its routes and plug-ins make it. */
+export interface ResourceCapability {
+  interactions: TypeInteraction[];
+  conditionalCreate: boolean;
+  conditionalUpdate: boolean;
+  conditionalDelete: boolean;
+  documentation?: string;
+}
 
 export interface CapabilityInputs {
   base: string;
   softwareVersion: string;
   resourceTypes: string[];
+  resource: (type: string) => ResourceCapability;
+  systemInteractions: SystemInteraction[];
   searchParameters: (type: string) => SearchParameterInfo[];
   profiles: Map<string, string[]>;
   operations: { name: string; definition: string; types?: string[]; system?: boolean }[];
@@ -16,18 +28,6 @@ export interface CapabilityInputs {
   authentication: boolean;
   formats: string[];
 }
-
-const INTERACTIONS = [
-  'read',
-  'vread',
-  'update',
-  'patch',
-  'delete',
-  'history-instance',
-  'history-type',
-  'create',
-  'search-type',
-] as const;
 
 /**
  * Only parameters the engine evaluates are declared: one without an expression (_text, _content,
@@ -41,20 +41,25 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
     .filter((op) => op.system)
     .map((op) => ({ name: op.name, definition: op.definition }));
   const resources: fhir4.CapabilityStatementRestResource[] = inputs.resourceTypes.map((type) => {
+    const offered = inputs.resource(type);
     const resource: fhir4.CapabilityStatementRestResource = {
       type: type as fhir4.CapabilityStatementRestResource['type'],
       profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
-      interaction: INTERACTIONS.map((code) => ({ code })),
+      ...(offered.documentation ? { documentation: offered.documentation } : {}),
+      interaction: offered.interactions.map((code) => ({ code })),
       versioning: 'versioned-update',
-      readHistory: true,
-      updateCreate: true,
-      conditionalCreate: true,
+      readHistory: offered.interactions.includes('vread'),
+      updateCreate: offered.interactions.includes('update'),
+      conditionalCreate: offered.conditionalCreate,
       conditionalRead: 'not-supported',
-      conditionalUpdate: true,
-      conditionalDelete: 'multiple',
-      searchInclude: ['*'],
-      searchRevInclude: ['*'],
-      searchParam: inputs
+      conditionalUpdate: offered.conditionalUpdate,
+      conditionalDelete: offered.conditionalDelete ? 'multiple' : 'not-supported',
+    };
+    // Search parameters and includes mean something only where a client may search.
+    if (offered.interactions.includes('search-type')) {
+      resource.searchInclude = ['*'];
+      resource.searchRevInclude = ['*'];
+      resource.searchParam = inputs
         .searchParameters(type)
         .filter(isSearchable)
         .map((param) => ({
@@ -62,8 +67,8 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
           definition: param.url,
           type: param.type,
           ...(param.documentation ? { documentation: param.documentation } : {}),
-        })),
-    };
+        }));
+    }
     const profiles = inputs.profiles.get(type);
     if (profiles?.length) resource.supportedProfile = profiles;
     const operations = inputs.operations.filter((op) => !op.system && (!op.types || op.types.includes(type)));
@@ -108,12 +113,7 @@ export function capabilityStatement(inputs: CapabilityInputs): fhir4.CapabilityS
             }
           : {}),
         resource: resources,
-        interaction: [
-          { code: 'transaction' },
-          { code: 'batch' },
-          { code: 'search-system' },
-          { code: 'history-system' },
-        ],
+        interaction: inputs.systemInteractions.map((code) => ({ code })),
         searchParam: [
           { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
           {

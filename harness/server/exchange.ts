@@ -1,8 +1,9 @@
 /**
  * The request a handler sees and the response it gives, with no HTTP in them: the express adapter
- * (http.ts) and the Bundle processor (transaction.ts) both speak this.
+ * (http.ts) and the Bundle processor (bundles.ts) both speak this.
  */
-import { badRequest } from './outcomes.js';
+import { OutcomeError, badRequest, internalError } from './outcomes.js';
+import type { ResourceVersion } from './storage/types.js';
 import type { JsonObject } from '../json.js';
 
 export interface RequestHeaders {
@@ -24,6 +25,8 @@ export interface FhirRequest {
   headers: RequestHeaders;
   /** The parsed body (JSON or XML), when there is one. */
   body?: unknown;
+  /** Set when the request is an entry of a batch or transaction Bundle. */
+  entry?: { bundleType: 'batch' | 'transaction'; index: number };
 }
 
 export interface FhirResponse {
@@ -71,3 +74,16 @@ export function parseETag(value: string | undefined): string | undefined {
 }
 
 export const etag = (versionId: string) => `W/"${versionId}"`;
+
+const httpDate = (instant: string) => new Date(instant).toUTCString();
+
+/** The headers that name a version: ETag and Last-Modified (http.html#versioning). */
+export function versionHeaders(version: ResourceVersion): Record<string, string> {
+  return { ETag: etag(version.versionId), 'Last-Modified': httpDate(version.lastUpdated) };
+}
+
+/** The response for anything thrown: an OutcomeError as it says, anything else a 500 without detail. */
+export function errorResponse(error: unknown): FhirResponse {
+  const known = error instanceof OutcomeError ? error : internalError();
+  return { status: known.status, headers: known.headers, body: known.outcome as unknown as JsonObject };
+}

@@ -12,8 +12,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { parseJsonSource } from '../validator/json-source.js';
 import type { Authenticator } from './auth.js';
 import { WWW_AUTHENTICATE } from './auth.js';
-import type { FhirRequest, FhirResponse } from './exchange.js';
-import { errorResponse, type FhirServer } from './fhir-server.js';
+import { errorResponse, type FhirRequest, type FhirResponse } from './exchange.js';
+import type { FhirServer } from './fhir-server.js';
 import {
   CONTENT_TYPES,
   fromXml,

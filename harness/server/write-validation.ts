@@ -35,11 +35,11 @@ export class WriteValidation {
    * Throws an OutcomeError when the resource may not be stored; otherwise returns the issues worth
    * telling the client (profile issues under lenient validation), possibly none.
    */
-  check(resource: JsonObject, expression = ''): ValidationIssue[] {
+  check(resource: JsonObject): ValidationIssue[] {
     if (this.mode === 'off') return [];
     const base = this.validator.validateDetailed(withoutClaimedProfiles(resource));
     if (base.issues.some(isError))
-      throw new OutcomeError(400, prefixed(base.issues.filter(isError), expression));
+      throw new OutcomeError(400, toOperationOutcome(base.issues.filter(isError)));
 
     const claimed = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
     const type = String(resource.resourceType);
@@ -47,7 +47,7 @@ export class WriteValidation {
     const profiled = this.bestFit(resource, candidates);
     const errors = profiled.issues.filter(isError);
     if (errors.length === 0) return [];
-    if (this.mode === 'strict') throw new OutcomeError(422, prefixed(errors, expression));
+    if (this.mode === 'strict') throw new OutcomeError(422, toOperationOutcome(errors));
     return errors.map((issue) => ({ ...issue, severity: 'warning' as const }));
   }
 
@@ -62,12 +62,4 @@ export class WriteValidation {
     }
     return best ?? { issues: [] };
   }
-}
-
-/** Issues of an entry inside a Bundle say which entry: `Bundle.entry[2].resource.<expression>`. */
-function prefixed(issues: ValidationIssue[], expression: string): fhir4.OperationOutcome {
-  if (!expression) return toOperationOutcome(issues);
-  return toOperationOutcome(
-    issues.map((issue) => ({ ...issue, expression: `${expression}.${issue.expression}` })),
-  );
 }
