@@ -4,14 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BaselineCollector, BaselineMatcher, readBaseline, writeBaseline } from '../tools/baseline.js';
-import { atOrAbove, FAIL_ON_VALUES, type FailOn, type ResourceResult } from '../tools/results.js';
+import { BaselineCollector, BaselineMatcher, readBaseline, writeBaseline } from '../validate/baseline.js';
+import { atOrAbove, FAIL_ON_VALUES, type FailOn, type ResourceResult } from '../validate/results.js';
 import type { ValidationIssue } from '../validator/index.js';
 import type { QaIssue } from '../qa/issues.js';
 import { qaJson, type QaCounts } from '../qa/report.js';
 import { runQa } from '../qa/run.js';
 import { EXIT, tryParseArgs } from './support.js';
-import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../tools/formats/index.js';
+import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
 
 /** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
 const NO_FILE = '(IG)';

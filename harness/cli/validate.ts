@@ -15,21 +15,21 @@ import {
   readBaseline,
   writeBaseline,
   type BaselineEntry,
-} from '../tools/baseline.js';
+} from '../validate/baseline.js';
 import {
   createFormatter,
   isOutputFormat,
   OUTPUT_FORMATS,
   type OutputFormat,
-} from '../tools/formats/index.js';
-import { isFailure, readInputs, resolveInputs, totalBytes, type InputSource } from '../tools/inputs.js';
-import { BufferedSink, fileSink, wantsColour, type Sink } from '../tools/output.js';
-import { createProgress, type ProgressStream } from '../tools/progress.js';
-import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../tools/results.js';
-import { parseShard, WHOLE, type Shard } from '../tools/shard.js';
-import { formatSummary, SummaryCounter } from '../tools/summary.js';
-import { ChunkBuffers } from '../tools/ndjson-chunks.js';
-import { PoolFailure, validateItems } from '../tools/workers.js';
+} from '../validate/formats/index.js';
+import { isFailure, readInputs, resolveInputs, totalBytes, type InputSource } from '../validate/inputs.js';
+import { BufferedSink, fileSink, wantsColour, type Sink } from '../validate/output.js';
+import { createProgress, type ProgressStream } from '../validate/progress.js';
+import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../validate/results.js';
+import { parseShard, WHOLE, type Shard } from '../validate/shard.js';
+import { formatSummary, SummaryCounter } from '../validate/summary.js';
+import { ChunkBuffers } from '../validate/ndjson-chunks.js';
+import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
 import { EXIT, tryParseArgs } from './support.js';
 

@@ -15,7 +15,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidateCommand } from '../../harness/cli/validate.js';
 import { PROJECT_ROOT } from '../../harness/paths.js';
-import { escapeData, escapeProperty } from '../../harness/tools/formats/github.js';
+import { escapeData, escapeProperty } from '../../harness/validate/formats/github.js';
 import { createValidator } from '../../harness/validator/index.js';
 import {
   exampleLine,

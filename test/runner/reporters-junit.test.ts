@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { toJUnit } from '../../harness/runner/reporters/index.js';
-import { cdata, escapeXmlAttribute, stripInvalidXml } from '../../harness/runner/reporters/junit.js';
+import { cdata, escapeXmlAttribute, stripInvalidXml } from '../../harness/xml.js';
 import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from './reporter-fixtures.js';
 
 type Node = Record<string, unknown>;

@@ -7,42 +7,7 @@
 import type { RunResult, ScenarioResult, StepResult } from '../types.js';
 import { exchangeText } from './exchanges.js';
 import { firstLine, scenarioNeedsOwnEntry, stepName } from './summary.js';
-
-/** Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF): dropped. */
-const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-export function stripInvalidXml(text: string): string {
-  return text.replace(INVALID_XML, '');
-}
-
-/** Text content: markup characters escaped. */
-export function escapeXmlText(text: string): string {
-  return stripInvalidXml(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** An attribute value: quotes escaped too, and line breaks and tabs kept as references (parsers fold them). */
-export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\t/g, '&#9;');
-}
-
-/** A CDATA section; `]]>` inside is split across two sections so it cannot close the first early. */
-export function cdata(text: string): string {
-  return `<![CDATA[${stripInvalidXml(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
-}
-
-type Attributes = Record<string, string | number | undefined>;
-
-function attributes(values: Attributes): string {
-  return Object.entries(values)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
-    .join('');
-}
+import { cdata, escapeXmlText, xmlAttributes as attributes, type XmlAttributes } from '../../xml.js';
 
 /** Seconds with millisecond precision, as JUnit's `time` wants. */
 function seconds(ms: number): string {
@@ -143,7 +108,7 @@ function countOf(cases: readonly TestCase[], element: ResultElement): number {
   return cases.filter((testCase) => testCase.result?.element === element).length;
 }
 
-function counters(cases: readonly TestCase[]): Attributes {
+function counters(cases: readonly TestCase[]): XmlAttributes {
   return {
     tests: cases.length,
     failures: countOf(cases, 'failure'),

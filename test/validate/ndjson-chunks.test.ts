@@ -11,8 +11,8 @@ import {
   linesOfChunk,
   readIntoFromPieces,
   type NdjsonChunk,
-} from '../../harness/tools/ndjson-chunks.js';
-import { WHOLE, type Shard } from '../../harness/tools/shard.js';
+} from '../../harness/validate/ndjson-chunks.js';
+import { WHOLE, type Shard } from '../../harness/validate/shard.js';
 
 const encoder = new TextEncoder();
 

@@ -4,17 +4,11 @@
  * threshold go to <system-out>, since JUnit has no warning. The counts in the headers are known only at
  * the end, so testcases wait in spools (memory, then a temporary file), never as objects.
  */
-import { cdata, escapeXmlAttribute, escapeXmlText } from '../../runner/reporters/junit.js';
+import { cdata, escapeXmlText, xmlAttributes as attributes } from '../../xml.js';
 import type { ValidationIssue } from '../../validator/index.js';
 import { Spool, type Sink } from '../output.js';
 import { atOrAbove, type ResourceResult } from '../results.js';
 import type { FormatOptions, Formatter } from './types.js';
-
-function attributes(values: Record<string, string | number>): string {
-  return Object.entries(values)
-    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
-    .join('');
-}
 
 function issueLine(item: ValidationIssue): string {
   const where = item.location ? `${item.location.line}:${item.location.column} ` : '';

@@ -80,7 +80,7 @@ function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
   const beside = join(dirname(here), 'validate-worker.js');
   if (here.endsWith('.js') && existsSync(beside)) return beside;
-  return join(PROJECT_ROOT, 'dist', 'harness', 'tools', 'validate-worker.js');
+  return join(PROJECT_ROOT, 'dist', 'harness', 'validate', 'validate-worker.js');
 }
 
 function documentResult(document: InputDocument, verdict: UnitVerdict): ValidatedUnit {
