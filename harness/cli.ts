@@ -3,7 +3,7 @@
  * The `openimis-fhir` command: dispatches to one module per subcommand. A command's module is loaded
  * only when it runs: `validate` then starts without SUSHI, express or the HTTP client in memory.
  */
-import { EXIT } from './cli/support.js';
+import { EXIT } from './cli/exit-codes.js';
 
 interface Command {
   summary: string;
@@ -62,6 +62,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // A fault of the tool itself: one line, no stack trace.
     console.error(`openimis-fhir: internal error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.incomplete;
   },
 );

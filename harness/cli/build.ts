@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { buildIg, type IgBuildResult } from '../ig/build.js';
 import { readInventory } from '../ig/inventory.js';
 import { igPaths } from '../paths.js';
-import { EXIT, tryParseArgs } from './support.js';
+import { EXIT, exitCodesText } from './exit-codes.js';
+import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir build [options]
 
@@ -20,7 +21,7 @@ Options:
   --json                   print the result as JSON
   -h, --help               show this help
 
-Exit codes: 0 built or up to date, 1 SUSHI reported errors, 2 usage error.`;
+${exitCodesText('build', 'plain')}`;
 
 export async function runBuildCommand(args: string[]): Promise<number> {
   const parsed = tryParseArgs({

@@ -10,7 +10,8 @@ import type { ValidationIssue } from '../validator/index.js';
 import type { QaIssue } from '../qa/issues.js';
 import { qaJson, type QaCounts } from '../qa/report.js';
 import { runQa } from '../qa/run.js';
-import { EXIT, tryParseArgs } from './support.js';
+import { EXIT, exitCodesText } from './exit-codes.js';
+import { tryParseArgs } from './support.js';
 import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
 
 /** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
@@ -33,7 +34,7 @@ Options:
   --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
   -h, --help              show this help
 
-Exit codes: 0 clean, 1 issues at or above --fail-on, 2 usage error.`;
+${exitCodesText('qa', 'plain')}`;
 
 export async function runQaCommand(args: string[]): Promise<number> {
   const parsed = tryParseArgs({

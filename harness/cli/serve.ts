@@ -5,7 +5,8 @@
 import { loadUsers, type AuthOptions } from '../server/auth.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
-import { EXIT, tryParseArgs } from './support.js';
+import { EXIT, exitCodesText } from './exit-codes.js';
+import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir serve [options]
 
@@ -26,7 +27,7 @@ Options:
   --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
   -h, --help                   show this help
 
-Exit codes: 0 stopped cleanly, 2 usage or configuration error.`;
+${exitCodesText('serve', 'plain')}`;
 
 const MODES: readonly ValidationMode[] = ['strict', 'lenient', 'off'];
 

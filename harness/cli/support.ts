@@ -1,12 +1,8 @@
 /**
- * What every subcommand of `openimis-fhir` shares: exit codes and option parsing that turns a usage
- * mistake into a one-line message.
+ * What every subcommand of `openimis-fhir` shares: option parsing that turns a usage mistake into a
+ * one-line message. Exit codes are in exit-codes.ts.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-/** 0 success, 1 the job found problems, 2 a usage or configuration error. */
-/** `incomplete`: the run stopped before the end (a worker thread failed); as the CLI's internal faults. */
-export const EXIT = { ok: 0, problems: 1, usage: 2, incomplete: 70 } as const;
 
 export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 

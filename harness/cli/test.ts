@@ -20,10 +20,10 @@ import {
   type TargetOptions,
 } from '../runner/index.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { EXIT, tryParseArgs } from './support.js';
+import { EXIT, exitCodesText } from './exit-codes.js';
+import { tryParseArgs } from './support.js';
 
 /** 3: the target is unreachable or the run's infrastructure failed. */
-const EXIT_INFRASTRUCTURE = 3;
 
 const HELP = `Usage: openimis-fhir test [options]
 
@@ -52,8 +52,7 @@ Reports:
   --format LIST            console,json,junit,testreport,html (default: all)
   -h, --help               show this help
 
-Exit codes: 0 every MUST expectation holds; 1 conformance failures (or nothing ran); 2 usage or
-configuration error; 3 the target is unreachable or the infrastructure failed.`;
+${exitCodesText('test', 'plain')}`;
 
 const FORMATS = ['console', ...REPORT_FORMATS] as const;
 
@@ -80,12 +79,12 @@ function parseHeaders(values: string[]): Record<string, string> | Error {
 
 /** The exit code a run deserves. */
 export function exitCodeOf(result: RunResult): number {
-  if (result.infrastructureError) return EXIT_INFRASTRUCTURE;
+  if (result.infrastructureError) return EXIT.infrastructure;
   const steps = result.scenarios.flatMap((s) => s.steps);
   if (steps.some((s) => s.outcome === 'fail') || result.scenarios.some((s) => s.outcome === 'fail'))
     return EXIT.problems;
   if (steps.some((s) => s.outcome === 'error') || result.scenarios.some((s) => s.outcome === 'error'))
-    return EXIT_INFRASTRUCTURE;
+    return EXIT.infrastructure;
   const executed = steps.filter((s) => s.outcome !== 'skip').length;
   return executed === 0 ? EXIT.problems : EXIT.ok;
 }
@@ -159,7 +158,7 @@ export async function runTestCommand(args: string[]): Promise<number> {
       console.error(
         `openimis-fhir test: cannot start the bundled server: ${error instanceof Error ? error.message : String(error)}`,
       );
-      return EXIT_INFRASTRUCTURE;
+      return EXIT.infrastructure;
     }
   }
   const target: TargetOptions = {

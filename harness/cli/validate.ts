@@ -31,7 +31,8 @@ import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
-import { EXIT, tryParseArgs } from './support.js';
+import { EXIT, exitCodesText } from './exit-codes.js';
+import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
 
@@ -69,9 +70,7 @@ Large sets and CI:
 A summary follows the report: on stdout for text, on stderr for the other formats. A progress line is
 drawn on stderr when it is a terminal and the run takes more than 2 s.
 
-Exit codes: 0 no issue at or above --fail-on; 1 such issues (a file that is not JSON counts: it is an
-input with a fatal issue); 2 usage error, or an input that does not exist or cannot be read; 70 the
-run could not complete (a worker thread ran out of memory: the message names the input and line).`;
+${exitCodesText('validate', 'plain')}`;
 
 /** What the command reads and writes; the tests pass their own. */
 export interface ValidateIo {

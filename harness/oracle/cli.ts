@@ -4,7 +4,8 @@
  * reports how far the outcomes agree with the Java validator's.
  */
 import { resolve } from 'node:path';
-import { EXIT, tryParseArgs } from '../cli/support.js';
+import { EXIT, exitCodesText } from '../cli/exit-codes.js';
+import { tryParseArgs } from '../cli/support.js';
 import { TIERS, type Tier } from './cases.js';
 import { ALL_SEVERITIES, ERROR_SEVERITIES, type Severity } from './compare.js';
 import { buildReport, formatCase, formatJson, formatText } from './report.js';
@@ -21,7 +22,9 @@ Options:
   --severities LIST     severities whose (severity, expression) pairs are compared
                         (default fatal,error; any of ${ALL_SEVERITIES.join(', ')})
   --ignore-options      also score cases whose validator options we cannot honour
-  -h, --help            this text`;
+  -h, --help            this text
+
+${exitCodesText('oracle', 'plain')}`;
 
 export async function runOracleCommand(args: string[]): Promise<number> {
   const parsed = tryParseArgs({
@@ -96,6 +99,6 @@ runOracleCommand(process.argv.slice(2)).then(
   (error: unknown) => {
     // A fault of the oracle itself: one line, no stack trace.
     console.error(`oracle: internal error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.incomplete;
   },
 );
