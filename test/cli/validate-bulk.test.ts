@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLI, exampleLine, ndjsonLines, shown, validateChild, writeNdjson } from './validate-support.js';
+import {
+  CLI,
+  exampleLine,
+  ndjsonLines,
+  shown,
+  validateChild,
+  writeNdjson,
+} from '../support/validate-command.js';
 
 let scratch: string;
 

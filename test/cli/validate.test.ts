@@ -24,7 +24,7 @@ import {
   shown,
   validateChild,
   validateInProcess,
-} from './validate-support.js';
+} from '../support/validate-command.js';
 
 let scratch: string;
 let clean: string;

@@ -3,7 +3,7 @@
  * what real openIMIS payloads carry.
  */
 import { describe, expect, it } from 'vitest';
-import { CANONICAL, generatedIg, publishedIg } from './generated.js';
+import { CANONICAL, generatedIg, publishedIg } from '../support/generated-ig.js';
 
 const ig = generatedIg();
 const published = publishedIg();

@@ -5,7 +5,7 @@
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL, generatedIg } from './generated.js';
+import { CANONICAL, generatedIg } from '../support/generated-ig.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- examples are edited freely here
 

@@ -13,7 +13,7 @@ import {
   type OracleCase,
 } from '../../harness/oracle/cases.js';
 import { errorCount } from '../../harness/oracle/compare.js';
-import { HAVE_TEST_CASES, TEST_CASES_DIR } from './paths.js';
+import { HAVE_TEST_CASES, TEST_CASES_DIR } from '../support/hl7-test-cases.js';
 
 if (!HAVE_TEST_CASES)
   console.warn(

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildReport, CORE_TIERS_LABEL } from '../../harness/oracle/report.js';
 import { hl7DefaultsBinding, runOracle } from '../../harness/oracle/run.js';
-import { HAVE_TEST_CASES, TEST_CASES_DIR } from './paths.js';
+import { HAVE_TEST_CASES, TEST_CASES_DIR } from '../support/hl7-test-cases.js';
 
 interface Floor {
   exactErrorCount: number;

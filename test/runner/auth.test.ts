@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, step, type RunResult } from '../../harness/runner/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { capabilityStatement, fakeServer, json, onlyStep, run, withMetadata } from './helpers.js';
+import {
+  capabilityStatement,
+  fakeServer,
+  json,
+  onlyStep,
+  run,
+  withMetadata,
+} from '../support/fake-servers.js';
 
 const PASSWORD = 'admin-secret-123';
 const clock = { offset: 0 };

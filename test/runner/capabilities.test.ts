@@ -4,7 +4,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CapabilityPlan, scenario, step, type Reply } from '../../harness/runner/index.js';
-import { capabilityStatement, fakeServer, json, run, withMetadata, type FakeServer } from './helpers.js';
+import {
+  capabilityStatement,
+  fakeServer,
+  json,
+  run,
+  withMetadata,
+  type FakeServer,
+} from '../support/fake-servers.js';
 
 const statement = capabilityStatement(
   { Patient: ['read', 'create', 'history-instance'], Claim: ['create'] },

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, step, type RunEvent, type StepContext } from '../../harness/runner/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { onlyStep, run } from './helpers.js';
+import { onlyStep, run } from '../support/fake-servers.js';
 
 let server: RunningServer;
 

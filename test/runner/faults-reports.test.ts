@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, step, type RunResult } from '../../harness/runner/index.js';
 import { toJUnit, toTestReports } from '../../harness/runner/reporters/index.js';
 import { createValidator } from '../../harness/validator/index.js';
-import { capabilityStatement, fakeServer, json, run, withMetadata, type FakeServer } from './helpers.js';
+import {
+  capabilityStatement,
+  fakeServer,
+  json,
+  run,
+  withMetadata,
+  type FakeServer,
+} from '../support/fake-servers.js';
 
 const faults = scenario({
   id: 'faults',

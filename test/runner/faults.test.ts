@@ -15,7 +15,7 @@ import {
   withMetadata,
   type FakeServer,
   type Handler,
-} from './helpers.js';
+} from '../support/fake-servers.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {

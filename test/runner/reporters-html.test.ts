@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHtml } from '../../harness/runner/reporters/index.js';
-import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from './reporter-fixtures.js';
+import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from '../support/run-results.js';
 
 describe('HTML reporter (as text)', () => {
   const html = toHtml(mixedRun());

@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { toJUnit } from '../../harness/runner/reporters/index.js';
 import { cdata, escapeXmlAttribute, stripInvalidXml } from '../../harness/xml.js';
-import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from './reporter-fixtures.js';
+import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from '../support/run-results.js';
 
 type Node = Record<string, unknown>;
 

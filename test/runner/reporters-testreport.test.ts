@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_SYSTEM, toTestReports } from '../../harness/runner/reporters/index.js';
 import type { RunResult } from '../../harness/runner/types.js';
 import { createValidator, type Validator } from '../../harness/validator/index.js';
-import { emptyRun, infrastructureRun, mixedRun } from './reporter-fixtures.js';
+import { emptyRun, infrastructureRun, mixedRun } from '../support/run-results.js';
 
 let validator: Validator;
 

@@ -11,7 +11,7 @@ import {
   type ConsoleReporter,
 } from '../../harness/runner/reporters/index.js';
 import type { RunEvent, RunResult } from '../../harness/runner/types.js';
-import { emptyRun, infrastructureRun, mixedRun, step } from './reporter-fixtures.js';
+import { emptyRun, infrastructureRun, mixedRun, step } from '../support/run-results.js';
 
 function capture(color?: boolean): { reporter: ConsoleReporter; output: () => string } {
   const stream = new PassThrough();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, step } from '../../harness/runner/index.js';
-import { capabilityStatement, run } from './helpers.js';
+import { capabilityStatement, run } from '../support/fake-servers.js';
 
 function makeCertificate(folder: string): { key: string; cert: string } | undefined {
   try {

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
 import { restBaseline } from '../../harness/scenarios/index.js';
-import { startMedplumServer, type RunningThirdParty } from './medplum-server.js';
+import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
 
 const VERDICTS = ['pass', 'fail', 'warning', 'skip'];
 

@@ -17,7 +17,7 @@ import {
 import { OutcomeError, operationOutcome } from '../../harness/server/outcomes.js';
 import type { RunningServer } from '../../harness/server/server.js';
 import type { ResourceVersion } from '../../harness/server/storage/types.js';
-import { TEST_SYSTEM, call, marker, post, serve, type Json } from './http-helpers.js';
+import { TEST_SYSTEM, call, marker, post, serve, type Json } from '../support/http-server.js';
 import {
   WAYS,
   bundleOf,
@@ -26,7 +26,7 @@ import {
   perform,
   type Interaction,
   type Way,
-} from './interaction-ways.js';
+} from '../support/interaction-ways.js';
 
 let server: RunningServer;
 let base: string;

@@ -3,7 +3,7 @@
  * /metadata then needs a Bearer token (401 with an OperationOutcome otherwise), and tokens expire.
  */
 import { describe, expect, it } from 'vitest';
-import { call, marker, plainPatient, post, serveForFile } from './http-helpers.js';
+import { call, marker, plainPatient, post, serveForFile } from '../support/http-server.js';
 
 const LIFETIME = 600;
 /** The server's clock, moved by the expiry test and put back after it. */

@@ -12,7 +12,7 @@ import {
   post,
   type Json,
   serveForFile,
-} from './http-helpers.js';
+} from '../support/http-server.js';
 
 let base: string;
 

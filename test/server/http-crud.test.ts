@@ -14,7 +14,7 @@ import {
   type Json,
   createPatient,
   serveForFile,
-} from './http-helpers.js';
+} from '../support/http-server.js';
 
 let base: string;
 

@@ -15,7 +15,7 @@ import {
   put,
   type Json,
   serveForFile,
-} from './http-helpers.js';
+} from '../support/http-server.js';
 
 const MAX_BODY = 64 * 1024;
 let base: string;

@@ -5,7 +5,7 @@
  */
 import { Fhir } from 'fhir';
 import { describe, expect, it } from 'vitest';
-import { call, marker, plainPatient, post, put, type Json, serveForFile } from './http-helpers.js';
+import { call, marker, plainPatient, post, put, type Json, serveForFile } from '../support/http-server.js';
 
 let base: string;
 const fhir = new Fhir();

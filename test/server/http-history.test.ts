@@ -3,7 +3,17 @@
  * links that work when fetched; deletes as DELETE entries without a resource.
  */
 import { describe, expect, it } from 'vitest';
-import { call, del, marker, plainPatient, post, put, tick, type Json, serveForFile } from './http-helpers.js';
+import {
+  call,
+  del,
+  marker,
+  plainPatient,
+  post,
+  put,
+  tick,
+  type Json,
+  serveForFile,
+} from '../support/http-server.js';
 
 let base: string;
 

@@ -14,7 +14,7 @@ import {
   put,
   type Json,
   serveForFile,
-} from './http-helpers.js';
+} from '../support/http-server.js';
 
 let base: string;
 const M = marker('s');

@@ -4,7 +4,7 @@
  */
 import type { RunningServer } from '../../harness/server/server.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, marker, openimisPatient, post, put, serve, type Json } from './http-helpers.js';
+import { call, marker, openimisPatient, post, put, serve, type Json } from '../support/http-server.js';
 
 const PROFILE = 'https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition/openimis-patient';
 let strict: RunningServer;

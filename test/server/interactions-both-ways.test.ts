@@ -14,8 +14,8 @@ import {
   post,
   serveForFile,
   type Json,
-} from './http-helpers.js';
-import { WAYS, perform, type Interaction, type Observed, type Way } from './interaction-ways.js';
+} from '../support/http-server.js';
+import { WAYS, perform, type Interaction, type Observed, type Way } from '../support/interaction-ways.js';
 
 let base: string;
 serveForFile({ validation: 'lenient' }, (url) => (base = url));

@@ -21,8 +21,8 @@ import {
   generatedHostileRequests,
   jsonWithKey,
   type HostileContext,
-} from './hostile-requests.js';
-import { call, openimisPatient, post, put, serve, type Answer, type Json } from './http-helpers.js';
+} from '../support/hostile-requests.js';
+import { call, openimisPatient, post, put, serve, type Answer, type Json } from '../support/http-server.js';
 import {
   notAnOutcome,
   rawRequest,
@@ -30,7 +30,7 @@ import {
   socketRequest,
   startServerProcess,
   type ServerProcess,
-} from './reliability-helpers.js';
+} from '../support/raw-http.js';
 
 const versionOf = (etag: string | null) => Number(/^W\/"(\d+)"$/.exec(etag ?? '')?.[1] ?? NaN);
 const familyOf = (resource: Json | undefined) => String(resource?.name?.[0]?.family);

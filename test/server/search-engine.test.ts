@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isSearchError, type SearchResult } from '../../harness/server/search/index.js';
 import { MemoryStorage } from '../../harness/server/storage/index.js';
 import { SearchEngine } from '../../harness/server/search/index.js';
-import { searchFixture, sharedRegistry } from './search-helpers.js';
+import { searchFixture, sharedRegistry } from '../support/search-fixture.js';
 
 const result = (value: ReturnType<ReturnType<typeof searchFixture>['run']>): SearchResult => {
   if (isSearchError(value)) throw new Error(value.error);

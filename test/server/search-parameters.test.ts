@@ -1,6 +1,6 @@
 /** Each parameter type with its modifiers and prefixes, AND/OR and :missing, through the engine. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { searchFixture, type SearchFixture } from './search-helpers.js';
+import { searchFixture, type SearchFixture } from '../support/search-fixture.js';
 
 let f: SearchFixture;
 

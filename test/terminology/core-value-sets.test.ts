@@ -1,7 +1,7 @@
 /** Terminology on the real R4 core package and the openIMIS IG's own ValueSets. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Terminology } from '../../harness/terminology/index.js';
-import { coreAndIgSource } from './folder-source.js';
+import { coreAndIgSource } from '../support/terminology-sources.js';
 
 const VS = 'http://hl7.org/fhir/ValueSet/';
 const IG = 'https://openimis.github.io/openimis_fhir_r4_ig/';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Terminology } from '../../harness/terminology/index.js';
-import { MemorySource } from './folder-source.js';
+import { MemorySource } from '../support/terminology-sources.js';
 
 const CASES = '/work/shared/fhir-test-cases/validator';
 const read = <T>(name: string): T => JSON.parse(readFileSync(join(CASES, name), 'utf8')) as T;

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { Terminology } from '../../harness/terminology/index.js';
-import { coreAndIgSource } from './folder-source.js';
+import { coreAndIgSource } from '../support/terminology-sources.js';
 
 const V3 = 'http://terminology.hl7.org/CodeSystem/v3-';
 const cases: { valueSet: string; system: string; codes: string[] }[] = [

@@ -1,7 +1,7 @@
 /** ValueSet.compose semantics on small hand-written definitions. */
 import { describe, expect, it } from 'vitest';
 import { Terminology } from '../../harness/terminology/index.js';
-import { MemorySource } from './folder-source.js';
+import { MemorySource } from '../support/terminology-sources.js';
 
 const CS = 'http://example.org/cs/animals';
 const FRAGMENT = 'http://example.org/cs/partial';

@@ -13,7 +13,7 @@ import {
   sharedValidator,
   validateFixture,
   type ExpectedIssue,
-} from './fixture-loader.js';
+} from '../support/validator-fixtures.js';
 
 const fixtures = loadFixtures();
 const validator = sharedValidator();

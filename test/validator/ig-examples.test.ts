@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createValidator } from '../../harness/validator/index.js';
-import { IG_RESOURCES } from './fixture-loader.js';
+import { IG_RESOURCES } from '../support/validator-fixtures.js';
 
 /** Conformance resources define the IG; every other file in the SUSHI output is an example. */
 const DEFINITION_PREFIXES = [

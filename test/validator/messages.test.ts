@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../harness/validator/index.js';
-import { loadFixtures, validateFixture } from './fixture-loader.js';
+import { loadFixtures, validateFixture } from '../support/validator-fixtures.js';
 
 const AREAS = ['STRUCT', 'CARD', 'TYPE', 'SLICE', 'FIXED', 'BIND', 'TX', 'REF', 'EXT', 'INV', 'BUNDLE'];
 

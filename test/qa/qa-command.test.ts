@@ -182,22 +182,3 @@ describe('qa usage', () => {
     expect(await runQaCommand(['--fail-on', 'notice'])).toBe(2);
   });
 });
-
-describe('FHIRPath expressions as JSON steps', () => {
-  it('reads indexes, choice types and the validator’s resource annotations', async () => {
-    const { expressionSteps } = await import('../../harness/qa/rule-paths.js');
-    expect(expressionSteps('Claim.item[1].unitPrice.value')).toEqual(['item', 1, 'unitPrice', 'value']);
-    expect(expressionSteps('ActivityDefinition.extension[0].value.ofType(Money).currency')).toEqual([
-      'extension',
-      0,
-      'valueMoney',
-      'currency',
-    ]);
-    expect(expressionSteps('Bundle.entry[0].resource/*Patient/x*/.birthDate')).toEqual([
-      'entry',
-      0,
-      'resource',
-      'birthDate',
-    ]);
-  });
-});

@@ -3,7 +3,7 @@
  * as a request of its own, as the entry of a batch, and as the entry of a transaction. `observe` reads
  * each answer into one shape (status, version headers, outcome, resource) so they can be compared.
  */
-import { call, post, type Answer, type Json } from './http-helpers.js';
+import { call, post, type Answer, type Json } from './http-server.js';
 
 export type Way = 'rest' | 'batch' | 'transaction';
 export const WAYS: Way[] = ['rest', 'batch', 'transaction'];

@@ -5,7 +5,7 @@
  * as `__proto__` reach the server exactly as an attacker would write them.
  */
 import fc from 'fast-check';
-import type { RawRequest } from './reliability-helpers.js';
+import type { RawRequest } from './raw-http.js';
 
 /** A request over HTTP, or bytes written straight to a socket (malformed HTTP). */
 export type HostileRequest = { label: string; status?: number } & ({ http: RawRequest } | { socket: string });
