@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { scenario, step } from 'openimis-fhir';
+import { key, scenario, step } from 'openimis-fhir';
 
 const OPENIMIS_PATIENT =
   'https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition/openimis-patient';
@@ -32,6 +32,12 @@ function newPatient(code: string): fhir4.Patient {
     })),
   };
 }
+
+/** What the create step hands to the search step: declared once, with its type. */
+const PATIENT = key<{ id: string; code: string }>(
+  'patient',
+  'the create step registered no Patient (see it)',
+);
 
 export default scenario({
   id: 'find-patient-by-identifier',
@@ -57,7 +63,7 @@ export default scenario({
         if (id === undefined) return t.fail('expected a Location naming the new Patient, found none');
         // Deleted at the end of the run (unless --keep).
         t.track(`Patient/${id}`);
-        t.save('patient', { id, code });
+        t.save(PATIENT, { id, code });
       },
     }),
     step({
@@ -65,8 +71,8 @@ export default scenario({
       title: 'GET Patient?identifier= finds exactly that insuree',
       says: 'https://hl7.org/fhir/R4/search.html#token: identifier=[code] matches the identifier value in any system.',
       async run(t) {
-        // When the create step saved nothing, load() skips this step and says so.
-        const { id, code } = t.load<{ id: string; code: string }>('patient');
+        // When the create step saved nothing, load() skips this step with the key's explanation.
+        const { id, code } = t.load(PATIENT);
         const found = await t.get(`Patient?identifier=${encodeURIComponent(code)}`);
         t.expect(found)
           .status(200)

@@ -1,6 +1,6 @@
 /** The scenario engine's public API: the DSL for writing scenarios, and what runs them. */
 export * from './types.js';
-export { scenario, step } from './dsl.js';
+export { key, scenario, step } from './dsl.js';
 export { runScenarios } from './engine.js';
 export { loadScenarios } from './loader.js';
 export { selectScenarios, scenarioProblems } from './definition-checks.js';

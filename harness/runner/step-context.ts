@@ -11,12 +11,18 @@ import type { ResourceTracker } from './tracker.js';
 import type {
   EventuallyOptions,
   Exchange,
+  Key,
   Level,
   Receiver,
   Reply,
   RequestOptions,
   StepContext,
 } from './types.js';
+
+/** A value's name as a step gives it: a `Key` or, in the untyped form, a plain string. */
+type NameOrKey = string | { readonly name: string; readonly missing?: string };
+
+const nameOf = (key: NameOrKey) => (typeof key === 'string' ? key : key.name);
 
 /** What the steps of one scenario share. */
 export interface ScenarioScope {
@@ -71,14 +77,19 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
     skip: (reason) => {
       throw new SkipSignal(reason);
     },
-    save: (name, value) => {
-      scope.values.set(name, value);
+    save: (key: NameOrKey, value: unknown) => {
+      scope.values.set(nameOf(key), value);
     },
-    load: <T>(name: string): T => {
+    load: <T>(key: NameOrKey): T => {
+      const name = nameOf(key);
       // An earlier step that failed before saving makes this step impossible, not broken.
-      if (!scope.values.has(name)) throw new SkipSignal(`needs "${name}", which no earlier step saved`);
+      if (!scope.values.has(name)) {
+        const missing = typeof key === 'string' ? undefined : key.missing;
+        throw new SkipSignal(missing ?? `needs "${name}", which no earlier step saved`);
+      }
       return scope.values.get(name) as T;
     },
+    recall: <T>(key: Key<T>): T | undefined => scope.values.get(key.name) as T | undefined,
     unique: (prefix) => scope.unique(prefix),
     track: (reference) => {
       const tracked = scope.tracker.track(reference);

@@ -117,6 +117,19 @@ export interface Receiver {
   answerWith(status: number): void;
 }
 
+/**
+ * The name of a value steps pass to each other, with the value's type: declared once with `key()`
+ * (`const PATIENT = key<{ id: string }>('patient', 'r2-create did not create a Patient')`), so that
+ * `save(PATIENT, value)` and `load(PATIENT)` agree on the type, and a misspelt name cannot compile.
+ */
+export interface Key<T> {
+  readonly name: string;
+  /** Why a step that loads the value skips when no earlier step saved it (say which step makes it). */
+  readonly missing?: string;
+  /** Never set: it only ties the key to its type, both ways (a Key<string> is not a Key<number>). */
+  readonly valueType?: (value: T) => T;
+}
+
 /** What a step's `run` gets. */
 export interface StepContext {
   /** The target's FHIR base URL, without a trailing slash. */
@@ -139,9 +152,20 @@ export interface StepContext {
   warn(message: string): void;
   /** Ends the step as skipped, saying why (and what to supply). */
   skip(reason: string): never;
-  /** Values saved by earlier steps of the scenario. */
+  /**
+   * Saves a value for the later steps of the scenario. With a `Key` (see `key()`) the value must be of
+   * the key's type; a plain name takes anything.
+   */
+  save<T>(key: Key<T>, value: T): void;
   save(name: string, value: unknown): void;
+  /**
+   * A value an earlier step saved. When none did (it failed or was skipped before saving), this step
+   * is skipped, saying why: the key's `missing` text, or the name.
+   */
+  load<T>(key: Key<T>): T;
   load<T = unknown>(name: string): T;
+  /** A value an earlier step saved, or undefined when none did: for a step that goes on without it. */
+  recall<T>(key: Key<T>): T | undefined;
   /** A value unique to this run (prefix + run id + counter), so parallel runs do not collide. */
   unique(prefix?: string): string;
   /** Registers a created resource (`Type/id` or a Location URL) to delete at the end of the run. */

@@ -1,6 +1,6 @@
 /** The scenarios that ship with the tool: what `openimis-fhir test` runs when given no --scenarios. */
 import type { ScenarioDefinition } from '../runner/types.js';
-import { restBaseline } from './rest-baseline.js';
+import { restBaseline } from './rest-baseline/index.js';
 
 export { restBaseline };
 

@@ -3,7 +3,7 @@
  * resourceType says otherwise, and headers, Location values and Bundle links are looked up the way a
  * careful client would (case-insensitive names, absolute or relative URLs).
  */
-import type { Reply, StepContext } from '../../runner/types.js';
+import type { Reply } from '../../runner/types.js';
 import { isJsonObject } from '../../json.js';
 
 /** The reply's body as a resource of `type`, or undefined when it is something else (or nothing). */
@@ -74,22 +74,4 @@ export function refersTo(reference: string | undefined, type: string, id: string
  */
 export function fhirId(value: string): string {
   return value.replace(/[^A-Za-z0-9.-]/g, '-').slice(-64);
-}
-
-/**
- * A value an earlier step saved, or undefined when that step did not get that far (skipped, failed).
- * load() is treated as possibly throwing for a missing name: the contract does not say, and a missing
- * value must make the step skip, not error.
- */
-export function recall<T>(t: StepContext, name: string): T | undefined {
-  try {
-    return t.load<T | undefined>(name) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A saved value, or the step skips saying which earlier step did not provide it. */
-export function requireSaved<T>(t: StepContext, name: string, missing: string): T {
-  return recall<T>(t, name) ?? t.skip(missing);
 }
