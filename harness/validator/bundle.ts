@@ -2,27 +2,33 @@
  * Bundle rules beyond the invariants of the Bundle definition (bdl-1 to bdl-9, evaluated like any
  * other): every fullUrl is absolute, and a RESTful fullUrl ends with the type and id of its resource.
  */
-import { childCursor, type Cursor, type JsonRecord, type ResourceScope, type Walk } from './walker.js';
-import { isJsonObject } from '../json.js';
+import { isJsonObject, type JsonObject } from '../json.js';
+import {
+  childCursor,
+  itemCursor,
+  type Cursor,
+  type ResourceScope,
+  type WalkContext,
+} from './walk-context.js';
 
 const RESTFUL_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /** Link relations a Bundle may hold once at most (paging and self). */
 const SINGLE_LINKS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
 
-export function checkBundle(walk: Walk, bundle: JsonRecord, cursor: Cursor, scope: ResourceScope): void {
+export function checkBundle(
+  walk: WalkContext,
+  bundle: JsonObject,
+  cursor: Cursor,
+  scope: ResourceScope,
+): void {
   const seenRelations = new Set<string>();
   const links = Array.isArray(bundle.link) ? bundle.link : [];
   links.forEach((link, index) => {
     const relation = isJsonObject(link) ? link.relation : undefined;
     if (typeof relation !== 'string' || !SINGLE_LINKS.has(relation)) return;
     if (seenRelations.has(relation)) {
-      const at = childCursor(
-        childCursor(cursor, 'link', `${cursor.expression}.link`),
-        index,
-        `${cursor.expression}.link[${index}]`,
-      );
-      walk.report('BUNDLE_LINK_DUPLICATE', at, { relation });
+      walk.report('BUNDLE_LINK_DUPLICATE', itemCursor(cursor, 'link', index), { relation });
     }
     seenRelations.add(relation);
   });

@@ -22,6 +22,10 @@
  * `__proto__` accessor), so `obj[key]` only ever sees the document's own keys and `__proto__`,
  * `constructor` and `prototype` become ordinary own properties. `Object.create(null)` would be as safe,
  * but V8 makes such objects dictionaries, which are slower to build and to read.
+ *
+ * Kept as one file (about 650 lines): the parser is one hot class whose methods share the cursor, the
+ * offset tables and the failure state, and the location lookup reads those tables back; split apart,
+ * each half would have to expose the other's internals.
  */
 
 /** A position in the source text: 1-based line, 1-based column counted in UTF-16 code units. */

@@ -1,5 +1,7 @@
 /**
- * The checks the validator applies to one FHIR R4 primitive value as it appears in JSON.
+ * The checks the validator applies to one FHIR R4 primitive value as it appears in JSON: the JSON type,
+ * numbers, strings, codes, ids, uris, base64 and xhtml here; dates and times in primitive-dates.ts; the
+ * types and their regexes in primitive-types.ts.
  *
  * The rules are those of the R4 spec (datatypes.html, json.html) as the HL7 Java validator applies them
  * (InstanceValidator.checkPrimitive): the JSON type, the regex of each primitive type from its
@@ -14,191 +16,26 @@
  * value allocates nothing (the shared frozen NO_PROBLEMS is returned), and long inputs are scanned by
  * hand where a backtracking regex could blow up (string, code, base64Binary).
  */
-
-export const PRIMITIVE_TYPE_NAMES = [
-  'boolean',
-  'integer',
-  'string',
-  'decimal',
-  'uri',
-  'url',
-  'canonical',
-  'base64Binary',
-  'instant',
-  'date',
-  'dateTime',
-  'time',
-  'code',
-  'oid',
-  'id',
-  'markdown',
-  'unsignedInt',
-  'positiveInt',
-  'uuid',
-  'xhtml',
-] as const;
-
-/** The R4 primitive type names: boolean, integer, string, decimal, uri, url, canonical, base64Binary, instant, date, dateTime, time, code, oid, id, markdown, unsignedInt, positiveInt, uuid, xhtml. */
-export type PrimitiveTypeName = (typeof PRIMITIVE_TYPE_NAMES)[number];
-
-const PRIMITIVE_TYPE_SET: ReadonlySet<string> = new Set(PRIMITIVE_TYPE_NAMES);
-
-export function isPrimitiveType(name: string): name is PrimitiveTypeName {
-  return PRIMITIVE_TYPE_SET.has(name);
-}
-
-/** The JSON type a primitive must have: boolean -> 'boolean'; integer, unsignedInt, positiveInt, decimal -> 'number'; everything else 'string'. */
-export function jsonTypeOf(type: PrimitiveTypeName): 'boolean' | 'number' | 'string' {
-  switch (type) {
-    case 'boolean':
-      return 'boolean';
-    case 'integer':
-    case 'unsignedInt':
-    case 'positiveInt':
-    case 'decimal':
-      return 'number';
-    default:
-      return 'string';
-  }
-}
-
-export interface PrimitiveProblem {
-  kind: 'json-type' | 'format' | 'range' | 'length' | 'whitespace' | 'empty';
-  message: string;
-}
-
-/**
- * The regex of each R4 primitive type, exactly as the `http://hl7.org/fhir/StructureDefinition/regex`
- * extension on `<type>.value` in hl7.fhir.r4.core#4.0.1 writes it (Java syntax, whole-value match).
- * They are facts of the spec, kept here so this module does no I/O; a test compares them with the
- * package. xhtml has none.
- */
-export const R4_PRIMITIVE_REGEX: Readonly<Record<Exclude<PrimitiveTypeName, 'xhtml'>, string>> =
-  Object.freeze({
-    boolean: 'true|false',
-    integer: '-?([0]|([1-9][0-9]*))',
-    string: '[ \\r\\n\\t\\S]+',
-    decimal: '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?',
-    uri: '\\S*',
-    url: '\\S*',
-    canonical: '\\S*',
-    base64Binary: '(\\s*([0-9a-zA-Z\\+/=]){4}\\s*)+',
-    instant:
-      '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))',
-    date: '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?',
-    dateTime:
-      '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?',
-    time: '([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?',
-    code: '[^\\s]+(\\s[^\\s]+)*',
-    oid: 'urn:oid:[0-2](\\.(0|[1-9][0-9]*))+',
-    id: '[A-Za-z0-9\\-\\.]{1,64}',
-    markdown: '[ \\r\\n\\t\\S]+',
-    unsignedInt: '[0]|([1-9][0-9]*)',
-    positiveInt: '[1-9][0-9]*',
-    uuid: 'urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
-  });
-
-// ---------------------------------------------------------------------------------------------------
-// Java regex semantics in JavaScript
-
-/** What Java's `\s` matches (without UNICODE_CHARACTER_CLASS); JavaScript's `\s` also matches Unicode spaces. */
-const JAVA_REGEX_WS = ['\t', '\n', '\x0B', '\f', '\r', ' '] as const;
-const JAVA_REGEX_WS_CLASS_BODY = '\\t\\n\\x0B\\f\\r ';
-const CLASS_ESCAPE_CHARS: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', f: '\f' };
-
-function classBodyOf(chars: readonly string[]): string {
-  return chars.map((c) => (c === ' ' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).join('');
-}
-
-/**
- * Compiles a spec regex (Java syntax, matched against the whole value) into a JavaScript RegExp with
- * the same meaning. Only `\s` and `\S` differ between the two for the R4 regexes: Java's are ASCII only.
- * Inside a positive class, `[abc\S]` means "anything but the whitespace the class does not list".
- * Throws on a construct it does not know, which the tests would catch at load.
- */
-export function compileSpecRegex(source: string): RegExp {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i]!;
-    if (c === '\\') {
-      const next = source[i + 1] ?? '';
-      if (next === 's') out += `[${JAVA_REGEX_WS_CLASS_BODY}]`;
-      else if (next === 'S') out += `[^${JAVA_REGEX_WS_CLASS_BODY}]`;
-      else out += c + next;
-      i += 2;
-    } else if (c === '[') {
-      let j = i + 1;
-      const negated = source[j] === '^';
-      if (negated) j++;
-      let body = '';
-      let hasLowerS = false;
-      let hasUpperS = false;
-      const listed = new Set<string>();
-      while (j < source.length && source[j] !== ']') {
-        const d = source[j]!;
-        if (d === '\\') {
-          const e = source[j + 1] ?? '';
-          if (e === 's') hasLowerS = true;
-          else if (e === 'S') hasUpperS = true;
-          else {
-            body += d + e;
-            const literal = CLASS_ESCAPE_CHARS[e];
-            if (literal) listed.add(literal);
-          }
-          j += 2;
-        } else {
-          body += d;
-          listed.add(d);
-          j++;
-        }
-      }
-      if (j >= source.length) throw new Error(`unterminated character class in ${source}`);
-      if (hasUpperS) {
-        if (negated) throw new Error(`negated class with \\S is not supported: ${source}`);
-        // \S already covers every non-whitespace member; what is left out is the unlisted whitespace.
-        const excluded = hasLowerS ? [] : JAVA_REGEX_WS.filter((w) => !listed.has(w));
-        out += excluded.length === 0 ? '[^]' : `[^${classBodyOf(excluded)}]`;
-      } else {
-        out += `[${negated ? '^' : ''}${body}${hasLowerS ? JAVA_REGEX_WS_CLASS_BODY : ''}]`;
-      }
-      i = j + 1;
-    } else if (c === '(' && source[i + 1] !== '?') {
-      out += '(?:'; // we only ever test, and non-capturing groups are cheaper
-      i++;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return new RegExp(`^(?:${out})$`);
-}
-
-/** Every R4 regex in JavaScript form, compiled once. */
-export const R4_PRIMITIVE_JS_REGEX: Readonly<Record<Exclude<PrimitiveTypeName, 'xhtml'>, RegExp>> =
-  Object.freeze(
-    Object.fromEntries(
-      Object.entries(R4_PRIMITIVE_REGEX).map(([type, source]) => [type, compileSpecRegex(source)]),
-    ) as Record<Exclude<PrimitiveTypeName, 'xhtml'>, RegExp>,
-  );
+import { R4_PRIMITIVE_JS_REGEX, jsonTypeOf, type PrimitiveTypeName } from './primitive-types.js';
+import { checkDate, checkDateTime, checkInstant, checkTime } from './primitive-dates.js';
+import {
+  MAX_STRING_LENGTH,
+  NO_PROBLEMS,
+  isAllWhitespace,
+  isJavaRegexWhitespace,
+  isWhitespace,
+  one,
+  quote,
+  type PrimitiveProblem,
+} from './primitive-problems.js';
 
 const INTEGER_RE = R4_PRIMITIVE_JS_REGEX.integer;
 const UNSIGNED_INT_RE = R4_PRIMITIVE_JS_REGEX.unsignedInt;
 const POSITIVE_INT_RE = R4_PRIMITIVE_JS_REGEX.positiveInt;
 const DECIMAL_RE = R4_PRIMITIVE_JS_REGEX.decimal;
-const DATE_RE = R4_PRIMITIVE_JS_REGEX.date;
-const INSTANT_RE = R4_PRIMITIVE_JS_REGEX.instant;
-const TIME_RE = R4_PRIMITIVE_JS_REGEX.time;
 const OID_RE = R4_PRIMITIVE_JS_REGEX.oid;
 const UUID_RE = R4_PRIMITIVE_JS_REGEX.uuid;
 const ID_RE = R4_PRIMITIVE_JS_REGEX.id;
-/**
- * HL7 first matches dateTime with the time zone optional, then reports a missing zone on its own
- * ("If a date has a time, it must have a timezone"), which says more than "does not match the regex".
- */
-const DATE_TIME_ZONE_OPTIONAL_RE = compileSpecRegex(
-  R4_PRIMITIVE_REGEX.dateTime.replace('14:00)))?)?)?', '14:00))?)?)?)?'),
-);
 /** Java regex `\s` anywhere, or Unicode whitespace at either end: what HL7 rejects in a uri. */
 const URI_WHITESPACE_RE =
   /[\t-\r ]|^[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
@@ -208,25 +45,8 @@ const DIGITS_RE = /^-?[0-9]+$/;
 const OID_BODY_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 const UUID_BODY_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// ---------------------------------------------------------------------------------------------------
-// Shared pieces
-
-const NO_PROBLEMS: readonly PrimitiveProblem[] = Object.freeze([]);
-
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-/** R4 string: "the maximum size is 1 MB"; HL7 counts Java chars, which are UTF-16 code units like ours. */
-export const MAX_STRING_LENGTH = 1_048_576;
-
-function one(kind: PrimitiveProblem['kind'], message: string): readonly PrimitiveProblem[] {
-  return [{ kind, message }];
-}
-
-/** A value quoted for a message, cut short so a 1 MB string does not end up in a report. */
-function quote(text: string): string {
-  const shown = text.length > 100 ? `${text.slice(0, 100)}...` : text;
-  return `'${shown}'`;
-}
 
 function describeJson(value: unknown): string {
   if (value === null) return 'null';
@@ -251,83 +71,6 @@ function jsonTypeProblem(type: PrimitiveTypeName, value: unknown): readonly Prim
   const expected = jsonTypeOf(type);
   const shape = expected === 'boolean' ? 'a JSON boolean (true or false)' : `a JSON ${expected}`;
   return one('json-type', `A ${type} must be ${shape}, but found ${describeJson(value)}`);
-}
-
-/**
- * Whitespace as HL7's Utilities.isWhitespace reads it (Unicode White_Space), used for the string and
- * code whitespace rules. Not Java's regex `\s`, which is ASCII only.
- */
-function isWhitespace(ch: number): boolean {
-  if (ch <= 0x20) return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
-  if (ch < 0x85) return false;
-  return (
-    ch === 0x85 ||
-    ch === 0xa0 ||
-    ch === 0x1680 ||
-    (ch >= 0x2000 && ch <= 0x200a) ||
-    ch === 0x2028 ||
-    ch === 0x2029 ||
-    ch === 0x202f ||
-    ch === 0x205f ||
-    ch === 0x3000
-  );
-}
-
-/** Java regex `\s`: what the spec regexes mean by whitespace. */
-function isJavaRegexWhitespace(ch: number): boolean {
-  return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
-}
-
-function isAllWhitespace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (!isWhitespace(s.charCodeAt(i))) return false;
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Calendar
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-function digitsAt(s: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
-}
-
-/**
- * For a value that already matched a date/dateTime/instant regex (YYYY[-MM[-DD...]]): the reason the
- * day does not exist in its month, or undefined when it does (or there is no day).
- */
-function impossibleDay(s: string): string | undefined {
-  if (s.length < 10) return undefined;
-  const year = digitsAt(s, 0, 4);
-  const month = digitsAt(s, 5, 2);
-  const day = digitsAt(s, 8, 2);
-  const last = daysInMonth(year, month);
-  if (day <= last) return undefined;
-  return `${MONTH_NAMES[month - 1]} ${s.slice(0, 4)} has ${last} days`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -655,79 +398,6 @@ function base64Problem(value: string, reason: string): readonly PrimitiveProblem
   return one('format', `The value ${quote(value)} is not valid base64Binary: ${reason}`);
 }
 
-function checkDate(value: string): readonly PrimitiveProblem[] {
-  if (value.length === 0) return one('empty', 'A date must not be empty: leave the property out instead');
-  if (!DATE_RE.test(value)) {
-    return one(
-      'format',
-      `The value ${quote(value)} is not a valid date: expected YYYY, YYYY-MM or YYYY-MM-DD`,
-    );
-  }
-  const impossible = impossibleDay(value);
-  return impossible
-    ? one('format', `The value ${quote(value)} is not a valid date: ${impossible}`)
-    : NO_PROBLEMS;
-}
-
-function checkDateTime(value: string): readonly PrimitiveProblem[] {
-  if (value.length === 0) return one('empty', 'A dateTime must not be empty: leave the property out instead');
-  if (!DATE_TIME_ZONE_OPTIONAL_RE.test(value)) {
-    return one(
-      'format',
-      `The value ${quote(value)} is not a valid dateTime: expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss[.fff] with a time zone (Z or +hh:mm)`,
-    );
-  }
-  if (value.length > 10 && !hasTimeZone(value)) {
-    return one(
-      'format',
-      `The value ${quote(value)} is not a valid dateTime: it has a time but no time zone (if hours and minutes are given, a time zone SHALL be given)`,
-    );
-  }
-  const impossible = impossibleDay(value);
-  return impossible
-    ? one('format', `The value ${quote(value)} is not a valid dateTime: ${impossible}`)
-    : NO_PROBLEMS;
-}
-
-/** For a value matching the dateTime form with a time: is there a zone (Z, + or - after the 'T')? */
-function hasTimeZone(value: string): boolean {
-  for (let i = 19; i < value.length; i++) {
-    const ch = value.charCodeAt(i);
-    if (ch === 0x5a || ch === 0x2b || ch === 0x2d) return true;
-  }
-  return false;
-}
-
-function checkInstant(value: string): readonly PrimitiveProblem[] {
-  if (value.length === 0) return one('empty', 'An instant must not be empty: leave the property out instead');
-  if (!INSTANT_RE.test(value)) {
-    return one(
-      'format',
-      `The value ${quote(value)} is not a valid instant: expected YYYY-MM-DDThh:mm:ss[.fff] with a time zone (Z or +hh:mm), seconds and zone included`,
-    );
-  }
-  const impossible = impossibleDay(value);
-  return impossible
-    ? one('format', `The value ${quote(value)} is not a valid instant: ${impossible}`)
-    : NO_PROBLEMS;
-}
-
-function checkTime(value: string): readonly PrimitiveProblem[] {
-  if (value.length === 0) return one('empty', 'A time must not be empty: leave the property out instead');
-  // The R4 regex allows a fraction of a second; HL7 matches a stricter pattern without one. We follow
-  // the spec text here (see the module's report).
-  if (TIME_RE.test(value)) return NO_PROBLEMS;
-  return one(
-    'format',
-    `The value ${quote(value)} is not a valid time: expected hh:mm:ss[.fff], from 00:00:00 to 23:59:59`,
-  );
-}
-
-/**
- * xhtml: only that it is a `<div>` element and that its tags are balanced, so a Narrative that is
- * plainly broken is caught here. The full XHTML rules (namespace, allowed elements and attributes,
- * entities, internal links) are the narrative check's job, not this one's.
- */
 function checkXhtml(value: string): readonly PrimitiveProblem[] {
   if (value.length === 0)
     return one('empty', 'An xhtml value must not be empty: leave the property out instead');

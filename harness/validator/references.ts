@@ -4,8 +4,8 @@
  */
 import { CORE_BASE, type DefinitionRegistry } from '../fhir/definitions.js';
 import type { ElementSchema, TypeRef } from './schema.js';
-import type { Cursor, JsonRecord, ResourceScope, Walk } from './walker.js';
-import { isJsonObject, objectsOf } from '../json.js';
+import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
+import type { Cursor, ResourceScope, WalkContext } from './walk-context.js';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const ABSOLUTE_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -50,7 +50,7 @@ function targetTypes(definitions: DefinitionRegistry, typeRef: TypeRef | undefin
  * self-contained); in a collection or message when the element names target profiles the resource has
  * to be checked against. In a transaction, batch, search or history it may point to a server.
  */
-function mustResolveInBundle(bundle: JsonRecord, typeRef: TypeRef | undefined): boolean {
+function mustResolveInBundle(bundle: JsonObject, typeRef: TypeRef | undefined): boolean {
   if (bundle.type === 'document') return true;
   if (bundle.type !== 'collection' && bundle.type !== 'message') return false;
   return (typeRef?.targetProfiles ?? []).some((p) => !p.startsWith(CORE_BASE));
@@ -68,8 +68,8 @@ export class ReferenceChecker {
   constructor(private readonly definitions: DefinitionRegistry) {}
 
   check(
-    walk: Walk,
-    value: JsonRecord,
+    walk: WalkContext,
+    value: JsonObject,
     element: ElementSchema,
     typeRef: TypeRef | undefined,
     cursor: Cursor,
@@ -166,7 +166,7 @@ export class ReferenceChecker {
     parsed: ParsedReference,
     scope: ResourceScope,
     typeRef: TypeRef | undefined,
-  ): JsonRecord | 'missing' | undefined {
+  ): JsonObject | 'missing' | undefined {
     const bundle = scope.bundle?.bundle;
     if (!bundle) return undefined;
     const entries = objectsOf(bundle.entry);

@@ -9,7 +9,9 @@ import { DEFAULT_MAX_DEPTH, parseJsonSource, type ParsedJson } from './json-sour
 import { InvariantEvaluator } from './invariants.js';
 import { SchemaCompiler } from './schema.js';
 import { SliceMatcher } from './slicing.js';
-import { Walk, type JsonRecord, type Services } from './walker.js';
+import type { JsonObject } from '../json.js';
+import type { Services } from './walk-context.js';
+import { Walk } from './walker.js';
 import { describeError } from './describe.js';
 
 export interface ValidatorOptions {
@@ -113,7 +115,7 @@ export class Validator {
       const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
       return [issue('STRUCT_JSON_NOT_OBJECT', '', { found })];
     }
-    const resource = value as JsonRecord;
+    const resource = value as JsonObject;
     const walk = new Walk(this.services, source);
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
     for (const duplicate of source?.duplicateKeys ?? []) {

@@ -4,18 +4,17 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorePackage } from '../../harness/fhir/core-package.js';
 import { fhirCachePaths } from '../../harness/paths.js';
+import type { PrimitiveProblem } from '../../harness/validator/primitive-problems.js';
 import {
   PRIMITIVE_TYPE_NAMES,
   R4_PRIMITIVE_JS_REGEX,
   R4_PRIMITIVE_REGEX,
-  checkPrimitive,
   compileSpecRegex,
-  exceedsCommonDecimalRange,
   isPrimitiveType,
   jsonTypeOf,
-  type PrimitiveProblem,
   type PrimitiveTypeName,
-} from '../../harness/validator/primitives.js';
+} from '../../harness/validator/primitive-types.js';
+import { checkPrimitive, exceedsCommonDecimalRange } from '../../harness/validator/primitives.js';
 
 function kinds(type: PrimitiveTypeName, value: unknown, numberText?: string): PrimitiveProblem['kind'][] {
   return checkPrimitive(type, value, numberText).map((p) => p.kind);

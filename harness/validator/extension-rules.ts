@@ -1,0 +1,146 @@
+/**
+ * Extensions: the definition an extension is checked against (the profile of its slice, or the one
+ * its url names), unknown and versioned urls, modifier extensions in the right place, and the contexts
+ * an extension's definition allows it in.
+ */
+import type { JsonObject } from '../json.js';
+import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
+import type { Cursor, Item, WalkContext } from './walk-context.js';
+
+/** The names an element goes by for extension contexts depend only on the element. */
+const contextNamesCache = new WeakMap<ElementSchema, Set<string>>();
+
+const GENERIC_CONTEXTS = ['Element', 'Base', 'Resource', 'DomainResource', 'BackboneElement'];
+
+/** The extension rules of one walk. */
+export class ExtensionRules {
+  /** How many extensions nobody defined the walk is inside (their sub-extensions are not looked up). */
+  private insideUnknown = 0;
+
+  constructor(private readonly walk: WalkContext) {}
+
+  /** Walks inside an extension nobody defined: its sub-extensions' urls are relative to a definition we lack. */
+  insideUnknownExtension(walkInside: () => void): void {
+    this.insideUnknown++;
+    try {
+      walkInside();
+    } finally {
+      this.insideUnknown--;
+    }
+  }
+
+  /**
+   * The definition an extension is checked against: the profile of the slice it matched, or the
+   * definition its url names. Reports a missing or versioned url, an unknown extension, a modifier in the
+   * wrong place and a wrong context; falls back to the core Extension definition, or says 'unknown'.
+   */
+  definition(
+    value: JsonObject,
+    element: ElementSchema,
+    typeRef: TypeRef | undefined,
+    cursor: Cursor,
+    item: Item,
+  ): CompiledStructure | 'unknown' | undefined {
+    const { services } = this.walk;
+    const core = this.walk.typeStructure('Extension');
+    const url = value.url;
+    if (typeof url !== 'string') {
+      this.walk.report('EXT_URL_MISSING', cursor);
+      return core;
+    }
+    // A sub-extension that a complex extension defines in place (a slice without a profile) has its rules
+    // in the slice; one inside an extension nobody defined cannot be looked up.
+    if ((element.sliceName !== undefined && !typeRef?.profiles.length) || this.insideUnknown > 0) return core;
+    if (url.includes('|')) this.walk.report('EXT_URL_VERSIONED', cursor, { url });
+    const isModifierPosition = item.jsonKey === 'modifierExtension';
+    const definitionUrl = typeRef?.profiles[0] ?? url.split('|')[0] ?? url;
+    const definition = services.definitions.structureDefinition(definitionUrl);
+    if (!definition) {
+      // Extensions of the HL7 domains may come from a later version or the extensions package: never an error.
+      const hl7Domain = /^https?:\/\/(hl7\.org\/fhir|terminology\.hl7\.org)\//.test(url);
+      if (isModifierPosition) this.walk.report('EXT_MODIFIER_UNKNOWN', cursor, { url });
+      else
+        this.walk.report(
+          'EXT_UNKNOWN',
+          cursor,
+          { url },
+          { severity: hl7Domain ? 'warning' : services.policy.unknownExtension },
+        );
+      return 'unknown';
+    }
+    const compiled = services.compiler.compile(definitionUrl);
+    if (!compiled.ok) {
+      this.walk.report('STRUCT_DEFINITION_BROKEN', cursor, { url: definitionUrl, detail: compiled.error });
+      return core;
+    }
+    if (isModifierPosition && !isModifierDefinition(definition)) {
+      this.walk.report('EXT_MODIFIER_MISMATCH', cursor, {
+        url,
+        detail: 'is not a modifier extension, so it cannot be used in modifierExtension',
+      });
+    } else if (!isModifierPosition && isModifierDefinition(definition)) {
+      this.walk.report('EXT_MODIFIER_MISMATCH', cursor, {
+        url,
+        detail: 'is a modifier extension, so it must be used in modifierExtension',
+      });
+    }
+    this.context(compiled.structure, item.holder, cursor, url);
+    return compiled.structure;
+  }
+
+  /** Whether the element holding an extension is one of the contexts the extension's definition allows. */
+  private context(structure: CompiledStructure, holder: ElementSchema, cursor: Cursor, url: string): void {
+    const contexts = structure.context.filter((c) => c.type === 'element');
+    if (contexts.length === 0 || contexts.length < structure.context.length) return;
+    const candidates = this.contextNames(holder);
+    if (
+      contexts.some(({ expression }) => GENERIC_CONTEXTS.includes(expression) || candidates.has(expression))
+    )
+      return;
+    this.walk.report('EXT_CONTEXT_WRONG', cursor, {
+      url,
+      path: holder.path,
+      contexts: contexts.map((c) => c.expression).join(', '),
+    });
+  }
+
+  /**
+   * The names an element goes by for extension contexts: its path (`Patient.address.line`), its types
+   * (`string`), and its path from each datatype on the way (`Address.line`).
+   */
+  private contextNames(holder: ElementSchema): Set<string> {
+    let cached = contextNamesCache.get(holder);
+    if (!cached) {
+      cached = this.computeContextNames(holder);
+      contextNamesCache.set(holder, cached);
+    }
+    return cached;
+  }
+
+  private computeContextNames(holder: ElementSchema): Set<string> {
+    const names = new Set<string>([holder.path, ...holder.types.map((t) => t.code)]);
+    const segments = holder.path.split('.');
+    for (let split = segments.length - 1; split >= 1; split--) {
+      for (const type of this.elementTypes(segments.slice(0, split).join('.'))) {
+        names.add([type, ...segments.slice(split)].join('.'));
+      }
+    }
+    if (segments.length === 1) for (const type of ['Resource', 'DomainResource']) names.add(type);
+    return names;
+  }
+
+  /** The types of the element at a definition path (`Patient.address` -> Address), from the core definitions. */
+  private elementTypes(path: string): string[] {
+    const rootType = path.split('.')[0] ?? '';
+    const compiled = this.walk.services.compiler.compile(
+      `http://hl7.org/fhir/StructureDefinition/${rootType}`,
+    );
+    if (!compiled.ok) return [];
+    return compiled.structure.byId.get(path)?.types.map((t) => t.code) ?? [];
+  }
+}
+
+function isModifierDefinition(definition: fhir4.StructureDefinition): boolean {
+  const root = definition.snapshot?.element?.[0] ?? definition.differential?.element?.[0];
+  return root?.isModifier === true;
+}

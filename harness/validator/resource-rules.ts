@@ -1,0 +1,76 @@
+/**
+ * Rules on a resource as a whole that its definition does not express as constraints: the id rule on
+ * Resource.id, and the rules of contained resources (dom-2 to dom-5, checked natively).
+ */
+import { isJsonObject, type JsonObject } from '../json.js';
+import { childCursor, itemCursor, type Cursor, type WalkContext } from './walk-context.js';
+
+/**
+ * Resource.id is typed string in R4, yet must follow the id rule. Inside a Bundle or as a contained
+ * resource that is an error; on the resource being validated, whose id a server may still assign, the
+ * HL7 validator lets it pass, and we warn.
+ */
+export function checkResourceId(walk: WalkContext, resource: JsonObject, cursor: Cursor): void {
+  const id = resource.id;
+  if (typeof id !== 'string') return;
+  const at = childCursor(cursor, 'id', `${cursor.expression}.id`);
+  const severity = cursor.parent ? 'error' : 'warning';
+  if (id.length > 64)
+    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Too long (${id.length} chars)` }, { severity });
+  else if (!/^[A-Za-z0-9\-.]+$/.test(id)) {
+    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Invalid Characters ('${id}')` }, { severity });
+  }
+}
+
+/** Contained resources: not nested, no version or security meta, and referenced from somewhere. */
+export function checkContained(walk: WalkContext, resource: JsonObject, cursor: Cursor): void {
+  const contained = Array.isArray(resource.contained) ? resource.contained : [];
+  if (contained.length === 0) return;
+  const references = new Set<string>();
+  collectLocalReferences(resource, references, true);
+  const referencesContainer = (item: JsonObject) => {
+    const inner = new Set<string>();
+    collectLocalReferences(item, inner, false);
+    return inner.has('#');
+  };
+  contained.forEach((item, index) => {
+    if (!isJsonObject(item)) return;
+    const at = itemCursor(cursor, 'contained', index);
+    const id = typeof item.id === 'string' ? item.id : undefined;
+    if (Array.isArray(item.contained) && item.contained.length > 0) {
+      walk.report('STRUCT_CONTAINED_NESTED', at);
+    }
+    const meta = isJsonObject(item.meta) ? item.meta : undefined;
+    if (meta && (meta.versionId !== undefined || meta.lastUpdated !== undefined)) {
+      walk.report('STRUCT_CONTAINED_META', at);
+    }
+    if (meta && meta.security !== undefined) {
+      walk.report('STRUCT_CONTAINED_SECURITY', at);
+    }
+    if (id !== undefined && !references.has(`#${id}`) && !referencesContainer(item)) {
+      walk.report('STRUCT_CONTAINED_NOT_REFERENCED', at, { id });
+    }
+  });
+}
+
+/**
+ * Every string below a node that starts with '#': local references, and canonicals or uris that name a
+ * contained resource ('#' alone refers to the container), as dom-3 counts them.
+ */
+function collectLocalReferences(node: unknown, into: Set<string>, skipContained: boolean): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectLocalReferences(item, into, false);
+    return;
+  }
+  if (!isJsonObject(node)) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (skipContained && key === 'contained') {
+      // References between contained resources count, as does a reference from one to the container.
+      if (Array.isArray(value)) for (const item of value) collectLocalReferences(item, into, false);
+      continue;
+    }
+    if (typeof value === 'string') {
+      if (value.startsWith('#')) into.add(value);
+    } else if (typeof value === 'object') collectLocalReferences(value, into, false);
+  }
+}

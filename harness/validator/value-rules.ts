@@ -1,0 +1,168 @@
+/**
+ * Rules on a value itself, beyond its type: fixed values and patterns (ElementDefinition.fixed[x] and
+ * pattern[x]), maxLength and minValue/maxValue, the narrative checks the HL7 validator does natively,
+ * and Attachment.size against its data.
+ */
+import { isJsonObject } from '../json.js';
+import type { ElementSchema } from './schema.js';
+import { deepEqual, describeValue, matchesPattern, patternMismatch } from './values.js';
+import { childCursor, type Cursor, type WalkContext } from './walk-context.js';
+
+export function checkFixedAndPattern(
+  walk: WalkContext,
+  value: unknown,
+  element: ElementSchema,
+  cursor: Cursor,
+): void {
+  if (value === undefined) return;
+  if (element.fixed) checkFixedValue(walk, value, element.fixed.value, cursor, element.owner);
+  if (element.pattern && !matchesPattern(value, element.pattern.value)) {
+    walk.report(
+      'FIXED_PATTERN_MISMATCH',
+      cursor,
+      {
+        expected: describeValue(element.pattern.value),
+        detail: patternMismatch(value, element.pattern.value),
+      },
+      { source: element.owner },
+    );
+  }
+}
+
+/** A fixed value, compared property by property so each difference is reported where it is. */
+function checkFixedValue(
+  walk: WalkContext,
+  value: unknown,
+  fixed: unknown,
+  cursor: Cursor,
+  owner: string,
+): void {
+  if (isJsonObject(value) && isJsonObject(fixed)) {
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(fixed, key))
+        walk.report(
+          'FIXED_ELEMENT_NOT_ALLOWED',
+          childCursor(cursor, key, `${cursor.expression}.${key}`),
+          { name: key },
+          { source: owner },
+        );
+    }
+    for (const key of Object.keys(fixed)) {
+      const at = childCursor(cursor, key, `${cursor.expression}.${key}`);
+      if (!Object.hasOwn(value, key))
+        walk.report('FIXED_ELEMENT_MISSING', cursor, { name: key }, { source: owner });
+      else checkFixedValue(walk, value[key], fixed[key], at, owner);
+    }
+    return;
+  }
+  if (Array.isArray(value) && Array.isArray(fixed)) {
+    value.forEach((item, i) => {
+      if (i < fixed.length)
+        checkFixedValue(walk, item, fixed[i], childCursor(cursor, i, `${cursor.expression}[${i}]`), owner);
+    });
+    if (value.length !== fixed.length)
+      walk.report(
+        'FIXED_VALUE_MISMATCH',
+        cursor,
+        { expected: describeValue(fixed), actual: describeValue(value) },
+        { source: owner },
+      );
+    return;
+  }
+  if (!deepEqual(value, fixed))
+    walk.report(
+      'FIXED_VALUE_MISMATCH',
+      cursor,
+      { expected: describeValue(fixed), actual: describeValue(value) },
+      { source: owner },
+    );
+}
+
+/** maxLength of a string, and the minValue/maxValue of a number or a date. */
+export function checkValueLimits(
+  walk: WalkContext,
+  value: string | number | boolean,
+  element: ElementSchema,
+  cursor: Cursor,
+): void {
+  if (element.maxLength !== undefined && typeof value === 'string' && value.length > element.maxLength) {
+    walk.report('TYPE_VALUE_TOO_LONG', cursor, { length: value.length, max: element.maxLength });
+  }
+  for (const [limit, below] of [
+    [element.minValue, true],
+    [element.maxValue, false],
+  ] as const) {
+    if (!limit) continue;
+    const bound = limitValue(limit, below);
+    if (bound === undefined) continue;
+    const outside =
+      typeof value === 'number' && typeof bound.value === 'number'
+        ? below
+          ? value < bound.value
+          : value > bound.value
+        : typeof value === 'string' &&
+          typeof bound.value === 'string' &&
+          (below ? value < bound.value : value > bound.value);
+    if (!outside) continue;
+    if (below) walk.report('TYPE_VALUE_BELOW_MIN', cursor, { value: String(value), min: bound.label });
+    else walk.report('TYPE_VALUE_ABOVE_MAX', cursor, { value: String(value), max: bound.label });
+  }
+}
+
+const DURATION_UNITS: Record<string, (date: Date, amount: number) => void> = {
+  a: (d, n) => d.setUTCFullYear(d.getUTCFullYear() + n),
+  mo: (d, n) => d.setUTCMonth(d.getUTCMonth() + n),
+  wk: (d, n) => d.setUTCDate(d.getUTCDate() + 7 * n),
+  d: (d, n) => d.setUTCDate(d.getUTCDate() + n),
+  h: (d, n) => d.setUTCHours(d.getUTCHours() + n),
+  min: (d, n) => d.setUTCMinutes(d.getUTCMinutes() + n),
+  s: (d, n) => d.setUTCSeconds(d.getUTCSeconds() + n),
+};
+
+/**
+ * The comparable value of a minValue[x] or maxValue[x]. A Duration or Quantity bound on a date means
+ * "that long from now": a maxValue of 10 a is at most ten years ahead, a minValue of 10 a at least ten
+ * years back. Dates compare as ISO strings.
+ */
+function limitValue(
+  limit: { type: string; value: unknown },
+  isMinimum: boolean,
+): { value: number | string; label: string } | undefined {
+  if (typeof limit.value === 'number' || typeof limit.value === 'string')
+    return { value: limit.value, label: String(limit.value) };
+  if ((limit.type === 'Duration' || limit.type === 'Quantity') && isJsonObject(limit.value)) {
+    const amount = limit.value.value;
+    const unit = typeof limit.value.code === 'string' ? limit.value.code : limit.value.unit;
+    const shift = typeof unit === 'string' ? DURATION_UNITS[unit] : undefined;
+    if (typeof amount !== 'number' || !shift) return undefined;
+    const date = new Date();
+    shift(date, isMinimum ? -amount : amount);
+    const direction = isMinimum ? 'before' : 'after';
+    return {
+      value: date.toISOString(),
+      label: `${amount}${String(unit)} ${direction} now (${date.toISOString().slice(0, 10)})`,
+    };
+  }
+  return undefined;
+}
+
+/** The narrative checks the HL7 validator does natively: XML entities only, and some content (txt-2). */
+export function checkNarrative(walk: WalkContext, div: string, cursor: Cursor): void {
+  for (const match of div.matchAll(/&([A-Za-z][A-Za-z0-9]*);/g)) {
+    if (!['lt', 'gt', 'amp', 'quot', 'apos'].includes(match[1] ?? '')) {
+      walk.report('TYPE_XHTML_ENTITY', cursor, { entity: match[0] });
+      return;
+    }
+  }
+  const text = div.replace(/<[^>]*>/g, '').replace(/&[A-Za-z0-9#]+;/g, 'x');
+  if (text.trim() === '' && !/<img\b/i.test(div)) walk.report('TYPE_NARRATIVE_EMPTY', cursor);
+}
+
+/** Attachment.size must be the length of the decoded data. */
+export function checkAttachmentSize(walk: WalkContext, value: Record<string, unknown>, cursor: Cursor): void {
+  if (typeof value.data !== 'string' || typeof value.size !== 'number') return;
+  const data = value.data.replace(/\s/g, '');
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  const actual = Math.floor((data.length * 3) / 4) - padding;
+  if (actual !== value.size) walk.report('TYPE_ATTACHMENT_SIZE', cursor, { stated: value.size, actual });
+}
