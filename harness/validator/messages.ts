@@ -112,8 +112,8 @@ export const MESSAGES = {
   },
   STRUCT_RESOURCE_ID_INVALID: {
     severity: 'error',
-    code: 'value',
-    template: "The id '{id}' is not a valid FHIR id",
+    code: 'invalid',
+    template: 'Invalid Resource id: {detail}',
   },
   STRUCT_CONTAINED_NESTED: {
     severity: 'error',

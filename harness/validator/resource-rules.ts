@@ -6,20 +6,19 @@ import { isJsonObject, type JsonObject } from '../json.js';
 import { childCursor, itemCursor, type Cursor, type WalkContext } from './walk-context.js';
 
 /**
- * Resource.id is typed string in R4, yet must follow the id rule. Inside a Bundle or as a contained
- * resource that is an error; on the resource being validated, whose id a server may still assign, the
- * HL7 validator lets it pass, and we warn.
+ * Resource.id is typed string in R4, yet must follow the id rule (at most 64 characters of
+ * [A-Za-z0-9-.]). The HL7 validator holds every resource to it, the validated one included
+ * (InstanceValidator: RESOURCE_RES_ID_MALFORMED_LENGTH, then _CHARS), so an id that breaks it is an
+ * error wherever it is.
  */
 export function checkResourceId(walk: WalkContext, resource: JsonObject, cursor: Cursor): void {
   const id = resource.id;
   if (typeof id !== 'string') return;
   const at = childCursor(cursor, 'id', `${cursor.expression}.id`);
-  const severity = cursor.parent ? 'error' : 'warning';
   if (id.length > 64)
-    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Too long (${id.length} chars)` }, { severity });
-  else if (!/^[A-Za-z0-9\-.]+$/.test(id)) {
-    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Invalid Characters ('${id}')` }, { severity });
-  }
+    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Too long (${id.length} chars)` });
+  else if (!/^[A-Za-z0-9\-.]+$/.test(id))
+    walk.report('STRUCT_RESOURCE_ID_INVALID', at, { detail: `Invalid Characters ('${id}')` });
 }
 
 /** Contained resources: not nested, no version or security meta, and referenced from somewhere. */
