@@ -1,7 +1,7 @@
 /**
- * The validator's invalid fixtures (test/fixtures/validator/<check>/<name>.json): each is a broken
- * resource, given whole, as raw text, or as a JSON Patch over one of the IG's own examples, with the
- * issues the HL7 validator would report for it. A fixture may bring conformance resources of its own
+ * The validator's fixtures (test/fixtures/validator/<check>/<name>.json): each is a broken resource,
+ * given whole, as raw text, or as a JSON Patch over one of the IG's own examples, with the issues the
+ * HL7 validator would report for it; or its valid twin (`valid: true`), which must raise no error. A fixture may bring conformance resources of its own
  * (a test profile with a maxLength, an ordered slicing...) that the IG does not have.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -39,6 +39,11 @@ export interface Fixture {
    * being enough; ValueSets; CodeSystems). The fixture then runs on a validator of its own.
    */
   definitions?: Record<string, unknown>[];
+  /**
+   * The valid twin of a broken fixture: the same shape, but within the rule. It must validate with no
+   * error or fatal issue; `expect` may still list the warnings or information it must carry.
+   */
+  valid?: true;
   expect: ExpectedIssue[];
 }
 

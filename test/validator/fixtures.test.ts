@@ -44,7 +44,7 @@ describe('the validator fixtures', () => {
       const inputs = [fixture.text, fixture.resource, fixture.base].filter((x) => x !== undefined);
       expect(inputs, name).toHaveLength(1);
       expect(fixture.description.length, name).toBeGreaterThan(10);
-      expect(fixture.expect.length, name).toBeGreaterThan(0);
+      if (!fixture.valid) expect(fixture.expect.length, `${name}: a broken fixture expects an issue`).toBeGreaterThan(0);
       if (fixture.patch) expect(fixture.base, `${name}: a patch needs a base`).toBeDefined();
       for (const definition of fixture.definitions ?? [])
         expect(definition, `${name}: a definition is a canonical resource`).toMatchObject({
@@ -77,7 +77,7 @@ describe('the validator fixtures', () => {
       for (const { name, fixture } of fixtures.filter((f) => f.name.startsWith(`${folder}/`))) {
         const due = fixture.expect.filter((e) => e.pending === undefined);
         const pending = fixture.expect.filter((e) => e.pending !== undefined);
-        if (due.length > 0) {
+        if (due.length > 0 || fixture.valid) {
           it(`${name}: ${fixture.description}`, () => {
             const issues = validateFixture(fixture);
             const missing = due.filter((wanted) => !issues.some((item) => matches(item, wanted)));
@@ -85,6 +85,10 @@ describe('the validator fixtures', () => {
               missing.map(describeExpected),
               `reported instead:\n${issues.map(describeIssue).join('\n')}`,
             ).toEqual([]);
+            if (fixture.valid) {
+              const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
+              expect(errors.map(describeIssue), `${name} is a valid twin: no error`).toEqual([]);
+            }
           });
         }
         for (const wanted of pending)
