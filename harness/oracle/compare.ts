@@ -31,12 +31,15 @@ export function errorCount(outcome: fhir4.OperationOutcome): number {
  * The Java validator decorates expressions in ways that say nothing about the element:
  * - a comment naming the resource inside a bundle or contained list:
  *   `Bundle.entry[0].resource/*Patient/p1*\/.name` (a FHIRPath comment);
- * - `value.ofType(Quantity)` for the choice element the JSON spells `valueQuantity`.
- * Both sides are normalised to the bare form, `Bundle.entry[0].resource.name` and `valueQuantity`.
+ * - `value.ofType(Quantity)` for the choice element the JSON spells `valueQuantity`;
+ * - the url of an extension in some extension messages: `Patient.extension[1][url='...']`.
+ * Both sides are normalised to the bare form: `Bundle.entry[0].resource.name`, `valueQuantity`,
+ * `Patient.extension[1]`.
  */
 export function normaliseExpression(expression: string): string {
   return expression
     .replace(/\/\*.*?\*\//g, '')
+    .replace(/\[url='[^']*'\]/g, '')
     .replace(
       /([A-Za-z][A-Za-z0-9]*)\.ofType\(([A-Za-z][A-Za-z0-9]*)\)/g,
       (_match, name: string, type: string) => name + type.charAt(0).toUpperCase() + type.slice(1),

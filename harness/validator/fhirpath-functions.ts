@@ -12,8 +12,14 @@ import { isJsonObject } from '../json.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * The environment variable that carries the Bundle around the node, for resolve(): not a FHIRPath
+ * variable of the spec, so named to stay out of an expression's way.
+ */
+export const BUNDLE_VARIABLE = '__validatorBundle';
+
 interface EvaluationContext {
-  vars?: { resource?: unknown; rootResource?: unknown };
+  vars?: { resource?: unknown; rootResource?: unknown; [BUNDLE_VARIABLE]?: unknown };
 }
 
 const valData = (item: unknown): unknown => fhirpath.util.valData(item);
@@ -33,7 +39,7 @@ function fhirRegex(pattern: string, whole: boolean): RegExp | null {
   return regexCache.get(key) ?? null;
 }
 
-function findLocal(reference: string, root: unknown, resource: unknown): Json | undefined {
+function findLocal(reference: string, root: unknown, resource: unknown, bundle: unknown): Json | undefined {
   if (reference.startsWith('#')) {
     const id = reference.slice(1);
     for (const holder of [resource, root]) {
@@ -45,12 +51,14 @@ function findLocal(reference: string, root: unknown, resource: unknown): Json | 
     }
     return undefined;
   }
-  if (!isJsonObject(root) || root.resourceType !== 'Bundle' || !Array.isArray(root.entry)) return undefined;
+  const group = isJsonObject(bundle) ? bundle : root;
+  if (!isJsonObject(group) || group.resourceType !== 'Bundle' || !Array.isArray(group.entry))
+    return undefined;
   const [type, id] = reference
     .replace(/\/_history\/.*$/, '')
     .split('/')
     .slice(-2);
-  for (const entry of root.entry) {
+  for (const entry of group.entry) {
     if (!isJsonObject(entry) || !isJsonObject(entry.resource)) continue;
     if (entry.fullUrl === reference) return entry.resource;
     if (entry.resource.resourceType === type && entry.resource.id === id) return entry.resource;
@@ -71,7 +79,8 @@ export const VALIDATOR_FUNCTIONS: UserInvocationTable = {
               ? value.reference
               : undefined;
         if (!reference) continue;
-        const found = findLocal(reference, this.vars?.rootResource, this.vars?.resource);
+        const vars = this.vars;
+        const found = findLocal(reference, vars?.rootResource, vars?.resource, vars?.[BUNDLE_VARIABLE]);
         if (found) results.push(found);
       }
       return results;

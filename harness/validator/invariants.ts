@@ -7,7 +7,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
-import { VALIDATOR_FUNCTIONS } from './fhirpath-functions.js';
+import { BUNDLE_VARIABLE, VALIDATOR_FUNCTIONS } from './fhirpath-functions.js';
 import type { Constraint } from './schema.js';
 import { describeError } from './describe.js';
 
@@ -27,6 +27,17 @@ export const NATIVE_INVARIANTS = new Set([
 const ignoreTrace = (): void => undefined;
 
 type Evaluator = (data: unknown, env?: Record<string, unknown>) => unknown[];
+
+/**
+ * What an expression sees around its node (fhirpath.html#vars): %resource, the resource that holds it;
+ * %rootResource, that resource's container when it is contained, else the resource itself; and the
+ * Bundle it sits in, where resolve() looks for references.
+ */
+export interface InvariantContext {
+  resource: unknown;
+  rootResource: unknown;
+  bundle?: unknown;
+}
 
 export type InvariantResult = { status: 'pass' } | { status: 'fail' } | { status: 'error'; message: string };
 
@@ -56,14 +67,18 @@ export class InvariantEvaluator {
     constraint: Constraint,
     basePath: string,
     node: unknown,
-    resource: unknown,
-    rootResource: unknown,
+    around: InvariantContext,
   ): InvariantResult {
     if (!constraint.expression) return { status: 'pass' };
     const evaluator = this.compile(basePath, constraint.expression);
     if ('error' in evaluator) return { status: 'error', message: evaluator.error };
     try {
-      const result = evaluator(node, { resource, rootResource, context: node });
+      const result = evaluator(node, {
+        resource: around.resource,
+        rootResource: around.rootResource,
+        context: node,
+        ...(around.bundle ? { [BUNDLE_VARIABLE]: around.bundle } : {}),
+      });
       // As the HL7 validator reads a result: one boolean is its value; otherwise, any output is true.
       if (result.length === 1 && typeof result[0] === 'boolean')
         return { status: result[0] ? 'pass' : 'fail' };

@@ -7,7 +7,7 @@
  * limits, narrative), binding-rules, extension-rules, resource-rules (ids, contained), references,
  * bundle.
  */
-import { isJsonObject, type JsonObject } from '../json.js';
+import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
 import { BindingRules } from './binding-rules.js';
 import { checkBundle } from './bundle.js';
 import { checkAbsent, checkCardinality } from './cardinality.js';
@@ -43,6 +43,13 @@ import {
   type WalkContext,
 } from './walk-context.js';
 
+/** The elements whose resource is a context of its own, grouped by the Bundle or Parameters that holds it. */
+const GROUPED_RESOURCE_PATHS = new Set([
+  'Bundle.entry.resource',
+  'Bundle.entry.response.outcome',
+  'Parameters.parameter.resource',
+]);
+
 export class Walk implements WalkContext {
   readonly issues: ValidationIssue[] = [];
   private readonly references: ReferenceChecker;
@@ -52,6 +59,11 @@ export class Walk implements WalkContext {
   constructor(
     readonly services: Services,
     private readonly source: ParsedJson | undefined,
+    /**
+     * Resources being checked against target profiles right now, shared by a walk and the silent
+     * probes it starts: a reference cycle must not recurse forever.
+     */
+    private readonly checking = new Set<unknown>(),
   ) {
     this.references = new ReferenceChecker(services.definitions);
     this.bindings = new BindingRules(this);
@@ -388,10 +400,14 @@ export class Walk implements WalkContext {
         allowed: allowedTypes.join(', '),
       });
     }
-    const inner: Omit<ResourceScope, 'resource'> = { root: scope.root };
+    // %rootResource (fhirpath.html): a Bundle entry or a Parameters resource starts a context of its own
+    // and is its own root; any other resource inside a resource (contained) has its container as root.
+    const inner: Omit<ResourceScope, 'resource'> = {
+      root: GROUPED_RESOURCE_PATHS.has(element.path) ? item.value : scope.resource,
+    };
     if (element.name === 'contained') inner.container = scope;
-    if (element.path === 'Bundle.entry.resource') {
-      const fullUrl = item.owner.fullUrl;
+    if (element.path.startsWith('Bundle.entry.')) {
+      const fullUrl = element.path === 'Bundle.entry.resource' ? item.owner.fullUrl : undefined;
       inner.bundle = { bundle: scope.resource, ...(typeof fullUrl === 'string' ? { fullUrl } : {}) };
     } else if (scope.bundle) inner.bundle = scope.bundle;
     const profiles = element.types.flatMap((t) => t.profiles);
@@ -417,7 +433,7 @@ export class Walk implements WalkContext {
         (compiled.structure.type !== value.resourceType && compiled.structure.type !== 'Resource')
       )
         continue;
-      const probe = new Walk(this.services, undefined);
+      const probe = new Walk(this.services, undefined, this.checking);
       probe.resource(
         value,
         { expression: typeof value.resourceType === 'string' ? value.resourceType : '' },
@@ -513,9 +529,6 @@ export class Walk implements WalkContext {
 
   // ---------------------------------------------------------------- conformance
 
-  /** Resources the walk is checking against target profiles right now: a reference cycle must not recurse forever. */
-  private readonly checking = new Set<unknown>();
-
   /** Whether a resource conforms to at least one of the profiles (for target profiles of references). */
   conformsToAny(value: JsonObject, profiles: string[], scope: ResourceScope): boolean {
     if (this.checking.has(value)) return true;
@@ -532,10 +545,10 @@ export class Walk implements WalkContext {
     if (!isJsonObject(value)) return false;
     const compiled = this.services.compiler.compile(profile);
     if (!compiled.ok) return false;
-    const probe = new Walk(this.services, undefined);
+    const probe = new Walk(this.services, undefined, this.checking);
     const cursor: Cursor = { expression: compiled.structure.type };
     if (compiled.structure.kind === 'resource')
-      probe.resource(value, cursor, { root: scope.root }, [profile]);
+      probe.resource(value, cursor, resourceContext(value, scope), [profile]);
     else probe.structure(value, compiled.structure, cursor, scope);
     return !probe.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
   }
@@ -560,13 +573,11 @@ export class Walk implements WalkContext {
         }
         continue;
       }
-      const result = this.services.invariants.evaluate(
-        constraint,
-        basePath,
-        value,
-        scope.resource,
-        scope.root,
-      );
+      const result = this.services.invariants.evaluate(constraint, basePath, value, {
+        resource: scope.resource,
+        rootResource: scope.root,
+        ...(scope.bundle ? { bundle: scope.bundle.bundle } : {}),
+      });
       if (result.status === 'pass') continue;
       if (result.status === 'error') {
         // Broken data (an impossible date, an object for a string) makes expressions fail; its own error
@@ -587,4 +598,16 @@ export class Walk implements WalkContext {
       this.add(found, cursor);
     }
   }
+}
+
+/**
+ * The context a resource checked on its own (a reference's target, a profile-discriminated slice) is
+ * validated in: its own root, and the Bundle around it, so that its references resolve as they do in
+ * the walk proper.
+ */
+function resourceContext(value: JsonObject, scope: ResourceScope): Omit<ResourceScope, 'resource'> {
+  const bundle = scope.resource.resourceType === 'Bundle' ? scope.resource : scope.bundle?.bundle;
+  if (!bundle) return { root: value };
+  const fullUrl = objectsOf(bundle.entry).find((entry) => entry.resource === value)?.fullUrl;
+  return { root: value, bundle: { bundle, ...(typeof fullUrl === 'string' ? { fullUrl } : {}) } };
 }

@@ -54,7 +54,7 @@ describe('error counts and issue keys', () => {
     expect(keys.map((k) => k.expression)).toEqual(['Patient.x', '']);
   });
 
-  it("drops the Java validator's resource comments and ofType() spellings", () => {
+  it("drops the Java validator's resource comments, extension url annotations and ofType() spellings", () => {
     expect(normaliseExpression('Bundle.entry[2].resource/*Patient/fc2e*/.managingOrganization')).toBe(
       'Bundle.entry[2].resource.managingOrganization',
     );
@@ -67,6 +67,11 @@ describe('error counts and issue keys', () => {
     );
     expect(normaliseExpression('Patient.deceased.ofType(boolean)')).toBe('Patient.deceasedBoolean');
     expect(normaliseExpression('Patient.identifier[0].value')).toBe('Patient.identifier[0].value');
+    expect(
+      normaliseExpression(
+        "Patient.extension[1][url='http://hl7.org/fhir/StructureDefinition/patient-congregation|4.0.0']",
+      ),
+    ).toBe('Patient.extension[1]');
   });
 });
 
