@@ -4,13 +4,15 @@
  * an extension's definition allows it in.
  */
 import type { JsonObject } from '../json.js';
+import type { InvariantContext } from './invariants.js';
 import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
-import type { Cursor, Item, WalkContext } from './walk-context.js';
+import type { Cursor, Item, ResourceScope, WalkContext } from './walk-context.js';
 
 /** The names an element goes by for extension contexts depend only on the element. */
 const contextNamesCache = new WeakMap<ElementSchema, Set<string>>();
 
-const GENERIC_CONTEXTS = ['Element', 'Base', 'Resource', 'DomainResource', 'BackboneElement'];
+/** Contexts any element meets. Resource and DomainResource are met by resources only (see contextNames). */
+const GENERIC_CONTEXTS = ['Element', 'Base', 'Any'];
 
 /** The extension rules of one walk. */
 export class ExtensionRules {
@@ -40,6 +42,7 @@ export class ExtensionRules {
     typeRef: TypeRef | undefined,
     cursor: Cursor,
     item: Item,
+    scope: ResourceScope,
   ): CompiledStructure | 'unknown' | undefined {
     const { services } = this.walk;
     const core = this.walk.typeStructure('Extension');
@@ -84,24 +87,63 @@ export class ExtensionRules {
         detail: 'is a modifier extension, so it must be used in modifierExtension',
       });
     }
-    this.context(compiled.structure, item.holder, cursor, url);
+    this.context(compiled.structure, item, scope, url);
     return compiled.structure;
   }
 
-  /** Whether the element holding an extension is one of the contexts the extension's definition allows. */
-  private context(structure: CompiledStructure, holder: ElementSchema, cursor: Cursor, url: string): void {
-    const contexts = structure.context.filter((c) => c.type === 'element');
-    if (contexts.length === 0 || contexts.length < structure.context.length) return;
-    const candidates = this.contextNames(holder);
-    if (
-      contexts.some(({ expression }) => GENERIC_CONTEXTS.includes(expression) || candidates.has(expression))
-    )
+  /**
+   * Whether the element holding an extension is one of the contexts its definition allows (an element
+   * path or type, another extension, or the result of a FHIRPath expression), and meets the definition's
+   * context invariants. Said at the holding element, as the HL7 validator says it.
+   */
+  private context(structure: CompiledStructure, item: Item, scope: ResourceScope, url: string): void {
+    const { context, contextInvariants } = structure;
+    if (context.length === 0) return;
+    const around = contextAround(scope);
+    const allowed = context.some((declared) => this.allows(declared, item, scope, around));
+    if (!allowed) {
+      this.walk.report('EXT_CONTEXT_WRONG', item.ownerCursor, {
+        url,
+        path: item.holder.path,
+        contexts: context.map(describeContext).join(', '),
+      });
       return;
-    this.walk.report('EXT_CONTEXT_WRONG', cursor, {
-      url,
-      path: holder.path,
-      contexts: contexts.map((c) => c.expression).join(', '),
-    });
+    }
+    for (const invariant of contextInvariants) {
+      const verdict = this.walk.services.invariants.test(invariant, item.holder.path, item.owner, around);
+      if (verdict.status === 'fail')
+        this.walk.report('EXT_CONTEXT_INVARIANT', item.ownerCursor, { url, invariant });
+      else if (verdict.status === 'error')
+        this.walk.report('INV_EVALUATION_FAILED', item.ownerCursor, {
+          key: invariant,
+          detail: verdict.message,
+        });
+    }
+  }
+
+  private allows(
+    declared: fhir4.StructureDefinitionContext,
+    item: Item,
+    scope: ResourceScope,
+    around: InvariantContext,
+  ): boolean {
+    const expression = declared.expression ?? '';
+    switch (declared.type) {
+      case 'element': {
+        // A context may name the profile it belongs to (`profile#path`); the path is what is matched.
+        const path = expression.includes('#') ? expression.slice(expression.indexOf('#') + 1) : expression;
+        return GENERIC_CONTEXTS.includes(path) || this.contextNames(item.holder).has(path);
+      }
+      case 'extension':
+        // Inside another extension: its url names it.
+        return item.holder.types.some((t) => t.code === 'Extension') && item.owner.url === expression;
+      case 'fhirpath': {
+        const selected = this.walk.services.invariants.select(expression, '', scope.resource, around);
+        return 'values' in selected && selected.values.includes(item.owner);
+      }
+      default:
+        return false;
+    }
   }
 
   /**
@@ -143,4 +185,19 @@ export class ExtensionRules {
 function isModifierDefinition(definition: fhir4.StructureDefinition): boolean {
   const root = definition.snapshot?.element?.[0] ?? definition.differential?.element?.[0];
   return root?.isModifier === true;
+}
+
+/** What FHIRPath sees around an extension's holder: the resource, its root, the Bundle. */
+function contextAround(scope: ResourceScope): InvariantContext {
+  return {
+    resource: scope.resource,
+    rootResource: scope.root,
+    ...(scope.bundle ? { bundle: scope.bundle.bundle } : {}),
+  };
+}
+
+/** A context as the HL7 validator lists them: e: element, x: extension, p: FHIRPath. */
+function describeContext(declared: fhir4.StructureDefinitionContext): string {
+  const prefix = declared.type === 'element' ? 'e' : declared.type === 'extension' ? 'x' : 'p';
+  return `${prefix}:${declared.expression ?? ''}`;
 }

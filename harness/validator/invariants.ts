@@ -70,21 +70,39 @@ export class InvariantEvaluator {
     around: InvariantContext,
   ): InvariantResult {
     if (!constraint.expression) return { status: 'pass' };
-    const evaluator = this.compile(basePath, constraint.expression);
-    if ('error' in evaluator) return { status: 'error', message: evaluator.error };
+    return this.test(constraint.expression, basePath, node, around);
+  }
+
+  /** An expression read as a condition, as the HL7 validator reads one: pass, fail, or could not run. */
+  test(expression: string, basePath: string, node: unknown, around: InvariantContext): InvariantResult {
+    const result = this.select(expression, basePath, node, around);
+    if ('error' in result) return { status: 'error', message: result.error };
+    // One boolean is its value; otherwise, any output is true.
+    const values = result.values;
+    if (values.length === 1 && typeof values[0] === 'boolean') return { status: values[0] ? 'pass' : 'fail' };
+    return { status: values.length > 0 ? 'pass' : 'fail' };
+  }
+
+  /** What an expression selects from a node (the JSON values themselves), or why it could not run. */
+  select(
+    expression: string,
+    basePath: string,
+    node: unknown,
+    around: InvariantContext,
+  ): { values: unknown[] } | { error: string } {
+    const evaluator = this.compile(basePath, expression);
+    if ('error' in evaluator) return { error: evaluator.error };
     try {
-      const result = evaluator(node, {
-        resource: around.resource,
-        rootResource: around.rootResource,
-        context: node,
-        ...(around.bundle ? { [BUNDLE_VARIABLE]: around.bundle } : {}),
-      });
-      // As the HL7 validator reads a result: one boolean is its value; otherwise, any output is true.
-      if (result.length === 1 && typeof result[0] === 'boolean')
-        return { status: result[0] ? 'pass' : 'fail' };
-      return { status: result.length > 0 ? 'pass' : 'fail' };
+      return {
+        values: evaluator(node, {
+          resource: around.resource,
+          rootResource: around.rootResource,
+          context: node,
+          ...(around.bundle ? { [BUNDLE_VARIABLE]: around.bundle } : {}),
+        }),
+      };
     } catch (error) {
-      return { status: 'error', message: describeError(error) };
+      return { error: describeError(error) };
     }
   }
 }

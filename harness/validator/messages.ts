@@ -349,6 +349,11 @@ export const MESSAGES = {
     code: 'structure',
     template: 'The extension {url} is not allowed at {path}; allowed contexts: {contexts}',
   },
+  EXT_CONTEXT_INVARIANT: {
+    severity: 'error',
+    code: 'structure',
+    template: "The extension {url} must not be used here: its context invariant '{invariant}' does not hold",
+  },
   EXT_MODIFIER_MISMATCH: { severity: 'error', code: 'structure', template: 'The extension {url} {detail}' },
 
   REF_FORMAT_INVALID: {

@@ -79,6 +79,8 @@ export interface CompiledStructure {
   derivation?: string;
   baseDefinition?: string;
   context: fhir4.StructureDefinitionContext[];
+  /** FHIRPath invariants an extension's holder must meet where the extension is used. */
+  contextInvariants: string[];
   /** Parts of a differential that could not be applied (the rest of the definition still is). */
   problems: string[];
   root: ElementSchema;
@@ -356,6 +358,9 @@ export class SchemaCompiler {
         ...(definition.derivation ? { derivation: definition.derivation } : {}),
         ...(definition.baseDefinition ? { baseDefinition: definition.baseDefinition } : {}),
         context: definition.context ?? [],
+        contextInvariants: (definition.contextInvariant ?? []).filter(
+          (i): i is string => typeof i === 'string',
+        ),
         problems,
         root,
         byId,

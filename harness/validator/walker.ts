@@ -466,7 +466,7 @@ export class Walk implements WalkContext {
     // The definition of the value's type: an extension's own definition, a profiled datatype, or the core type.
     const typeStructure =
       item.type === 'Extension'
-        ? this.extensions.definition(value, element, typeRef, cursor, item)
+        ? this.extensions.definition(value, element, typeRef, cursor, item, scope)
         : this.profiledType(item.type, typeRef, cursor);
     // An extension nobody defined is still an Extension: its properties are checked, but its
     // sub-extensions (with urls relative to a definition we lack) are not looked up.
