@@ -122,22 +122,18 @@ export class BindingRules {
     switch (check.result) {
       case 'valid':
         return;
-      case 'invalid':
-        // A bare code that no system of the value set holds: the HL7 validator says so as a second error.
-        if (
-          bareCode &&
-          strength === 'required' &&
-          check.message.includes('System URI could not be determined')
-        ) {
-          this.walk.report('TX_SYSTEM_UNDETERMINED', cursor, { code, valueSet });
-        }
+      case 'invalid': {
+        // One fault, one issue: a bare code no system of the value set holds is said in this issue's
+        // detail, not as a second error.
+        const undetermined = bareCode && check.message.includes('System URI could not be determined');
         this.walk.report(
           strength === 'required' ? 'BIND_REQUIRED_NOT_IN_VS' : 'BIND_EXTENSIBLE_NOT_IN_VS',
           cursor,
-          { code, valueSet, detail: '' },
+          { code, valueSet, detail: undetermined ? '; no code system of the value set defines it' : '' },
           { source: element.owner },
         );
         return;
+      }
       case 'unknown-system':
         this.notChecked(check.system, check.message, cursor);
         return;

@@ -44,6 +44,8 @@ export interface Fixture {
    * error or fatal issue; `expect` may still list the warnings or information it must carry.
    */
   valid?: true;
+  /** The errors (and fatal issues) reported are exactly those expected: one fault, one issue. */
+  exact?: true;
   expect: ExpectedIssue[];
 }
 

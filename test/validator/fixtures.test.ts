@@ -44,7 +44,8 @@ describe('the validator fixtures', () => {
       const inputs = [fixture.text, fixture.resource, fixture.base].filter((x) => x !== undefined);
       expect(inputs, name).toHaveLength(1);
       expect(fixture.description.length, name).toBeGreaterThan(10);
-      if (!fixture.valid) expect(fixture.expect.length, `${name}: a broken fixture expects an issue`).toBeGreaterThan(0);
+      if (!fixture.valid)
+        expect(fixture.expect.length, `${name}: a broken fixture expects an issue`).toBeGreaterThan(0);
       if (fixture.patch) expect(fixture.base, `${name}: a patch needs a base`).toBeDefined();
       for (const definition of fixture.definitions ?? [])
         expect(definition, `${name}: a definition is a canonical resource`).toMatchObject({
@@ -85,6 +86,13 @@ describe('the validator fixtures', () => {
               missing.map(describeExpected),
               `reported instead:\n${issues.map(describeIssue).join('\n')}`,
             ).toEqual([]);
+            if (fixture.exact) {
+              const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
+              const expected = due.filter((e) => e.severity === 'error' || e.severity === 'fatal');
+              expect(errors.map(describeIssue), `${name}: exactly the expected errors`).toHaveLength(
+                expected.length,
+              );
+            }
             if (fixture.valid) {
               const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
               expect(errors.map(describeIssue), `${name} is a valid twin: no error`).toEqual([]);
