@@ -103,7 +103,14 @@ export class Terminology {
       const systemless = valueSet.test('', code);
       if (systemless.in === 'unknown') best = systemless;
     }
-    return this.toCheck(best, () => messages.bareCodeNotInValueSet(valueSet.label, code));
+    // A code system of the value set that defines the code determines the system (the value set only
+    // leaves the code out); only a code no candidate system defines leaves the system undetermined.
+    const definer = [...systems].find((candidate) => this.lookup(candidate, code).found);
+    return this.toCheck(best, () =>
+      definer !== undefined
+        ? messages.notInValueSet(valueSet.label, definer, code)
+        : messages.bareCodeNotInValueSet(valueSet.label, code),
+    );
   }
 
   private toCheck(verdict: Verdict, notIn: () => string): CodeCheck {

@@ -122,18 +122,24 @@ export class BindingRules {
     switch (check.result) {
       case 'valid':
         return;
-      case 'invalid': {
-        // One fault, one issue: a bare code no system of the value set holds is said in this issue's
-        // detail, not as a second error.
-        const undetermined = bareCode && check.message.includes('System URI could not be determined');
+      case 'invalid':
+        // A bare code that no code system of the value set defines: the HL7 validator says that the
+        // system could not be determined as an error of its own. A code some system defines, but the
+        // value set leaves out, is the one error below.
+        if (
+          bareCode &&
+          strength === 'required' &&
+          check.message.includes('System URI could not be determined')
+        ) {
+          this.walk.report('TX_SYSTEM_UNDETERMINED', cursor, { code, valueSet });
+        }
         this.walk.report(
           strength === 'required' ? 'BIND_REQUIRED_NOT_IN_VS' : 'BIND_EXTENSIBLE_NOT_IN_VS',
           cursor,
-          { code, valueSet, detail: undetermined ? '; no code system of the value set defines it' : '' },
+          { code, valueSet, detail: '' },
           { source: element.owner },
         );
         return;
-      }
       case 'unknown-system':
         this.notChecked(check.system, check.message, cursor);
         return;

@@ -305,7 +305,6 @@ export const MESSAGES = {
     code: 'not-found',
     template: "A definition for CodeSystem '{system}' could not be found, so the code cannot be validated",
   },
-  /** Deprecated, never emitted: the fault is said once, by BIND_REQUIRED_NOT_IN_VS. Kept: ids are never reused. */
   TX_SYSTEM_UNDETERMINED: {
     severity: 'error',
     code: 'code-invalid',

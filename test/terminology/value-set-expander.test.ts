@@ -249,7 +249,13 @@ describe('ValueSet.compose semantics', () => {
 
   it('places a bare code in the ValueSet’s systems', () => {
     expect(tx.checkCode(url('is-a-mammal'), undefined, 'cat')).toEqual({ result: 'valid', display: 'Cat' });
-    expect(tx.checkCode(url('is-a-mammal'), undefined, 'hen')).toMatchObject({
+    // hen is a code of the animals system, which the value set filters out: the system is determined.
+    expect(tx.checkCode(url('is-a-mammal'), undefined, 'hen')).toEqual({
+      result: 'invalid',
+      message: `The provided code '${CS}#hen' was not found in the value set '${url('is-a-mammal')}'`,
+    });
+    // cow is a code of no system of the value set: the system cannot be determined.
+    expect(tx.checkCode(url('is-a-mammal'), undefined, 'cow')).toMatchObject({
       result: 'invalid',
       message: expect.stringContaining('System URI could not be determined'),
     });

@@ -19,8 +19,6 @@ const NOT_PROVOKED_BY_FIXTURES: Record<string, string> = {
   TX_VALUE_SET_UNKNOWN: 'a binding to a value set nobody defined',
   SLICE_DISCRIMINATOR_UNSUPPORTED: 'a discriminator path outside the supported FHIRPath subset',
   INV_EVALUATION_FAILED: 'an invariant fhirpath.js cannot evaluate on sound data',
-  TX_SYSTEM_UNDETERMINED:
-    'deprecated, never emitted: a bare code outside a required value set is one issue (BIND_REQUIRED_NOT_IN_VS), as the HL7 validator reports it; ids are never reused',
 };
 
 describe('message ids', () => {
