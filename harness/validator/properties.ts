@@ -7,7 +7,7 @@
 import type { DefinitionRegistry } from '../fhir/definitions.js';
 import type { JsonObject } from '../json.js';
 import { isPrimitiveType } from './primitive-types.js';
-import type { ElementSchema } from './schema.js';
+import type { ElementSchema, SchemaCompiler } from './schema.js';
 import { childCursor, type Cursor, type Item, type WalkContext } from './walk-context.js';
 
 /** What a JSON property of an object stands for. */
@@ -58,6 +58,17 @@ export function disallowedChoice(
     for (const type of [suffix, lower]) if (definitions.typeDefinition(type)) return { element, type };
   }
   return undefined;
+}
+
+/**
+ * The types the core definition gives a choice element (`Patient.deceased[x]`: boolean, dateTime),
+ * whatever a profile narrowed it to. An element the core definitions lack keeps its own types.
+ */
+export function baseChoiceTypes(compiler: SchemaCompiler, element: ElementSchema): string[] {
+  const rootType = element.path.split('.')[0] ?? '';
+  const core = compiler.compile(`http://hl7.org/fhir/StructureDefinition/${rootType}`);
+  const base = core.ok ? core.structure.byId.get(element.path) : undefined;
+  return (base ?? element).types.map((type) => type.code);
 }
 
 /** The occurrences of one element in an object, with JSON shape checks along the way. */

@@ -18,7 +18,13 @@ import type { ParsedJson } from './json-source.js';
 import type { MessageId } from './messages.js';
 import { isPrimitiveType } from './primitive-types.js';
 import { checkPrimitive } from './primitives.js';
-import { collectItems, disallowedChoice, propertyIndex, type PropertyTarget } from './properties.js';
+import {
+  baseChoiceTypes,
+  collectItems,
+  disallowedChoice,
+  propertyIndex,
+  type PropertyTarget,
+} from './properties.js';
 import { ReferenceChecker } from './references.js';
 import { checkContained, checkResourceId } from './resource-rules.js';
 import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
@@ -234,14 +240,16 @@ export class Walk implements WalkContext {
       const target = index.get(key);
       if (!target) {
         const choice = disallowedChoice(this.services.definitions, key, children);
-        if (choice) {
-          // A type the base allows but the profile does not: one issue, and the value still counts as present.
+        const unknownHere = childCursor(cursor, key, cursor.expression);
+        if (choice && baseChoiceTypes(this.services.compiler, choice.element).includes(choice.type)) {
+          // A type the base allows but the profile does not: one issue, and the value still counts as
+          // present. Where the profile leaves one type the value is said to be of the wrong type; where
+          // it leaves several, the element holding it says no type fits (as the HL7 validator does).
           disallowedChoices.set(choice.element, (disallowedChoices.get(choice.element) ?? 0) + 1);
-          const at = childCursor(
-            cursor,
-            key,
-            `${cursor.expression}.${choice.element.name}.ofType(${choice.type})`,
-          );
+          const at =
+            choice.element.types.length === 1
+              ? childCursor(cursor, key, `${cursor.expression}.${choice.element.name}.ofType(${choice.type})`)
+              : unknownHere;
           this.report(
             'STRUCT_CHOICE_TYPE_NOT_ALLOWED',
             at,
@@ -249,7 +257,9 @@ export class Walk implements WalkContext {
             { source: choice.element.owner },
           );
         } else if (key !== 'fhir_comments') {
-          this.report('STRUCT_UNKNOWN_PROPERTY', childCursor(cursor, key, cursor.expression), { name: key });
+          // Not a name of the type at all (a choice with a type even the base lacks included): the JSON
+          // cannot be read as the type, and the element stays absent.
+          this.report('STRUCT_UNKNOWN_PROPERTY', unknownHere, { name: key });
         }
         continue;
       }
