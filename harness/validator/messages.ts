@@ -225,6 +225,16 @@ export const MESSAGES = {
     code: 'value',
     template: 'The value {value} is above the maximum {max}',
   },
+  TYPE_QUANTITY_LIMIT_NOT_COMPARED: {
+    severity: 'warning',
+    code: 'invalid',
+    template: 'The quantity cannot be compared with its {bound} {limit}: {detail}',
+  },
+  TYPE_QUANTITY_LIMIT_INVALID: {
+    severity: 'error',
+    code: 'invalid',
+    template: 'The quantity cannot meet its {bound} {limit}: {detail}',
+  },
 
   FIXED_VALUE_MISMATCH: {
     severity: 'error',

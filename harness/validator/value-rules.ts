@@ -1,11 +1,12 @@
 /**
  * Rules on a value itself, beyond its type: fixed values and patterns (ElementDefinition.fixed[x] and
- * pattern[x]), maxLength and minValue/maxValue, the narrative checks the HL7 validator does natively,
- * and Attachment.size against its data.
+ * pattern[x]), maxLength and minValue/maxValue (of primitives and of Quantity), the narrative checks the
+ * HL7 validator does natively, and Attachment.size against its data.
  */
 import { isJsonObject } from '../json.js';
 import type { ElementSchema } from './schema.js';
 import { deepEqual, describeValue, matchesPattern, patternMismatch } from './values.js';
+import { convertUcum } from './ucum.js';
 import { childCursor, type Cursor, type WalkContext } from './walk-context.js';
 
 export function checkFixedAndPattern(
@@ -165,4 +166,80 @@ export function checkAttachmentSize(walk: WalkContext, value: Record<string, unk
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   const actual = Math.floor((data.length * 3) / 4) - padding;
   if (actual !== value.size) walk.report('TYPE_ATTACHMENT_SIZE', cursor, { stated: value.size, actual });
+}
+
+const UCUM = 'http://unitsofmeasure.org';
+
+/** How a Quantity limit reads in messages: `5 mg`. */
+function quantityLabel(limit: Record<string, unknown>): string {
+  const unit = typeof limit.code === 'string' ? limit.code : typeof limit.unit === 'string' ? limit.unit : '';
+  return `${String(limit.value ?? '(no value)')}${unit ? ` ${unit}` : ''}`;
+}
+
+/**
+ * minValue and maxValue on a Quantity (InstanceValidator.checkQuantity): the quantity must have a value,
+ * the limit must be a Quantity with a value; with the same system and code the values compare, with
+ * UCUM units of the same dimension the value is converted first. Anything that makes the comparison
+ * impossible (no system or code on either side, another system, units of another dimension) is said,
+ * and the comparison is not made.
+ */
+export function checkQuantityLimits(
+  walk: WalkContext,
+  quantity: Record<string, unknown>,
+  element: ElementSchema,
+  cursor: Cursor,
+): void {
+  for (const [limit, isMinimum] of [
+    [element.minValue, true],
+    [element.maxValue, false],
+  ] as const) {
+    if (!limit) continue;
+    const bound = isMinimum ? 'minimum' : 'maximum';
+    const notCompared = (label: string, detail: string) =>
+      walk.report('TYPE_QUANTITY_LIMIT_NOT_COMPARED', cursor, { bound, limit: label, detail });
+    const invalid = (label: string, detail: string) =>
+      walk.report('TYPE_QUANTITY_LIMIT_INVALID', cursor, { bound, limit: label, detail });
+    const value = quantity.value;
+    if (typeof value !== 'number') {
+      notCompared(String(limit.type), 'the quantity has no value');
+      continue;
+    }
+    if (
+      !isJsonObject(limit.value) ||
+      !['Quantity', 'SimpleQuantity', 'Age', 'Duration'].includes(limit.type)
+    ) {
+      invalid(String(limit.type), `the profile's ${bound} is a ${limit.type}, not a Quantity`);
+      continue;
+    }
+    const bounds = limit.value;
+    const label = quantityLabel(bounds);
+    const system = typeof quantity.system === 'string' ? quantity.system : undefined;
+    const code = typeof quantity.code === 'string' ? quantity.code : undefined;
+    if (typeof bounds.system !== 'string') notCompared(label, `the ${bound} has no system`);
+    else if (system === undefined) notCompared(label, 'the quantity has no system');
+    else if (system !== bounds.system) notCompared(label, `its system ${system} is not ${bounds.system}`);
+    else if (typeof bounds.code !== 'string') notCompared(label, `the ${bound} has no code`);
+    else if (code === undefined) notCompared(label, 'the quantity has no code');
+    else if (typeof bounds.value !== 'number') invalid(label, `the ${bound} has no value`);
+    else {
+      let comparable: number | undefined = value;
+      if (code !== bounds.code) {
+        const converted = system === UCUM ? convertUcum(value, code, bounds.code) : 'unknown';
+        if (converted === 'incompatible') {
+          invalid(label, `${code} cannot be converted to ${bounds.code}`);
+          comparable = undefined;
+        } else if (converted === 'unknown') {
+          notCompared(label, `the units ${code} and ${bounds.code} cannot be compared here`);
+          comparable = undefined;
+        } else comparable = converted;
+      }
+      if (comparable === undefined) continue;
+      // A tolerance for the float of a unit conversion: 1000 mg is 1 g.
+      const epsilon = Math.abs(bounds.value) * 1e-12;
+      if (isMinimum && comparable < bounds.value - epsilon)
+        walk.report('TYPE_VALUE_BELOW_MIN', cursor, { value: `${value} ${code}`, min: label });
+      if (!isMinimum && comparable > bounds.value + epsilon)
+        walk.report('TYPE_VALUE_ABOVE_MAX', cursor, { value: `${value} ${code}`, max: label });
+    }
+  }
 }

@@ -33,6 +33,7 @@ import {
   checkAttachmentSize,
   checkFixedAndPattern,
   checkNarrative,
+  checkQuantityLimits,
   checkValueLimits,
 } from './value-rules.js';
 import {
@@ -501,6 +502,8 @@ export class Walk implements WalkContext {
     }
     this.properties(value, children, childStructure, cursor, scope, false, element);
     if (item.type === 'Attachment') checkAttachmentSize(this, value, cursor);
+    if (item.type === 'Quantity' && (element.minValue || element.maxValue))
+      checkQuantityLimits(this, value, element, cursor);
     // The type's own invariants (per-1 on Period, ref-1 on Reference, qty-3 on Quantity...).
     if (typeStructure && typeStructure.root.constraints.length > 0)
       this.invariants(typeStructure.root, element.path, value, cursor, scope);
