@@ -9,6 +9,7 @@ import type { DefinitionRegistry } from '../fhir/definitions.js';
 import type { JsonObject } from '../json.js';
 import type { Terminology } from '../terminology/index.js';
 import type { InvariantEvaluator } from './invariants.js';
+import type { ValidationIssue } from './issues.js';
 import type { MessageId, Severity } from './messages.js';
 import type { CompiledStructure, ElementSchema, SchemaCompiler } from './schema.js';
 import type { SliceMatcher } from './slicing.js';
@@ -96,6 +97,10 @@ export interface WalkContext {
     args?: Readonly<Record<string, string | number>>,
     overrides?: ReportOverrides,
   ): void;
+  /** Whether an error (or a fatal issue) was reported so far. */
+  hasErrors(): boolean;
+  /** Keeps an issue made elsewhere (an invariant's, whose id is its source#key). */
+  addIssue(found: ValidationIssue, cursor: Cursor): void;
   /** The compiled core definition of a type, if it compiles. */
   typeStructure(type: string): CompiledStructure | undefined;
   /** Whether a value conforms to a profile: a silent validation of its own. */

@@ -12,7 +12,7 @@ import { BindingRules } from './binding-rules.js';
 import { checkBundle } from './bundle.js';
 import { checkAbsent, checkCardinality } from './cardinality.js';
 import { ExtensionRules } from './extension-rules.js';
-import { NATIVE_INVARIANTS } from './invariants.js';
+import { checkInvariants } from './invariant-rules.js';
 import { issue, type ValidationIssue } from './issues.js';
 import type { ParsedJson } from './json-source.js';
 import type { MessageId } from './messages.js';
@@ -106,6 +106,14 @@ export class Walk implements WalkContext {
     if (!this.source) return;
     const location = this.source.locate(jsonPath(cursor));
     if (location) found.location = location;
+  }
+
+  hasErrors(): boolean {
+    return this.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+  }
+
+  addIssue(found: ValidationIssue, cursor: Cursor): void {
+    this.add(found, cursor);
   }
 
   numberText(cursor: Cursor): string | undefined {
@@ -218,7 +226,7 @@ export class Walk implements WalkContext {
   structure(value: JsonObject, structure: CompiledStructure, cursor: Cursor, scope: ResourceScope): void {
     const root = structure.root;
     this.properties(value, root.children, structure, cursor, scope, structure.kind === 'resource', root);
-    this.invariants(root, root.path, value, cursor, scope);
+    checkInvariants(this, root, root.path, value, cursor, scope);
   }
 
   // ---------------------------------------------------------------- objects and properties
@@ -384,7 +392,7 @@ export class Walk implements WalkContext {
     ) {
       if (typeof value === 'string') this.bindings.ofCode(value, element, cursor);
     }
-    this.invariants(element, element.path, value, cursor, scope);
+    checkInvariants(this, element, element.path, value, cursor, scope);
   }
 
   private containedResource(item: Item, element: ElementSchema, scope: ResourceScope): void {
@@ -506,7 +514,7 @@ export class Walk implements WalkContext {
       checkQuantityLimits(this, value, element, cursor);
     // The type's own invariants (per-1 on Period, ref-1 on Reference, qty-3 on Quantity...).
     if (typeStructure && typeStructure.root.constraints.length > 0)
-      this.invariants(typeStructure.root, element.path, value, cursor, scope);
+      checkInvariants(this, typeStructure.root, element.path, value, cursor, scope);
 
     checkFixedAndPattern(this, value, element, cursor);
     if (element.binding) this.bindings.ofComplex(value, item.type, element, cursor);
@@ -517,7 +525,7 @@ export class Walk implements WalkContext {
       });
     }
     if (item.type === 'Reference') this.references.check(this, value, element, typeRef, cursor, scope);
-    this.invariants(element, element.path, value, cursor, scope);
+    checkInvariants(this, element, element.path, value, cursor, scope);
   }
 
   typeStructure(type: string): CompiledStructure | undefined {
@@ -564,52 +572,6 @@ export class Walk implements WalkContext {
       probe.resource(value, cursor, resourceContext(value, scope), [profile]);
     else probe.structure(value, compiled.structure, cursor, scope);
     return !probe.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
-  }
-
-  // ---------------------------------------------------------------- invariants
-
-  invariants(
-    element: ElementSchema,
-    basePath: string,
-    value: unknown,
-    cursor: Cursor,
-    scope: ResourceScope,
-  ): void {
-    for (const constraint of element.constraints) {
-      if (NATIVE_INVARIANTS.has(constraint.key)) {
-        if (
-          constraint.key === 'ext-1' &&
-          isJsonObject(value) &&
-          (value.extension !== undefined) === Object.keys(value).some((k) => k.startsWith('value'))
-        ) {
-          this.report('EXT_VALUE_AND_CHILDREN', cursor);
-        }
-        continue;
-      }
-      const result = this.services.invariants.evaluate(constraint, basePath, value, {
-        resource: scope.resource,
-        rootResource: scope.root,
-        ...(scope.bundle ? { bundle: scope.bundle.bundle } : {}),
-      });
-      if (result.status === 'pass') continue;
-      if (result.status === 'error') {
-        // Broken data (an impossible date, an object for a string) makes expressions fail; its own error
-        // already says what is wrong, so the failure is only worth a warning on otherwise sound data.
-        if (!this.issues.some((i) => i.severity === 'error' || i.severity === 'fatal')) {
-          this.report('INV_EVALUATION_FAILED', cursor, { key: constraint.key, detail: result.message });
-        }
-        continue;
-      }
-      const found: ValidationIssue = {
-        id: `${constraint.source}#${constraint.key}`,
-        severity: constraint.severity,
-        code: 'invariant',
-        expression: cursor.expression,
-        text: `Constraint failed: ${constraint.key}: '${constraint.human}'`,
-        source: constraint.source,
-      };
-      this.add(found, cursor);
-    }
   }
 }
 
