@@ -1,8 +1,10 @@
 /**
  * Bundle rules beyond the invariants of the Bundle definition (bdl-1 to bdl-9, evaluated like any
- * other): every fullUrl is absolute, and a RESTful fullUrl ends with the type and id of its resource.
+ * other): every fullUrl is absolute, a RESTful fullUrl ends with the type and id of its resource, and
+ * the references of documents and messages resolve (bundle-documents.ts).
  */
 import { isJsonObject, type JsonObject } from '../json.js';
+import { checkDocumentOrMessage } from './bundle-documents.js';
 import {
   childCursor,
   itemCursor,
@@ -59,4 +61,5 @@ export function checkBundle(
     }
   });
   void scope;
+  checkDocumentOrMessage(walk, bundle, cursor);
 }

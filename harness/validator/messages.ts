@@ -19,6 +19,7 @@ export type IssueCode =
   | 'informational'
   | 'business-rule'
   | 'too-costly'
+  | 'forbidden'
   | 'not-supported'
   | 'exception';
 
@@ -379,8 +380,68 @@ export const MESSAGES = {
   REF_NOT_FOUND_IN_BUNDLE: {
     severity: 'error',
     code: 'not-found',
-    template: "The reference '{reference}' does not resolve to an entry of the Bundle",
+    template: "Can't find '{reference}' in the bundle ({name}){detail}",
   },
+  REF_NOT_HELD: {
+    severity: 'error',
+    code: 'required',
+    template:
+      'Bundled or contained reference not found within the bundle/resource {reference} (aggregation: {modes})',
+  },
+  REF_AGGREGATION: {
+    severity: 'error',
+    code: 'structure',
+    template:
+      "Reference is {destination} which isn't supported by the specified aggregation mode(s) for the reference ({modes})",
+  },
+  REF_BUNDLE_NO_FULLURL: {
+    severity: 'error',
+    code: 'required',
+    template: "The relative reference '{reference}' is in an entry without fullUrl, so it cannot be resolved",
+  },
+  REF_BUNDLE_MULTIPLE_MATCHES: {
+    severity: 'error',
+    code: 'forbidden',
+    template: 'Multiple matches in bundle for reference {reference}',
+  },
+  REF_BUNDLE_RESOURCE_TYPE: {
+    severity: 'error',
+    code: 'required',
+    template: "The entry matching the reference '{reference}' holds a {type}",
+  },
+  REF_BUNDLE_URN_NOT_LOCAL: {
+    severity: 'warning',
+    code: 'required',
+    template: 'URN reference is not locally contained within the bundle {reference}',
+  },
+  REF_BUNDLE_POSSIBLE_MATCHES: {
+    severity: 'warning',
+    code: 'required',
+    template:
+      'The bundle contains no match for {target} by the rules of Bundle reference resolution, but it has multiple resources that match {reference} by resource type and id',
+  },
+  REF_BUNDLE_POSSIBLE_MATCH: {
+    severity: 'warning',
+    code: 'required',
+    template:
+      'Entry {index} matches the reference {reference} by type and id but its fullUrl {fullUrl} does not match the full target URL {target} by Bundle resolution rules',
+  },
+  BUNDLE_REFERENCE_FOUND_MULTIPLE: {
+    severity: 'error',
+    code: 'invalid',
+    template: "Found {count} matches for '{reference}' in the bundle ({name})",
+  },
+  BUNDLE_ENTRY_ORPHAN: {
+    severity: 'error',
+    code: 'informational',
+    template: "Entry {entry} isn't reachable by traversing links (forward or backward) from the {first}",
+  },
+  BUNDLE_ENTRY_REVERSE: {
+    severity: 'warning',
+    code: 'invalid',
+    template: "Entry {entry} isn't reachable by traversing forwards from the {first}{detail}",
+  },
+
   REF_CONTAINED_NOT_FOUND: {
     severity: 'error',
     code: 'not-found',

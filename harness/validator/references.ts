@@ -3,8 +3,9 @@
  * and resolution among contained resources and inside the enclosing Bundle.
  */
 import { CORE_BASE, type DefinitionRegistry } from '../fhir/definitions.js';
+import { resolveWalked } from './bundle-resolution.js';
 import type { ElementSchema, TypeRef } from './schema.js';
-import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
+import { isJsonObject, type JsonObject } from '../json.js';
 import type { Cursor, ResourceScope, WalkContext } from './walk-context.js';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -45,25 +46,6 @@ function targetTypes(definitions: DefinitionRegistry, typeRef: TypeRef | undefin
   return types;
 }
 
-/**
- * When a relative reference must be found inside its Bundle: always in a document (it is
- * self-contained); in a collection or message when the element names target profiles the resource has
- * to be checked against. In a transaction, batch, search or history it may point to a server.
- */
-function mustResolveInBundle(bundle: JsonObject, typeRef: TypeRef | undefined): boolean {
-  if (bundle.type === 'document') return true;
-  if (bundle.type !== 'collection' && bundle.type !== 'message') return false;
-  return (typeRef?.targetProfiles ?? []).some((p) => !p.startsWith(CORE_BASE));
-}
-
-/** The absolute URL a reference stands for, from the fullUrl of the entry it sits in. */
-function absoluteFor(reference: string, fullUrl: string | undefined): string | undefined {
-  if (!fullUrl) return undefined;
-  const tail = ABSOLUTE_TAIL.exec(fullUrl);
-  if (!tail) return undefined;
-  return `${fullUrl.slice(0, tail.index)}/${reference.replace(/\/_history\/.*$/, '')}`;
-}
-
 export class ReferenceChecker {
   constructor(private readonly definitions: DefinitionRegistry) {}
 
@@ -82,6 +64,8 @@ export class ReferenceChecker {
     const allowed = targetTypes(this.definitions, typeRef);
     const anyType = allowed.length === 0 || allowed.includes('Resource');
     let resolvedType: string | undefined;
+    /** Where the reference led: a contained resource, an entry of the Bundle, or nowhere we can see. */
+    let destination: 'contained' | 'internal' | 'external' = 'external';
 
     switch (parsed.kind) {
       case 'invalid':
@@ -92,6 +76,7 @@ export class ReferenceChecker {
         if (parsed.id === '') {
           resolvedType =
             typeof container.resource.resourceType === 'string' ? container.resource.resourceType : undefined;
+          destination = 'contained';
           break;
         }
         const contained = Array.isArray(container.resource.contained) ? container.resource.contained : [];
@@ -101,6 +86,7 @@ export class ReferenceChecker {
           return;
         }
         resolvedType = typeof target.resourceType === 'string' ? target.resourceType : undefined;
+        destination = 'contained';
         break;
       }
       default: {
@@ -114,16 +100,19 @@ export class ReferenceChecker {
           walk.report('REF_FORMAT_INVALID', at, { reference });
           return;
         }
-        const bundled = this.inBundle(reference, parsed, scope, typeRef);
-        if (bundled === 'missing') {
-          walk.report('REF_NOT_FOUND_IN_BUNDLE', at, { reference });
-          return;
-        }
-        if (bundled && typeof bundled.resourceType === 'string') {
-          resolvedType = bundled.resourceType;
+        const bundled = scope.bundle
+          ? resolveWalked(scope.bundle.bundle, reference, scope.bundle.fullUrl)
+          : undefined;
+        for (const finding of bundled?.findings ?? [])
+          walk.report(finding.id, at, finding.args, finding.severity ? { severity: finding.severity } : {});
+        const target =
+          bundled?.entry && isJsonObject(bundled.entry.resource) ? bundled.entry.resource : undefined;
+        if (target) destination = 'internal';
+        if (target && typeof target.resourceType === 'string') {
+          resolvedType = target.resourceType;
           // A target profile that is not a plain resource type: the resource found must conform to it.
           const profiles = (typeRef?.targetProfiles ?? []).filter((p) => !p.startsWith(CORE_BASE));
-          if (profiles.length > 0 && !walk.conformsToAny(bundled, profiles, scope)) {
+          if (profiles.length > 0 && !walk.conformsToAny(target, profiles, scope)) {
             walk.report(
               'REF_TARGET_PROFILE',
               at,
@@ -134,6 +123,8 @@ export class ReferenceChecker {
         }
       }
     }
+
+    checkAggregation(walk, reference, typeRef, destination, at);
 
     if (resolvedType && !anyType && !allowed.includes(resolvedType)) {
       walk.report(
@@ -156,41 +147,32 @@ export class ReferenceChecker {
       );
     }
   }
+}
 
-  /**
-   * The resource a reference points to inside the enclosing Bundle; 'missing' when it must be there and
-   * is not (a urn:uuid, or see mustResolveInBundle); undefined when it may live elsewhere.
-   */
-  private inBundle(
-    reference: string,
-    parsed: ParsedReference,
-    scope: ResourceScope,
-    typeRef: TypeRef | undefined,
-  ): JsonObject | 'missing' | undefined {
-    const bundle = scope.bundle?.bundle;
-    if (!bundle) return undefined;
-    const entries = objectsOf(bundle.entry);
-    const wanted = new Set<string>([reference]);
-    if (parsed.kind === 'relative') {
-      const absolute = absoluteFor(reference, scope.bundle?.fullUrl);
-      if (absolute) wanted.add(absolute);
-    }
-    for (const entry of entries) {
-      const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
-      const resource = isJsonObject(entry.resource) ? entry.resource : undefined;
-      if (!resource) continue;
-      if (fullUrl && wanted.has(fullUrl)) return resource;
-      if (parsed.kind === 'relative' && fullUrl?.endsWith(`/${reference}`)) return resource;
-      if (
-        parsed.kind === 'relative' &&
-        !fullUrl &&
-        resource.resourceType === parsed.type &&
-        resource.id === parsed.id
-      )
-        return resource;
-    }
-    if (parsed.kind === 'uuid' || parsed.kind === 'oid') return 'missing';
-    if (parsed.kind === 'relative' && mustResolveInBundle(bundle, typeRef)) return 'missing';
-    return undefined;
+/**
+ * ElementDefinition.type.aggregation: a reference the profile wants contained or bundled must be found
+ * there (in R4 a bundled one inside a Bundle, whatever the validated input), and one it wants
+ * referenced must not be contained.
+ */
+function checkAggregation(
+  walk: WalkContext,
+  reference: string,
+  typeRef: TypeRef | undefined,
+  destination: 'contained' | 'internal' | 'external',
+  at: Cursor,
+): void {
+  const modes = typeRef?.aggregation;
+  if (!modes?.length) return;
+  if (destination === 'external') {
+    if (!modes.includes('referenced'))
+      walk.report('REF_NOT_HELD', at, { reference, modes: modes.join(', ') });
+    return;
   }
+  const allowed = modes.some(
+    (mode) =>
+      (mode === 'contained' && destination === 'contained') ||
+      (mode === 'bundled' && destination === 'internal') ||
+      (mode === 'referenced' && destination !== 'contained'),
+  );
+  if (!allowed) walk.report('REF_AGGREGATION', at, { destination, modes: modes.join(', ') });
 }

@@ -13,6 +13,8 @@ export interface TypeRef {
   code: string;
   profiles: string[];
   targetProfiles: string[];
+  /** How a Reference may be held (ElementDefinition.type.aggregation): contained, referenced, bundled. */
+  aggregation?: string[];
 }
 
 export interface Constraint {
@@ -154,6 +156,7 @@ function toTypeRefs(types: fhir4.ElementDefinitionType[] | undefined): TypeRef[]
     code: typeCode(type),
     profiles: type.profile ?? [],
     targetProfiles: type.targetProfile ?? [],
+    ...(type.aggregation?.length ? { aggregation: [...type.aggregation] } : {}),
   }));
 }
 
@@ -263,6 +266,7 @@ function cloneSchema(node: ElementSchema, newId: string, newPath: string): Eleme
       ...t,
       profiles: [...t.profiles],
       targetProfiles: [...t.targetProfiles],
+      ...(t.aggregation ? { aggregation: [...t.aggregation] } : {}),
     })),
     constraints: [...node.constraints],
     slices: [],
