@@ -1,4 +1,8 @@
-/** rest-baseline, refusals: an unknown Patient (r9), an unknown type (r10), broken or invalid content (r11). */
+/**
+ * rest-baseline, refusals: an unknown Patient (r9), an unknown type (r10), broken or invalid content
+ * (r11), and content negotiation (r16): _format honoured, a format the server cannot produce or read
+ * refused.
+ */
 import type { StepDefinition } from '../../runner/types.js';
 import { marksFor, ruleBreakingPatient } from '../support/patients.js';
 import { fhirId } from '../support/replies.js';
@@ -48,5 +52,28 @@ export const invalidCreate: StepDefinition = {
     trackUnexpected(t, invalid, 'Patient');
     t.expect(invalid).status([400, 422]);
     t.should(invalid).outcome();
+  },
+};
+
+export const formats: StepDefinition = {
+  id: 'r16-formats',
+  title: 'Content negotiation: _format wins, unsupported formats are refused',
+  says: `${HTTP}#mime-type and #parameters: _format overrides the Accept header (recall: warns only); a response format the server cannot produce answers 406 (PDQm (${PDQM_ITI_78}) wants an OperationOutcome not-supported); a request body of an unsupported type answers 415.`,
+  level: 'MUST',
+  async run(t) {
+    const overridden = await t.get('metadata?_format=json', { headers: { accept: 'application/fhir+xml' } });
+    t.should(overridden)
+      .status(200)
+      .header('content-type', /^application\/fhir\+json/);
+
+    const unacceptable = await t.get('metadata', { headers: { accept: 'application/pdf' } });
+    t.expect(unacceptable).status(406);
+    t.should(unacceptable).outcome().fhirpath("issue.where(code = 'not-supported').exists()");
+
+    if (!t.supports({ interactions: ['Patient:create'] })) return;
+    const unsupported = await t.post('Patient', 'gender=male', { headers: { 'content-type': 'text/plain' } });
+    trackUnexpected(t, unsupported, 'Patient');
+    t.expect(unsupported).status(415);
+    t.should(unsupported).outcome();
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { ScenarioDefinition } from '../../runner/types.js';
 import { HTTP, MCSD_ITI_90, PDQM_ITI_78, R4 } from '../support/standards.js';
-import { capabilities, readPatient, vreadPatient, formats } from './read.js';
+import { capabilities, readPatient, vreadPatient } from './read.js';
 import {
   createPatient,
   updatePatient,
@@ -17,7 +17,7 @@ import {
   conditionalUpdate,
   conditionalDelete,
 } from './write.js';
-import { readMissing, unknownType, invalidCreate } from './errors.js';
+import { readMissing, unknownType, invalidCreate, formats } from './errors.js';
 import { searchPaging, searchByPost, searchLastUpdated, unknownParameter } from './search.js';
 import { transaction, batch } from './transaction.js';
 import { instanceHistory } from './history.js';

@@ -1,11 +1,10 @@
 /**
- * rest-baseline, reading: the CapabilityStatement (r1), a read and a vread of the Patient r2-create made
- * (r3, r7), and content negotiation (r16).
+ * rest-baseline, reading: the CapabilityStatement (r1), and a read and a vread of the Patient r2-create
+ * made (r3, r7).
  */
 import type { StepDefinition } from '../../runner/types.js';
 import { resourceOf, weakEtag } from '../support/replies.js';
-import { HTTP, PDQM_ITI_78 } from '../support/standards.js';
-import { trackUnexpected } from '../support/writes.js';
+import { HTTP } from '../support/standards.js';
 import { PATIENT } from './keys.js';
 
 export const capabilities: StepDefinition = {
@@ -59,28 +58,5 @@ export const vreadPatient: StepDefinition = {
       .resourceType('Patient')
       .fhirpath('meta.versionId', patient.versionId)
       .fhirpath('gender', patient.resource.gender);
-  },
-};
-
-export const formats: StepDefinition = {
-  id: 'r16-formats',
-  title: 'Content negotiation: _format wins, unsupported formats are refused',
-  says: `${HTTP}#mime-type and #parameters: _format overrides the Accept header (recall: warns only); a response format the server cannot produce answers 406 (PDQm (${PDQM_ITI_78}) wants an OperationOutcome not-supported); a request body of an unsupported type answers 415.`,
-  level: 'MUST',
-  async run(t) {
-    const overridden = await t.get('metadata?_format=json', { headers: { accept: 'application/fhir+xml' } });
-    t.should(overridden)
-      .status(200)
-      .header('content-type', /^application\/fhir\+json/);
-
-    const unacceptable = await t.get('metadata', { headers: { accept: 'application/pdf' } });
-    t.expect(unacceptable).status(406);
-    t.should(unacceptable).outcome().fhirpath("issue.where(code = 'not-supported').exists()");
-
-    if (!t.supports({ interactions: ['Patient:create'] })) return;
-    const unsupported = await t.post('Patient', 'gender=male', { headers: { 'content-type': 'text/plain' } });
-    trackUnexpected(t, unsupported, 'Patient');
-    t.expect(unsupported).status(415);
-    t.should(unsupported).outcome();
   },
 };
