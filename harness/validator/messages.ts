@@ -23,6 +23,8 @@ export type IssueCode =
   | 'not-supported'
   | 'exception';
 
+import { TERMINOLOGY_RESOURCE_MESSAGES } from './terminology-resource-messages.js';
+
 interface MessageDefinition {
   severity: Severity;
   code: IssueCode;
@@ -31,6 +33,7 @@ interface MessageDefinition {
 
 /** `{name}` placeholders are filled from the issue's args. */
 export const MESSAGES = {
+  ...TERMINOLOGY_RESOURCE_MESSAGES,
   STRUCT_JSON_SYNTAX: {
     severity: 'fatal',
     code: 'structure',
@@ -225,6 +228,11 @@ export const MESSAGES = {
     severity: 'error',
     code: 'value',
     template: 'The value {value} is above the maximum {max}',
+  },
+  TYPE_CANONICAL_NOT_ABSOLUTE: {
+    severity: 'error',
+    code: 'invalid',
+    template: "Canonical URLs must be absolute URLs ('{url}'), {detail}",
   },
   TYPE_QUANTITY_LIMIT_NOT_COMPARED: {
     severity: 'warning',

@@ -29,6 +29,7 @@ import { ReferenceChecker } from './references.js';
 import { checkContained, checkResourceId } from './resource-rules.js';
 import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
 import { assignSlices } from './slice-assignment.js';
+import { checkCanonicalUrl, checkCodeSystem, checkValueSet } from './terminology-resource-rules.js';
 import {
   checkAttachmentSize,
   checkFixedAndPattern,
@@ -186,7 +187,10 @@ export class Walk implements WalkContext {
     if (!coveredByProfile) this.structure(resource, base.structure, cursor, inner);
 
     checkContained(this, resource, cursor);
+    checkCanonicalUrl(this, resource, cursor, scope.container !== undefined);
     if (type === 'Bundle') checkBundle(this, resource, cursor, inner);
+    if (type === 'CodeSystem') checkCodeSystem(this, resource, cursor);
+    if (type === 'ValueSet') checkValueSet(this, resource, cursor);
   }
 
   /** Walks the resource along a profile; true when the profile is of the resource's own type. */
