@@ -23,6 +23,7 @@ export type IssueCode =
   | 'not-supported'
   | 'exception';
 
+import { NARRATIVE_MESSAGES } from './narrative-messages.js';
 import { TERMINOLOGY_RESOURCE_MESSAGES } from './terminology-resource-messages.js';
 
 interface MessageDefinition {
@@ -34,6 +35,7 @@ interface MessageDefinition {
 /** `{name}` placeholders are filled from the issue's args. */
 export const MESSAGES = {
   ...TERMINOLOGY_RESOURCE_MESSAGES,
+  ...NARRATIVE_MESSAGES,
   STRUCT_JSON_SYNTAX: {
     severity: 'fatal',
     code: 'structure',
@@ -203,16 +205,6 @@ export const MESSAGES = {
     severity: 'error',
     code: 'structure',
     template: 'Stated Attachment Size {stated} does not match actual attachment size {actual}',
-  },
-  TYPE_XHTML_ENTITY: {
-    severity: 'error',
-    code: 'value',
-    template: "Invalid entity in the XHTML ('{entity}')",
-  },
-  TYPE_NARRATIVE_EMPTY: {
-    severity: 'error',
-    code: 'invariant',
-    template: 'The narrative SHALL have some non-whitespace content (txt-2)',
   },
   TYPE_VALUE_TOO_LONG: {
     severity: 'error',

@@ -18,6 +18,7 @@
  */
 import { R4_PRIMITIVE_JS_REGEX, jsonTypeOf, type PrimitiveTypeName } from './primitive-types.js';
 import { checkDate, checkDateTime, checkInstant, checkTime } from './primitive-dates.js';
+import { scanXhtml } from './xhtml.js';
 import {
   MAX_STRING_LENGTH,
   NO_PROBLEMS,
@@ -401,85 +402,8 @@ function base64Problem(value: string, reason: string): readonly PrimitiveProblem
 function checkXhtml(value: string): readonly PrimitiveProblem[] {
   if (value.length === 0)
     return one('empty', 'An xhtml value must not be empty: leave the property out instead');
-  const problem = xhtmlShapeProblem(value);
+  const problem = scanXhtml(value);
   return problem ? one('format', `The xhtml is not valid: ${problem}`) : NO_PROBLEMS;
-}
-
-function isNameChar(ch: number): boolean {
-  return (
-    (ch >= 0x61 && ch <= 0x7a) ||
-    (ch >= 0x41 && ch <= 0x5a) ||
-    (ch >= 0x30 && ch <= 0x39) ||
-    ch === 0x2d ||
-    ch === 0x2e ||
-    ch === 0x5f ||
-    ch === 0x3a ||
-    ch > 0x7f
-  );
-}
-
-function xhtmlShapeProblem(s: string): string | undefined {
-  let i = 0;
-  while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
-  if (!s.startsWith('<div', i) || isNameChar(s.charCodeAt(i + 4))) return 'it must be a single <div> element';
-  const open: string[] = [];
-  let rootClosed = false;
-  while (i < s.length) {
-    const lt = s.indexOf('<', i);
-    if (lt < 0) {
-      if (rootClosed && !isAllWhitespace(s.slice(i))) return 'there is text after the closing </div>';
-      break;
-    }
-    if (rootClosed && !isAllWhitespace(s.slice(i, lt))) return 'there is content after the closing </div>';
-    if (s.startsWith('<!--', lt)) {
-      const end = s.indexOf('-->', lt + 4);
-      if (end < 0) return 'a comment is not closed';
-      i = end + 3;
-      continue;
-    }
-    if (s.startsWith('<![CDATA[', lt)) {
-      const end = s.indexOf(']]>', lt + 9);
-      if (end < 0) return 'a CDATA section is not closed';
-      i = end + 3;
-      continue;
-    }
-    if (rootClosed) return 'there is content after the closing </div>';
-    const closing = s.charCodeAt(lt + 1) === 0x2f;
-    let j = closing ? lt + 2 : lt + 1;
-    const nameStart = j;
-    while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
-    if (j === nameStart)
-      return `a '<' at position ${lt + 1} does not start a tag (write &lt; for a literal <)`;
-    const name = s.slice(nameStart, j);
-    // Skip attributes up to the '>', stepping over quoted values (which may hold '>').
-    let quoteChar = 0;
-    while (j < s.length) {
-      const ch = s.charCodeAt(j);
-      if (quoteChar) {
-        if (ch === quoteChar) quoteChar = 0;
-      } else if (ch === 0x22 || ch === 0x27) quoteChar = ch;
-      else if (ch === 0x3e) break;
-      else if (ch === 0x3c) return `the tag <${name}> is not closed with '>'`;
-      j++;
-    }
-    if (j >= s.length) return `the tag <${name}> is not closed with '>'`;
-    if (closing) {
-      const expected = open.pop();
-      if (expected !== name) {
-        return expected === undefined
-          ? `the closing tag </${name}> has no opening tag`
-          : `the closing tag </${name}> does not match <${expected}>`;
-      }
-      if (open.length === 0) rootClosed = true;
-    } else if (s.charCodeAt(j - 1) === 0x2f) {
-      if (open.length === 0) rootClosed = true; // <div/>
-    } else {
-      open.push(name);
-    }
-    i = j + 1;
-  }
-  if (open.length > 0) return `the element <${open[open.length - 1]}> is not closed`;
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -147,18 +147,6 @@ function limitValue(
   return undefined;
 }
 
-/** The narrative checks the HL7 validator does natively: XML entities only, and some content (txt-2). */
-export function checkNarrative(walk: WalkContext, div: string, cursor: Cursor): void {
-  for (const match of div.matchAll(/&([A-Za-z][A-Za-z0-9]*);/g)) {
-    if (!['lt', 'gt', 'amp', 'quot', 'apos'].includes(match[1] ?? '')) {
-      walk.report('TYPE_XHTML_ENTITY', cursor, { entity: match[0] });
-      return;
-    }
-  }
-  const text = div.replace(/<[^>]*>/g, '').replace(/&[A-Za-z0-9#]+;/g, 'x');
-  if (text.trim() === '' && !/<img\b/i.test(div)) walk.report('TYPE_NARRATIVE_EMPTY', cursor);
-}
-
 /** Attachment.size must be the length of the decoded data. */
 export function checkAttachmentSize(walk: WalkContext, value: Record<string, unknown>, cursor: Cursor): void {
   if (typeof value.data !== 'string' || typeof value.size !== 'number') return;

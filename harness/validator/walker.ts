@@ -12,6 +12,7 @@ import { BindingRules } from './binding-rules.js';
 import { checkBundle } from './bundle.js';
 import { checkAbsent, checkCardinality } from './cardinality.js';
 import { ExtensionRules } from './extension-rules.js';
+import { checkNarrative } from './narrative-rules.js';
 import { checkInvariants } from './invariant-rules.js';
 import { issue, type ValidationIssue } from './issues.js';
 import type { ParsedJson } from './json-source.js';
@@ -33,7 +34,6 @@ import { checkCanonicalUrl, checkCodeSystem, checkValueSet } from './terminology
 import {
   checkAttachmentSize,
   checkFixedAndPattern,
-  checkNarrative,
   checkQuantityLimits,
   checkValueLimits,
 } from './value-rules.js';
@@ -357,7 +357,7 @@ export class Walk implements WalkContext {
         }
         if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
           checkValueLimits(this, value, element, cursor);
-        if (item.type === 'xhtml' && typeof value === 'string') checkNarrative(this, value, cursor);
+        if (item.type === 'xhtml' && typeof value === 'string') checkNarrative(this, value, cursor, scope);
       }
     }
     if (item.extension !== undefined) {
