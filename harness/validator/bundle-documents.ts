@@ -8,7 +8,13 @@
  */
 import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../json.js';
 import { resolveByRules, type Finding } from './bundle-resolution.js';
-import { childCursor, itemCursor, type Cursor, type WalkContext } from './walk-context.js';
+import {
+  childCursor,
+  entryResourceCursor,
+  itemCursor,
+  type Cursor,
+  type WalkContext,
+} from './walk-context.js';
 
 interface EntryNode {
   index: number;
@@ -39,7 +45,7 @@ export function checkDocumentOrMessage(walk: WalkContext, bundle: JsonObject, cu
     type: stringOf(firstResource.resourceType) ?? '',
     id: stringOf(firstResource.id),
   };
-  const firstCursor = resourceCursor(cursor, 0, firstResource);
+  const firstCursor = entryResourceCursor(cursor, 0, firstResource);
   const check = (holder: JsonObject, holderCursor: Cursor, property: string, name: string) => {
     const value = holder[property];
     const references = Array.isArray(value) ? value : [value];
@@ -79,13 +85,6 @@ export function checkDocumentOrMessage(walk: WalkContext, bundle: JsonObject, cu
   checkInterlinked(walk, bundle, cursor, type === 'message', report);
 }
 
-/** The cursor of an entry's resource, named as the walk names it. */
-function resourceCursor(cursor: Cursor, index: number, resource: JsonObject): Cursor {
-  const entry = itemCursor(cursor, 'entry', index);
-  const label = `${stringOf(resource.resourceType) ?? ''}/${stringOf(resource.id) ?? 'null'}`;
-  return childCursor(entry, 'resource', `${entry.expression}.resource/*${label}*/`);
-}
-
 function checkInterlinked(
   walk: WalkContext,
   bundle: JsonObject,
@@ -105,7 +104,7 @@ function checkInterlinked(
       type: stringOf(node.resource.resourceType) ?? '',
       id: stringOf(node.resource.id),
     };
-    const base = resourceCursor(cursor, node.index, node.resource);
+    const base = entryResourceCursor(cursor, node.index, node.resource);
     for (const { reference, source, at } of referencesIn(node.resource, base)) {
       const resolution = resolveByRules(bundle, reference, from, at.expression, false);
       report(at, source, resolution.findings);

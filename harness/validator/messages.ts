@@ -23,6 +23,7 @@ export type IssueCode =
   | 'not-supported'
   | 'exception';
 
+import { BUNDLE_MESSAGES } from './bundle-messages.js';
 import { NARRATIVE_MESSAGES } from './narrative-messages.js';
 import { TERMINOLOGY_RESOURCE_MESSAGES } from './terminology-resource-messages.js';
 
@@ -36,6 +37,7 @@ interface MessageDefinition {
 export const MESSAGES = {
   ...TERMINOLOGY_RESOURCE_MESSAGES,
   ...NARRATIVE_MESSAGES,
+  ...BUNDLE_MESSAGES,
   STRUCT_JSON_SYNTAX: {
     severity: 'fatal',
     code: 'structure',
@@ -426,21 +428,6 @@ export const MESSAGES = {
     template:
       'Entry {index} matches the reference {reference} by type and id but its fullUrl {fullUrl} does not match the full target URL {target} by Bundle resolution rules',
   },
-  BUNDLE_REFERENCE_FOUND_MULTIPLE: {
-    severity: 'error',
-    code: 'invalid',
-    template: "Found {count} matches for '{reference}' in the bundle ({name})",
-  },
-  BUNDLE_ENTRY_ORPHAN: {
-    severity: 'error',
-    code: 'informational',
-    template: "Entry {entry} isn't reachable by traversing links (forward or backward) from the {first}",
-  },
-  BUNDLE_ENTRY_REVERSE: {
-    severity: 'warning',
-    code: 'invalid',
-    template: "Entry {entry} isn't reachable by traversing forwards from the {first}{detail}",
-  },
 
   REF_CONTAINED_NOT_FOUND: {
     severity: 'error',
@@ -456,23 +443,6 @@ export const MESSAGES = {
     severity: 'error',
     code: 'structure',
     template: "The reference type '{declared}' does not match the resource it points to, a {actual}",
-  },
-
-  BUNDLE_LINK_DUPLICATE: {
-    severity: 'error',
-    code: 'invalid',
-    template: "The link relationship type '{relation}' can only occur once",
-  },
-  BUNDLE_FULLURL_RELATIVE: {
-    severity: 'error',
-    code: 'invalid',
-    template: "The fullUrl must be an absolute URL (not '{fullUrl}')",
-  },
-  BUNDLE_FULLURL_ID_MISMATCH: {
-    severity: 'error',
-    code: 'invalid',
-    template:
-      "The fullUrl '{fullUrl}' looks like a RESTful server URL, so it must end with the type and id of its resource ({id})",
   },
 } as const satisfies Record<string, MessageDefinition>;
 

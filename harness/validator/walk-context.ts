@@ -45,6 +45,14 @@ export function itemCursor(cursor: Cursor, name: string, index: number): Cursor 
   );
 }
 
+/** The cursor of a Bundle entry's resource, named as the walk names it (type and id in a comment). */
+export function entryResourceCursor(bundle: Cursor, index: number, resource: JsonObject): Cursor {
+  const entry = itemCursor(bundle, 'entry', index);
+  const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
+  const id = typeof resource.id === 'string' ? resource.id : 'null';
+  return childCursor(entry, 'resource', `${entry.expression}.resource/*${type}/${id}*/`);
+}
+
 export interface WalkPolicy {
   /** The severity of an extension whose definition cannot be found (under modifierExtension it is always an error). */
   unknownExtension: 'warning' | 'error';
