@@ -22,7 +22,13 @@ export type UncheckedCode = Extract<
 
 export type LookupResult =
   | { found: true; display?: string; displays: string[] }
-  | { found: false; reason: 'unknown-system' | 'unknown-code'; message: string; partial?: true };
+  /** `supplement`: the system is a supplement of another, so it defines no codes of its own. */
+  | {
+      found: false;
+      reason: 'unknown-system' | 'unknown-code' | 'supplement';
+      message: string;
+      partial?: true;
+    };
 
 export type ExpansionContains = { system: string; code: string; display?: string; version?: string };
 

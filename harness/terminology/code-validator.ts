@@ -157,6 +157,8 @@ export class Terminology {
       if (problem === undefined) return { found: true, displays: [] };
       return { found: false, reason: 'unknown-code', message: problem };
     }
+    if (resolution.kind === 'supplement')
+      return { found: false, reason: 'supplement', message: messages.supplement(system) };
     const verdict = uncheckableSystem(system, resolution);
     const message = verdict.in === 'unknown' ? verdict.check.message : messages.unknownCodeSystem(system);
     return { found: false, reason: 'unknown-system', message };

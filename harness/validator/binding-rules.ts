@@ -94,6 +94,14 @@ export class BindingRules {
           code: coding.code,
           system: coding.system,
         });
+      } else if (found.reason === 'supplement') {
+        this.walk.report(
+          'TX_SYSTEM_SUPPLEMENT',
+          childCursor(cursor, 'system', `${cursor.expression}.system`),
+          {
+            system: coding.system,
+          },
+        );
       } else this.notChecked(coding.system, found.message, cursor);
       return;
     }

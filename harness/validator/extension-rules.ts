@@ -59,8 +59,12 @@ export class ExtensionRules {
     const definitionUrl = typeRef?.profiles[0] ?? url.split('|')[0] ?? url;
     const definition = services.definitions.structureDefinition(definitionUrl);
     if (!definition) {
-      // Extensions of the HL7 domains may come from a later version or the extensions package: never an error.
-      const hl7Domain = /^https?:\/\/(hl7\.org\/fhir|terminology\.hl7\.org)\//.test(url);
+      // The HL7 validator always has the extensions package and the cross-version extensions of core:
+      // an unknown one of those namespaces may exist there, so it is never an error. An IG's extension
+      // (hl7.org/fhir/uv/<ig>/...) is known only with its IG, like anyone else's.
+      const hl7Domain =
+        /^https?:\/\/hl7\.org\/fhir\/(\d+\.\d+\/)?StructureDefinition\//.test(url) ||
+        /^https?:\/\/terminology\.hl7\.org\//.test(url);
       if (isModifierPosition) this.walk.report('EXT_MODIFIER_UNKNOWN', cursor, { url });
       else
         this.walk.report(

@@ -318,6 +318,12 @@ export const MESSAGES = {
     code: 'not-found',
     template: "A definition for CodeSystem '{system}' could not be found, so the code cannot be validated",
   },
+  TX_SYSTEM_SUPPLEMENT: {
+    severity: 'error',
+    code: 'invalid',
+    template:
+      "CodeSystem {system} is a supplement, so can't be used as a value in Coding.system: name the code system it supplements",
+  },
   TX_SYSTEM_UNDETERMINED: {
     severity: 'error',
     code: 'code-invalid',

@@ -15,6 +15,12 @@ export const TERMINOLOGY_RESOURCE_MESSAGES = {
     template:
       "A CodeSystem with content 'supplement' must say which code system it supplements (supplements)",
   },
+  TX_CS_SUPPLEMENT_WITHOUT_BASE: {
+    severity: 'error',
+    code: 'business-rule',
+    template:
+      "The content is 'supplement', but the CodeSystem does not say what it supplements, so it cannot be a supplement",
+  },
   TX_CS_SUPPLEMENT_ELEMENT: {
     severity: 'error',
     code: 'business-rule',

@@ -102,13 +102,15 @@ export function checkCodeSystem(walk: WalkContext, cs: JsonObject, cursor: Curso
   const at = (name: string) => childCursor(cursor, name, `${cursor.expression}.${name}`);
   const count = countConcepts(concepts);
 
-  if (supplements !== undefined || content === 'supplement') {
+  if (supplements === undefined && content === 'supplement') walk.report('TX_CS_SUPPLEMENT_MISSING', cursor);
+  if (supplements !== undefined) {
     if (content !== 'supplement') walk.report('TX_CS_SUPPLEMENT_CONTENT', at('content'));
-    if (supplements === undefined) walk.report('TX_CS_SUPPLEMENT_MISSING', cursor);
     if (cs.caseSensitive !== undefined)
       walk.report('TX_CS_SUPPLEMENT_ELEMENT', at('caseSensitive'), { name: 'caseSensitive' });
-    if (supplements !== undefined) checkSupplementConcepts(walk, supplements, concepts, cursor);
+    checkSupplementConcepts(walk, supplements, concepts, cursor);
   } else {
+    // Not a supplement: content 'supplement' is wrong here too, and the code system's own metadata is due.
+    if (content === 'supplement') walk.report('TX_CS_SUPPLEMENT_WITHOUT_BASE', at('content'));
     const missing = (name: string) =>
       walk.report(
         'TX_CS_ELEMENT_MISSING',
@@ -142,7 +144,7 @@ export function checkCodeSystem(walk: WalkContext, cs: JsonObject, cursor: Curso
         if (codes.has(code)) walk.report('TX_CS_DUPLICATE_CODE', conceptCursor, { code });
         codes.add(code);
       }
-      if (isHl7Url(url) && supplements === undefined) {
+      if (isHl7Url(url)) {
         if (concept.display === undefined && !warned.display) {
           walk.report('TX_CS_CONCEPT_NO_DISPLAY', conceptCursor, { code: code ?? '' });
           warned.display = true;
