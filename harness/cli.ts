@@ -3,11 +3,11 @@
  * The `openimis-fhir` command: dispatches to one module per subcommand. A command's module is loaded
  * only when it runs: `validate` then starts without SUSHI, express or the HTTP client in memory.
  */
-import { EXIT } from './cli/exit-codes.js';
+import { EXIT, type ExitCode } from './cli/exit-codes.js';
 
 interface Command {
   summary: string;
-  run(args: string[]): Promise<number>;
+  run(args: string[]): Promise<ExitCode>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -41,7 +41,7 @@ function usage(): string {
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { buildIg, type IgBuildResult } from '../ig/build.js';
 import { readInventory } from '../ig/inventory.js';
 import { igPaths } from '../paths.js';
-import { EXIT, exitCodesText } from './exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir build [options]
@@ -23,7 +23,7 @@ Options:
 
 ${exitCodesText('build', 'plain')}`;
 
-export async function runBuildCommand(args: string[]): Promise<number> {
+export async function runBuildCommand(args: string[]): Promise<ExitCode> {
   const parsed = tryParseArgs({
     args,
     options: {

@@ -1,7 +1,8 @@
 /**
- * Every exit code of every command, in one table: the commands return these constants, their `--help`
- * and the README print the meanings from here (a test holds the README to it), so what a CI script
- * reads from `$?` is written down once.
+ * Every exit code of every command, in one table: the commands return these constants (typed
+ * `ExitCode`, so a code outside the table does not compile), their `--help` and the README print the
+ * meanings from here (a test holds the README to it), so what a CI script reads from `$?` is written
+ * down once.
  */
 
 /** The codes, by what they mean to a caller. */

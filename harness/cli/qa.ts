@@ -10,7 +10,7 @@ import type { ValidationIssue } from '../validator/index.js';
 import type { QaIssue } from '../qa/issues.js';
 import { qaJson, type QaCounts } from '../qa/report.js';
 import { runQa } from '../qa/run.js';
-import { EXIT, exitCodesText } from './exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
 
@@ -36,7 +36,7 @@ Options:
 
 ${exitCodesText('qa', 'plain')}`;
 
-export async function runQaCommand(args: string[]): Promise<number> {
+export async function runQaCommand(args: string[]): Promise<ExitCode> {
   const parsed = tryParseArgs({
     args,
     options: {

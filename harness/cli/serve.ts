@@ -5,7 +5,7 @@
 import { loadUsers, type AuthOptions } from '../server/auth.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
-import { EXIT, exitCodesText } from './exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir serve [options]
@@ -31,7 +31,7 @@ ${exitCodesText('serve', 'plain')}`;
 
 const MODES: readonly ValidationMode[] = ['strict', 'lenient', 'off'];
 
-export async function runServeCommand(args: string[]): Promise<number> {
+export async function runServeCommand(args: string[]): Promise<ExitCode> {
   const parsed = tryParseArgs({
     args,
     options: {
@@ -100,7 +100,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-function usage(message: string): number {
+function usage(message: string): ExitCode {
   console.error(`openimis-fhir serve: ${message}`);
   return EXIT.usage;
 }

@@ -20,7 +20,7 @@ import {
   type TargetOptions,
 } from '../runner/index.js';
 import { startServer, type RunningServer } from '../server/server.js';
-import { EXIT, exitCodesText } from './exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 
 /** 3: the target is unreachable or the run's infrastructure failed. */
@@ -78,7 +78,7 @@ function parseHeaders(values: string[]): Record<string, string> | Error {
 }
 
 /** The exit code a run deserves. */
-export function exitCodeOf(result: RunResult): number {
+export function exitCodeOf(result: RunResult): ExitCode {
   if (result.infrastructureError) return EXIT.infrastructure;
   const steps = result.scenarios.flatMap((s) => s.steps);
   if (steps.some((s) => s.outcome === 'fail') || result.scenarios.some((s) => s.outcome === 'fail'))
@@ -89,7 +89,7 @@ export function exitCodeOf(result: RunResult): number {
   return executed === 0 ? EXIT.problems : EXIT.ok;
 }
 
-export async function runTestCommand(args: string[]): Promise<number> {
+export async function runTestCommand(args: string[]): Promise<ExitCode> {
   const parsed = tryParseArgs({
     args,
     options: {
@@ -192,7 +192,7 @@ export async function runTestCommand(args: string[]): Promise<number> {
   return exitCodeOf(result);
 }
 
-function usage(message: string): number {
+function usage(message: string): ExitCode {
   console.error(`openimis-fhir test: ${message}\n\nRun 'openimis-fhir test --help' for the options.`);
   return EXIT.usage;
 }

@@ -31,7 +31,7 @@ import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
-import { EXIT, exitCodesText } from './exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
@@ -206,7 +206,7 @@ function workerCount(settings: Settings, sources: InputSource[]): number {
   return Math.max(1, availableParallelism());
 }
 
-export async function runValidateCommand(args: string[], io: Partial<ValidateIo> = {}): Promise<number> {
+export async function runValidateCommand(args: string[], io: Partial<ValidateIo> = {}): Promise<ExitCode> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();

@@ -4,7 +4,7 @@
  * reports how far the outcomes agree with the Java validator's.
  */
 import { resolve } from 'node:path';
-import { EXIT, exitCodesText } from '../cli/exit-codes.js';
+import { EXIT, exitCodesText, type ExitCode } from '../cli/exit-codes.js';
 import { tryParseArgs } from '../cli/support.js';
 import { TIERS, type Tier } from './cases.js';
 import { ALL_SEVERITIES, ERROR_SEVERITIES, type Severity } from './compare.js';
@@ -26,7 +26,7 @@ Options:
 
 ${exitCodesText('oracle', 'plain')}`;
 
-export async function runOracleCommand(args: string[]): Promise<number> {
+export async function runOracleCommand(args: string[]): Promise<ExitCode> {
   const parsed = tryParseArgs({
     args,
     allowPositionals: true,
@@ -87,7 +87,7 @@ function parseList<T extends string>(text: string, allowed: readonly T[]): T[] |
   return items as T[];
 }
 
-function usageError(message: string): number {
+function usageError(message: string): ExitCode {
   console.error(`oracle: ${message}\n\n${USAGE}`);
   return EXIT.usage;
 }

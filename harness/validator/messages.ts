@@ -148,6 +148,17 @@ export const MESSAGES = {
     code: 'not-found',
     template: "The profile '{profile}' could not be found, so it was not checked",
   },
+  STRUCT_TYPE_PROFILE_UNKNOWN: {
+    severity: 'error',
+    code: 'structure',
+    template: 'Unknown profile {profile}: the definition names it for this element, and it cannot be found',
+  },
+  STRUCT_RESOURCE_PROFILE_UNKNOWN: {
+    severity: 'error',
+    code: 'invalid',
+    template:
+      'The profile {profile} the definition names for this {context} resource ({type}) cannot be found, so the resource was checked against its base type only',
+  },
   STRUCT_PROFILE_WRONG_TYPE: {
     severity: 'error',
     code: 'structure',
@@ -270,6 +281,11 @@ export const MESSAGES = {
     severity: 'information',
     code: 'informational',
     template: "This element does not match any known slice of '{element}'{detail}",
+  },
+  SLICE_MATCH_MULTIPLE: {
+    severity: 'error',
+    code: 'invalid',
+    template: "The element matches more than one slice of {element}: '{first}' and '{second}'",
   },
   SLICE_ORDER: {
     severity: 'error',
@@ -444,6 +460,21 @@ export const MESSAGES = {
     severity: 'error',
     code: 'structure',
     template: "The resource '{reference}' points to does not conform to {profiles}",
+  },
+  REF_NO_DISPLAY: {
+    severity: 'warning',
+    code: 'structure',
+    template: 'A Reference without an actual reference or identifier should have a display',
+  },
+  REF_INVALID: {
+    severity: 'error',
+    code: 'invalid',
+    template: "The reference '{reference}' is not a valid reference: it has white space in it",
+  },
+  REF_TYPE_NOT_TARGET: {
+    severity: 'error',
+    code: 'structure',
+    template: "The type '{type}' is not a valid target for this element (must be one of {allowed})",
   },
   REF_TYPE_MISMATCH: {
     severity: 'error',

@@ -58,8 +58,21 @@ export class ReferenceChecker {
     scope: ResourceScope,
   ): void {
     const reference = value.reference;
-    if (typeof reference !== 'string') return;
+    if (typeof reference !== 'string' || reference === '') {
+      // Nothing to follow and nothing to identify: a reader has only the display left. A pattern may
+      // name only part of a Reference, so patterns are left alone.
+      const identifier = isJsonObject(value.identifier) ? value.identifier : {};
+      if (
+        typeof identifier.system !== 'string' &&
+        typeof identifier.value !== 'string' &&
+        typeof value.display !== 'string' &&
+        !cursor.expression.includes('.pattern')
+      )
+        walk.report('REF_NO_DISPLAY', cursor);
+      return;
+    }
     const at: Cursor = { expression: cursor.expression, parent: cursor, key: 'reference' };
+    if (!/^\S+$/.test(reference)) walk.report('REF_INVALID', at, { reference });
     const parsed = parseReference(reference);
     const allowed = targetTypes(this.definitions, typeRef);
     const anyType = allowed.length === 0 || allowed.includes('Resource');
@@ -133,6 +146,16 @@ export class ReferenceChecker {
         { type: resolvedType, allowed: allowed.join(', ') },
         { source: element.owner },
       );
+    }
+    // Reference.type names what the reference points to: a type the element may point to.
+    if (typeof value.type === 'string' && !anyType) {
+      const declared = value.type.startsWith(CORE_BASE) ? value.type.slice(CORE_BASE.length) : value.type;
+      if (!allowed.includes(declared))
+        walk.report(
+          'REF_TYPE_NOT_TARGET',
+          { expression: cursor.expression, parent: cursor, key: 'type' },
+          { type: value.type, allowed: allowed.join(', ') },
+        );
     }
     if (
       typeof value.type === 'string' &&

@@ -1,7 +1,8 @@
 /**
  * The walk's side of slicing: each occurrence of a sliced element is given the slice it matches (the
  * matching itself is slicing.ts), closed and openAtEnd rules and slice order are checked, and every
- * slice's cardinality counted. An item that matches no slice is reported with the slices that came close.
+ * slice's cardinality counted. An item that matches no slice is reported with the slices that came close;
+ * one that matches two slices (neither a reslice of the other) is ambiguous, and keeps the first.
  */
 import { checkCardinality } from './cardinality.js';
 import type { ElementSchema } from './schema.js';
@@ -40,10 +41,23 @@ export function assignSlices(
         continue;
       }
       if (verdict.match) {
-        found = slice;
-        break;
+        if (!found) found = slice;
+        else {
+          // A reslice (`a/b`) of the slice already matched refines it; any other second match is ambiguous.
+          const first = found.sliceName ?? '';
+          const second = slice.sliceName ?? '';
+          if (second.startsWith(`${first}/`)) found = slice;
+          else if (!first.startsWith(`${second}/`))
+            walk.report(
+              'SLICE_MATCH_MULTIPLE',
+              item.cursor,
+              { element: element.path, first, second },
+              { source: element.owner },
+            );
+        }
+        continue;
       }
-      if (verdict.reason) reasons.push(verdict.reason);
+      if (!found && verdict.reason) reasons.push(verdict.reason);
     }
     if (!found) {
       const detail =

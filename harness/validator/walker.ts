@@ -27,7 +27,13 @@ import {
   type PropertyTarget,
 } from './properties.js';
 import { ReferenceChecker } from './references.js';
-import { checkContained, checkResourceId } from './resource-rules.js';
+import {
+  checkContained,
+  checkResourceId,
+  checkResourceType,
+  innerResourceScope,
+  knownTypeProfiles,
+} from './resource-rules.js';
 import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
 import { assignSlices } from './slice-assignment.js';
 import { checkCanonicalUrl, checkCodeSystem, checkValueSet } from './terminology-resource-rules.js';
@@ -50,13 +56,6 @@ import {
   type Services,
   type WalkContext,
 } from './walk-context.js';
-
-/** The elements whose resource is a context of its own, grouped by the Bundle or Parameters that holds it. */
-const GROUPED_RESOURCE_PATHS = new Set([
-  'Bundle.entry.resource',
-  'Bundle.entry.response.outcome',
-  'Parameters.parameter.resource',
-]);
 
 export class Walk implements WalkContext {
   readonly issues: ValidationIssue[] = [];
@@ -416,24 +415,9 @@ export class Walk implements WalkContext {
         ? `${item.cursor.expression}/*${resourceType}/${id || 'null'}*/`
         : item.cursor.expression,
     };
-    const allowedTypes = element.types.map((t) => t.code).filter((code) => code !== 'Resource');
-    if (resourceType && allowedTypes.length > 0 && !allowedTypes.includes(resourceType)) {
-      this.report('STRUCT_TYPE_NOT_ALLOWED', item.cursor, {
-        type: resourceType,
-        allowed: allowedTypes.join(', '),
-      });
-    }
-    // %rootResource (fhirpath.html): a Bundle entry or a Parameters resource starts a context of its own
-    // and is its own root; any other resource inside a resource (contained) has its container as root.
-    const inner: Omit<ResourceScope, 'resource'> = {
-      root: GROUPED_RESOURCE_PATHS.has(element.path) ? item.value : scope.resource,
-    };
-    if (element.name === 'contained') inner.container = scope;
-    if (element.path.startsWith('Bundle.entry.')) {
-      const fullUrl = element.path === 'Bundle.entry.resource' ? item.owner.fullUrl : undefined;
-      inner.bundle = { bundle: scope.resource, ...(typeof fullUrl === 'string' ? { fullUrl } : {}) };
-    } else if (scope.bundle) inner.bundle = scope.bundle;
-    const profiles = element.types.flatMap((t) => t.profiles);
+    checkResourceType(this, item, element, resourceType);
+    const inner = innerResourceScope(item.value, item.owner, element, scope);
+    const profiles = knownTypeProfiles(this, element, item.cursor, cursor, resourceType);
     const chosen = profiles.length > 1 ? this.bestProfile(item.value, profiles, inner) : profiles;
     this.resource(item.value, cursor, inner, chosen);
   }
@@ -547,7 +531,9 @@ export class Walk implements WalkContext {
     if (profile) {
       const compiled = this.services.compiler.compile(profile);
       if (compiled.ok) return compiled.structure;
-      this.report('STRUCT_PROFILE_UNKNOWN', cursor, { profile });
+      if (this.services.definitions.structureDefinition(profile.split('|')[0] ?? profile))
+        this.report('STRUCT_DEFINITION_BROKEN', cursor, { url: profile, detail: compiled.error });
+      else this.report('STRUCT_TYPE_PROFILE_UNKNOWN', cursor, { profile });
     }
     return this.typeStructure(type);
   }

@@ -32,6 +32,35 @@ function readmeDisagreements(readme: string): string[] {
   ];
 }
 
+/** The README heading under which each command's exit codes are stated. */
+const SECTIONS: Record<CommandName, string> = {
+  build: '### `build`',
+  validate: '### `validate`',
+  qa: '### `qa`',
+  test: '### `test`',
+  serve: '### `serve`',
+  oracle: '### The oracle',
+};
+
+/**
+ * Exit-code lines that stand under another command's heading: every line may match the table and the
+ * README still tell the reader wrong codes, if qa's line sits in validate's section.
+ */
+function misplacedLines(readme: string): string[] {
+  const misplaced: string[] = [];
+  let heading = '';
+  let inCode = false; // a shell comment in a code block is no heading
+  for (const line of readme.split('\n')) {
+    if (line.startsWith('```')) inCode = !inCode;
+    if (!inCode && line.startsWith('#')) heading = line;
+    if (!line.startsWith('Exit codes:')) continue;
+    const owner = COMMANDS_WITH_EXIT_CODES.find((command) => exitCodesText(command, 'markdown') === line);
+    if (owner !== undefined && heading !== SECTIONS[owner])
+      misplaced.push(`${owner}'s codes stand under "${heading}", not "${SECTIONS[owner]}"`);
+  }
+  return misplaced;
+}
+
 function help(command: CommandName): Promise<{ code: number | null; stdout: string }> {
   const script =
     command === 'oracle'
@@ -55,6 +84,20 @@ describe('exit codes', () => {
     expect(readmeDisagreements(drifted)).toEqual([
       `the README does not state test's codes as the table does: ${line}`,
       `the README states codes of no command: ${line.replace('`3`', '`4`')}`,
+    ]);
+  });
+
+  it('the README states each command’s codes in that command’s own section', () => {
+    expect(misplacedLines(README)).toEqual([]);
+  });
+
+  it('a README whose lines are swapped between sections is caught', () => {
+    const [qa, validate] = [exitCodesText('qa', 'markdown'), exitCodesText('validate', 'markdown')];
+    const swapped = README.replace(qa, '\0').replace(validate, qa).replace('\0', validate);
+    expect(readmeDisagreements(swapped)).toEqual([]);
+    expect(misplacedLines(swapped)).toEqual([
+      'qa\'s codes stand under "### `validate`", not "### `qa`"',
+      'validate\'s codes stand under "### `qa`", not "### `validate`"',
     ]);
   });
 
