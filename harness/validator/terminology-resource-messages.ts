@@ -1,5 +1,6 @@
 /**
- * The messages of the CodeSystem and ValueSet checks (terminology-resource-rules.ts), kept apart from
+ * The messages of the CodeSystem, ValueSet and ConceptMap checks (terminology-resource-rules.ts,
+ * concept-map-rules.ts), kept apart from
  * messages.ts so that table stays readable; messages.ts spreads them into MESSAGES, which checks their
  * shape.
  */
@@ -145,5 +146,54 @@ export const TERMINOLOGY_RESOURCE_MESSAGES = {
     code: 'invalid',
     template:
       "The value for a filter based on property '{property}' is '{value}', which is not valid: {detail}",
+  },
+  TX_CM_SCOPE_NOT_A_VALUE_SET: {
+    severity: 'error',
+    code: 'invalid',
+    template: 'The scope of a ConceptMap must be a ValueSet, but this names a {type}',
+  },
+  TX_CM_GROUP_SYSTEM_MISSING: {
+    severity: 'warning',
+    code: 'required',
+    template: 'No {lower} code system is named, so the {lower} codes cannot be checked',
+  },
+  TX_CM_GROUP_SYSTEM_UNKNOWN: {
+    severity: 'warning',
+    code: 'not-found',
+    template:
+      'The {lower} code system {system} is not one this validator holds, and no {lower} scope is given, so the {lower} codes are not checked',
+  },
+  TX_CM_GROUP_SYSTEM_INCOMPLETE: {
+    severity: 'warning',
+    code: 'not-found',
+    template:
+      '{side} code system {system} does not hold all its codes (content = {content}), so the {lower} codes cannot be checked',
+  },
+  TX_CM_GROUP_SYSTEM_SERVER_SIDE: {
+    severity: 'information',
+    code: 'business-rule',
+    template:
+      '{side} code system {system} is only held by a terminology server, so the {lower} codes are not checked here',
+  },
+  TX_CM_CODE_INVALID: {
+    severity: 'error',
+    code: 'required',
+    template: "The {side} code '{code}' is not defined in the code system {system}",
+  },
+  TX_CM_DISPLAY_INVALID: {
+    severity: 'warning',
+    code: 'required',
+    template:
+      "The {side} display '{display}' for the code '{code}' is not one the code system gives: {displays}",
+  },
+  TX_CM_CODE_NOT_IN_VALUE_SET: {
+    severity: 'error',
+    code: 'required',
+    template: "The {side} code '{code}' is not in the value set {valueSet}",
+  },
+  TX_CM_MAPPING_DUPLICATE: {
+    severity: 'warning',
+    code: 'business-rule',
+    template: "The code '{source}' is already mapped to '{target}' in this group: {detail}",
   },
 } as const;

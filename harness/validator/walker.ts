@@ -36,6 +36,7 @@ import {
 } from './resource-rules.js';
 import type { CompiledStructure, ElementSchema, TypeRef } from './schema.js';
 import { assignSlices } from './slice-assignment.js';
+import { checkConceptMap } from './concept-map-rules.js';
 import { checkCanonicalUrl, checkCodeSystem, checkValueSet } from './terminology-resource-rules.js';
 import {
   checkAttachmentSize,
@@ -190,6 +191,7 @@ export class Walk implements WalkContext {
     if (type === 'Bundle') checkBundle(this, resource, cursor, inner);
     if (type === 'CodeSystem') checkCodeSystem(this, resource, cursor);
     if (type === 'ValueSet') checkValueSet(this, resource, cursor);
+    if (type === 'ConceptMap') checkConceptMap(this, resource, cursor);
   }
 
   /** Walks the resource along a profile; true when the profile is of the resource's own type. */

@@ -125,6 +125,20 @@ describe('the compiled definitions', () => {
     }
   });
 
+  it('patterns and fixed values pin system and code, never a display (payloads word displays their own way)', () => {
+    const withDisplay: string[] = [];
+    for (const sd of [...ig.profiles, ...ig.extensions]) {
+      for (const element of [...(sd.snapshot?.element ?? []), ...(sd.differential?.element ?? [])]) {
+        for (const [key, value] of Object.entries(element)) {
+          if (/^(pattern|fixed)[A-Z]/.test(key) && JSON.stringify(value).includes('"display"')) {
+            withDisplay.push(`${sd.id} ${element.id} ${key}`);
+          }
+        }
+      }
+    }
+    expect(withDisplay).toEqual([]);
+  });
+
   it('every artifact has a title and a description', () => {
     for (const artifact of [...ig.profiles, ...ig.extensions, ...ig.codeSystems, ...ig.valueSets]) {
       expect(artifact.title, artifact.url).toBeTruthy();

@@ -35,22 +35,22 @@ Description: "A medical service of the openIMIS price list (consultation, surger
     Category 0..1 and
     CareType 1..1
 * useContext[Gender] ^short = "Genders the service may be provided to"
-* useContext[Gender].code = $usage-context-type#gender "Gender"
+* useContext[Gender].code = $usage-context-type#gender
 * useContext[Gender].value[x] only CodeableConcept
 * useContext[Gender].valueCodeableConcept.coding 1..2
 * useContext[Gender].valueCodeableConcept.coding from UsageContextGenderTypeVS (required)
 * useContext[Age] ^short = "Age groups the service may be provided to"
-* useContext[Age].code = $usage-context-type#age "Age Range"
+* useContext[Age].code = $usage-context-type#age
 * useContext[Age].value[x] only CodeableConcept
 * useContext[Age].valueCodeableConcept.coding 1..2
 * useContext[Age].valueCodeableConcept.coding from UsageContextAgeTypeVS (required)
 * useContext[Category] ^short = "Service category (workflow): surgery, consultation, delivery, antenatal or other"
-* useContext[Category].code = $usage-context-type#workflow "Workflow Setting"
+* useContext[Category].code = $usage-context-type#workflow
 * useContext[Category].value[x] only CodeableConcept
 * useContext[Category].valueCodeableConcept.coding 1..1
 * useContext[Category].valueCodeableConcept.coding from ActivityDefinitionUsageContextWorkflowTypeVS (required)
 * useContext[CareType] ^short = "Care types (venues); openIMIS care type \"both\" is sent as AMB and IMP"
-* useContext[CareType].code = $usage-context-type#venue "Clinical Venue"
+* useContext[CareType].code = $usage-context-type#venue
 * useContext[CareType].value[x] only CodeableConcept
 * useContext[CareType].valueCodeableConcept.coding 1..2
 * useContext[CareType].valueCodeableConcept.coding from ActivityDefinitionUsageContextVenueTypeVS (required)

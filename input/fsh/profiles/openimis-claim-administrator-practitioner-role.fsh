@@ -11,7 +11,7 @@ Description: "Links a claim administrator to the health facility whose claims th
 * organization 1..1
 * organization only Reference(openimis-health-facility-organization)
 * organization ^short = "The health facility the claim administrator works for"
-* code = PractitionerQualificationTypeCS#CA "Claim Administrator"
+* code = PractitionerQualificationTypeCS#CA
 * specialty 0..0
 * location 0..0
 * healthcareService 0..0

@@ -18,5 +18,5 @@ Description: "A claim administrator: the health facility staff member who enters
 * birthDate 1..1 MS
 * photo 0..0
 * qualification 1..1
-* qualification.code = PractitionerQualificationTypeCS#CA "Claim Administrator"
+* qualification.code = PractitionerQualificationTypeCS#CA
 * communication 0..0

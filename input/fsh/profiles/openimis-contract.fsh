@@ -51,7 +51,7 @@ Description: "The enrolment (or renewal) of a family or a policy holder in an op
 * term.offer.party.reference 1..1
 * term.offer.party.reference only Reference(openimis-patient)
 * term.offer.party.reference ^short = "The head of the insured family"
-* term.offer.party.role = ContractResourcePartyRoleCS#beneficiary "Beneficiary"
+* term.offer.party.role = ContractResourcePartyRoleCS#beneficiary
 * term.offer.topic 0..0
 * term.offer.type 0..0
 * term.offer.decision 0..0

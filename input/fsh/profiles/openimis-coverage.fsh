@@ -31,7 +31,7 @@ Description: "An openIMIS policy seen from the insuree's side: which product (In
 * payor only Reference(openimis-patient or openimis-policy-holder-organization)
 * payor ^short = "The head of family (informal sector) or the policy holder (formal sector)"
 * class 1..1
-* class.type = $coverage-class#plan "Plan"
+* class.type = $coverage-class#plan
 * class.value ^short = "The product code"
 * class.name 1..1
 * class.name ^short = "The product name"

@@ -13,7 +13,7 @@ Description: "The assignment of an enrolment officer: the locations (villages) t
 * practitioner 1..1
 * practitioner only Reference(openimis-enrolment-officer-practitioner)
 * organization 0..0
-* code = PractitionerQualificationTypeCS#EO "Enrolment Officer"
+* code = PractitionerQualificationTypeCS#EO
 * specialty 0..0
 * location only Reference(openimis-location)
 * location ^short = "The locations (villages) the enrolment officer serves"

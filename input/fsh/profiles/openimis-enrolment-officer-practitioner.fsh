@@ -29,5 +29,5 @@ Description: "An enrolment officer: the field agent who enrols families in insur
 * birthDate 1..1 MS
 * photo 0..0
 * qualification 1..1
-* qualification.code = PractitionerQualificationTypeCS#EO "Enrolment Officer"
+* qualification.code = PractitionerQualificationTypeCS#EO
 * communication 0..0

@@ -55,9 +55,9 @@ Description: "An openIMIS insurance product: where and when it is sold, what it 
     period 1..1 and
     memberCount 0..1
 * coverage.benefit.limit[period] ^short = "Insurance period: months a policy covers its insurees"
-* coverage.benefit.limit[period].code = InsurancePlanCoverageBenefitLimitCS#period "Period"
+* coverage.benefit.limit[period].code = InsurancePlanCoverageBenefitLimitCS#period
 * coverage.benefit.limit[memberCount] ^short = "Maximum number of members of a family (group) under one policy"
-* coverage.benefit.limit[memberCount].code = InsurancePlanCoverageBenefitLimitCS#memberCount "Member Count"
+* coverage.benefit.limit[memberCount].code = InsurancePlanCoverageBenefitLimitCS#memberCount
 * plan 1..1
 * plan.identifier 0..0
 * plan.type 0..0
@@ -82,25 +82,25 @@ Description: "An openIMIS insurance product: where and when it is sold, what it 
     generalAssemblyLumpSum 0..1 and
     generalAssemblyFee 0..1
 * plan.generalCost[lumpsum] ^short = "Contribution for a family of up to groupSize members"
-* plan.generalCost[lumpsum].type = InsurancePlanGeneralCostTypeCS#lumpsum "Lumpsum"
+* plan.generalCost[lumpsum].type = InsurancePlanGeneralCostTypeCS#lumpsum
 * plan.generalCost[lumpsum].groupSize 1..1
 * plan.generalCost[lumpsum].groupSize ^short = "Number of members the lump sum covers"
 * plan.generalCost[premiumAdult] ^short = "Contribution per additional adult member"
-* plan.generalCost[premiumAdult].type = InsurancePlanGeneralCostTypeCS#premiumAdult "Premium Adult"
+* plan.generalCost[premiumAdult].type = InsurancePlanGeneralCostTypeCS#premiumAdult
 * plan.generalCost[premiumAdult].groupSize 0..0
 * plan.generalCost[premiumChild] ^short = "Contribution per additional child member"
-* plan.generalCost[premiumChild].type = InsurancePlanGeneralCostTypeCS#premiumChild "Premium Child"
+* plan.generalCost[premiumChild].type = InsurancePlanGeneralCostTypeCS#premiumChild
 * plan.generalCost[premiumChild].groupSize 0..0
 * plan.generalCost[registrationLumpsum] ^short = "Registration fee per family"
-* plan.generalCost[registrationLumpsum].type = InsurancePlanGeneralCostTypeCS#registrationLumpsum "Registration Lumpsum"
+* plan.generalCost[registrationLumpsum].type = InsurancePlanGeneralCostTypeCS#registrationLumpsum
 * plan.generalCost[registrationLumpsum].groupSize 0..0
 * plan.generalCost[registrationFee] ^short = "Registration fee per member"
-* plan.generalCost[registrationFee].type = InsurancePlanGeneralCostTypeCS#registrationFee "Registration Fee"
+* plan.generalCost[registrationFee].type = InsurancePlanGeneralCostTypeCS#registrationFee
 * plan.generalCost[registrationFee].groupSize 0..0
 * plan.generalCost[generalAssemblyLumpSum] ^short = "General assembly fee per family"
-* plan.generalCost[generalAssemblyLumpSum].type = InsurancePlanGeneralCostTypeCS#generalAssemblyLumpSum "General Assembly Lump Sum"
+* plan.generalCost[generalAssemblyLumpSum].type = InsurancePlanGeneralCostTypeCS#generalAssemblyLumpSum
 * plan.generalCost[generalAssemblyLumpSum].groupSize 0..0
 * plan.generalCost[generalAssemblyFee] ^short = "General assembly fee per member"
-* plan.generalCost[generalAssemblyFee].type = InsurancePlanGeneralCostTypeCS#generalAssemblyFee "General Assembly Fee"
+* plan.generalCost[generalAssemblyFee].type = InsurancePlanGeneralCostTypeCS#generalAssemblyFee
 * plan.generalCost[generalAssemblyFee].groupSize 0..0
 * plan.specificCost 0..0

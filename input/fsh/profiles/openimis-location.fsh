@@ -4,7 +4,6 @@ Id: openimis-location
 Title: "openIMIS Location"
 Description: "A level of the openIMIS administrative hierarchy: region, district, municipality (ward) or village. Each level but the region is part of the level above it."
 * insert OpenimisIdentifierSlicing
-* status 1..1
 * status = #active
 * operationalStatus 0..0
 * name 1..1 MS

@@ -14,7 +14,7 @@ Description: "A medical item of the openIMIS price list (drug or medical consuma
 * extension[timing] ^short = "How often the item may be dispensed to the same insuree"
 * extension[type] ^short = "Drug or medical consumable"
 * extension[level] ^short = "Care level; always M (Medication), output only"
-* extension[level].valueCodeableConcept = MedicationLevelCS#M "Medication"
+* extension[level].valueCodeableConcept = MedicationLevelCS#M
 * insert OpenimisIdentifierSlicing
 * code 1..1
 * code.text 1..1
