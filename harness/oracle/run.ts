@@ -40,7 +40,11 @@ export interface ValidatorBinding {
  */
 export const hl7DefaultsBinding: ValidatorBinding = {
   createRegistry: () => DefinitionRegistry.withCore(),
-  createValidator: (registry) => new Validator(registry as DefinitionRegistry, { unknownExtension: 'error' }),
+  createValidator: (registry) =>
+    new Validator(registry as DefinitionRegistry, {
+      unknownExtension: 'error',
+      displayMismatch: 'error',
+    }),
 };
 
 export interface RunOptions {

@@ -108,12 +108,17 @@ export class BindingRules {
     if (typeof coding.display === 'string' && found.displays.length > 0) {
       const wanted = coding.display.trim().toLowerCase();
       if (!found.displays.some((d) => d.trim().toLowerCase() === wanted)) {
-        this.walk.report('TX_DISPLAY_WRONG', childCursor(cursor, 'display', `${cursor.expression}.display`), {
-          display: coding.display,
-          system: coding.system,
-          code: coding.code,
-          valid: found.displays.map((d) => `'${d}'`).join(', '),
-        });
+        this.walk.report(
+          'TX_DISPLAY_WRONG',
+          childCursor(cursor, 'display', `${cursor.expression}.display`),
+          {
+            display: coding.display,
+            system: coding.system,
+            code: coding.code,
+            valid: found.displays.map((d) => `'${d}'`).join(', '),
+          },
+          { severity: this.walk.services.policy.displayMismatch },
+        );
       }
     }
   }

@@ -20,6 +20,12 @@ export interface ValidatorOptions {
    * as the HL7 validator does for extensions outside the domains it was told to allow.
    */
   unknownExtension?: 'warning' | 'error';
+  /**
+   * The severity of a Coding's display that its code system does not give for the code: 'warning' (the
+   * default: payloads word displays their own way) or 'error', the HL7 validator's default (its
+   * `-display-issues-are-warnings` switch makes it a warning).
+   */
+  displayMismatch?: 'warning' | 'error';
 }
 
 export interface ValidateOptions {
@@ -64,7 +70,10 @@ export class Validator {
     const compiler = new SchemaCompiler(definitions);
     const terminology = new Terminology(definitions);
     this.services = {
-      policy: { unknownExtension: options.unknownExtension ?? 'warning' },
+      policy: {
+        unknownExtension: options.unknownExtension ?? 'warning',
+        displayMismatch: options.displayMismatch ?? 'warning',
+      },
       definitions,
       compiler,
       terminology,

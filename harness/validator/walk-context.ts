@@ -56,6 +56,8 @@ export function entryResourceCursor(bundle: Cursor, index: number, resource: Jso
 export interface WalkPolicy {
   /** The severity of an extension whose definition cannot be found (under modifierExtension it is always an error). */
   unknownExtension: 'warning' | 'error';
+  /** The severity of a display the code system does not give for the code. */
+  displayMismatch: 'warning' | 'error';
 }
 
 export interface Services {
