@@ -2,6 +2,7 @@
  * `openimis-fhir test`: runs the scenarios against a FHIR server (the bundled reference server when no
  * --server is given) and reports the way CI and people want.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtInScenarios } from '../scenarios/index.js';
 import {
@@ -19,6 +20,8 @@ import {
   type TargetAuth,
   type TargetOptions,
 } from '../runner/index.js';
+import { parseInputAssignment, parseInputsFile, resolveInputs } from '../runner/inputs.js';
+import type { CapabilityMode } from '../runner/types.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
@@ -45,7 +48,15 @@ Selection and run:
   --scenarios DIR          also load the scenario modules (.js, .mjs, .ts) in DIR
   --parallel N             scenarios run at the same time (default 1)
   --keep                   keep what the scenarios created (default: deleted at the end)
-  --strict-capabilities    a need the server does not declare fails instead of skipping
+  --capabilities MODE      what a need the server's CapabilityStatement does not declare does:
+                           declared (default) skips it, ignore runs it anyway (noted in the step),
+                           strict fails it
+  --strict-capabilities    the same as --capabilities strict
+
+Inputs (what a scenario cannot make on the target, such as an existing insuree's code):
+  --input name=value       a value for a declared input (repeatable; wins over --inputs)
+  --inputs FILE            a JSON or YAML map of input names to values
+  --list-inputs            print the inputs the selected scenarios declare, and exit
 
 Reports:
   --report-dir DIR         where report files go (default reports)
@@ -105,6 +116,10 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
       parallel: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
       'strict-capabilities': { type: 'boolean', default: false },
+      capabilities: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      inputs: { type: 'string' },
+      'list-inputs': { type: 'boolean', default: false },
       'report-dir': { type: 'string', default: 'reports' },
       format: { type: 'string', default: FORMATS.join(',') },
       help: { type: 'boolean', short: 'h', default: false },
@@ -149,6 +164,16 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
   const selected = selectScenarios(scenarios, select);
   if (selected instanceof Error) return usage(selected.message);
   if (selected.length === 0) return usage('no scenario matches the selection');
+  if (values['list-inputs']) {
+    console.log(inputsListing(selected));
+    return EXIT.ok;
+  }
+  const capabilities = capabilityModeOf(values.capabilities, values['strict-capabilities']);
+  if (capabilities instanceof Error) return usage(capabilities.message);
+  const inputs = readInputs(values.inputs, values.input ?? []);
+  if (inputs instanceof Error) return usage(inputs.message);
+  const resolvedInputs = resolveInputs(selected, inputs);
+  if (resolvedInputs instanceof Error) return usage(resolvedInputs.message);
 
   let bundled: RunningServer | undefined;
   if (!values.server) {
@@ -176,7 +201,8 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
       target,
       parallel,
       keep: values.keep,
-      strictCapabilities: values['strict-capabilities'],
+      capabilities,
+      inputs,
       bundledServer: bundled !== undefined,
       ...(console_ ? { onEvent: (event) => console_.onEvent(event) } : {}),
     });
@@ -190,6 +216,55 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
     console.log(`reports: ${written.join(', ')}`);
   }
   return exitCodeOf(result);
+}
+
+const CAPABILITY_MODES: readonly CapabilityMode[] = ['declared', 'ignore', 'strict'];
+
+function capabilityModeOf(mode: string | undefined, strictFlag: boolean): CapabilityMode | Error {
+  if (mode === undefined) return strictFlag ? 'strict' : 'declared';
+  if (!(CAPABILITY_MODES as readonly string[]).includes(mode))
+    return new Error(`--capabilities must be ${CAPABILITY_MODES.join(', ')}, not '${mode}'`);
+  if (strictFlag && mode !== 'strict')
+    return new Error(`--strict-capabilities contradicts --capabilities ${mode}`);
+  return mode as CapabilityMode;
+}
+
+/** The file's values, then each --input over them. */
+function readInputs(file: string | undefined, assignments: string[]): Record<string, string> | Error {
+  const values = Object.create(null) as Record<string, string>;
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(file), 'utf8');
+    } catch (error) {
+      return new Error(
+        `cannot read --inputs ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    const parsed = parseInputsFile(text, file);
+    if (parsed instanceof Error) return parsed;
+    Object.assign(values, parsed);
+  }
+  for (const assignment of assignments) {
+    const pair = parseInputAssignment(assignment);
+    if (pair instanceof Error) return pair;
+    values[pair[0]] = pair[1];
+  }
+  return values;
+}
+
+function inputsListing(scenarios: readonly ScenarioDefinition[]): string {
+  const lines: string[] = [];
+  for (const scenario of scenarios) {
+    for (const input of scenario.inputs ?? []) {
+      const extra = [
+        input.default !== undefined ? `default ${input.secret ? '***' : input.default}` : 'no default',
+        ...(input.secret ? ['secret'] : []),
+      ];
+      lines.push(`${scenario.id}  ${input.name}  ${input.description} (${extra.join(', ')})`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : 'The selected scenarios declare no inputs.';
 }
 
 function usage(message: string): ExitCode {

@@ -23,6 +23,32 @@ function checkNeeds(value: unknown, where: string, problems: string[]): void {
   }
 }
 
+function checkInputs(value: unknown, where: string, problems: string[]): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) {
+    problems.push(`${where}.inputs must be a list of {name, description, default?, secret?}`);
+    return;
+  }
+  const names = new Set<string>();
+  value.forEach((input: unknown, index) => {
+    const at = `${where}.inputs[${index}]`;
+    if (!isJsonObject(input)) {
+      problems.push(`${at} is not an input object`);
+      return;
+    }
+    if (typeof input.name !== 'string' || !KEBAB.test(input.name))
+      problems.push(`${at}.name must be a kebab-case string, found ${JSON.stringify(input.name)}`);
+    else if (names.has(input.name)) problems.push(`${at}: the input "${input.name}" is declared twice`);
+    else names.add(input.name);
+    if (typeof input.description !== 'string' || input.description.trim() === '')
+      problems.push(`${at}.description must be a non-empty string`);
+    if (input.default !== undefined && typeof input.default !== 'string')
+      problems.push(`${at}.default must be a string`);
+    if (input.secret !== undefined && typeof input.secret !== 'boolean')
+      problems.push(`${at}.secret must be true or false`);
+  });
+}
+
 /** What is wrong with one scenario definition (nothing: an empty list). */
 export function scenarioProblems(value: unknown, where: string): string[] {
   if (!isJsonObject(value))
@@ -39,6 +65,7 @@ export function scenarioProblems(value: unknown, where: string): string[] {
       problems.push(`${named}.${key} must be a list of strings`);
   }
   checkNeeds(value.needs, named, problems);
+  checkInputs(value.inputs, named, problems);
   if (!Array.isArray(value.steps)) problems.push(`${named}.steps must be a list of steps`);
   const seen = new Set<string>();
   for (const phase of ['setup', 'steps', 'teardown']) {

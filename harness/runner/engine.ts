@@ -11,6 +11,7 @@ import { scenariosProblems, selectScenarios } from './definition-checks.js';
 import type { ExpectationServices } from './expectations.js';
 import { HttpClient } from './http-client.js';
 import { inPool } from './in-pool.js';
+import { resolveInputs, type ResolvedInputs } from './inputs.js';
 import { worstOutcome } from './outcomes.js';
 import { startReceiver, type RunningReceiver } from './receiver.js';
 import { igIdentity, newRunId, toolIdentity } from './run-identity.js';
@@ -18,6 +19,7 @@ import { CheckFailed, SkipSignal, TransportError, messageOf } from './signals.js
 import { createStepContext, type ScenarioScope, type StepRecord } from './step-context.js';
 import { ResourceTracker } from './tracker.js';
 import type {
+  CapabilityMode,
   Outcome,
   Receiver,
   RunEvent,
@@ -37,7 +39,8 @@ interface RunScope {
   services: ExpectationServices;
   receivers: Promise<RunningReceiver>[];
   unique(prefix?: string): string;
-  strict: boolean;
+  capabilities: CapabilityMode;
+  inputs: ResolvedInputs;
   emit(event: RunEvent): void;
 }
 
@@ -52,6 +55,8 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     durationMs: 0,
     tool: toolIdentity(),
     ig: igIdentity(),
+    capabilityMode: options.capabilities ?? (options.strictCapabilities ? 'strict' : 'declared'),
+    inputs: [],
     scenarios: [],
     cleanup: { kept: options.keep ?? false, deleted: [], failed: [], remaining: [] },
   };
@@ -78,6 +83,12 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     result.infrastructureError = selected.message;
     return finish();
   }
+  const inputs = resolveInputs(selected, options.inputs);
+  if (inputs instanceof Error) {
+    result.infrastructureError = inputs.message;
+    return finish();
+  }
+  result.inputs = inputs.uses;
   const client = HttpClient.create(options.target);
   if (client instanceof Error) {
     result.infrastructureError = client.message;
@@ -117,7 +128,8 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
       services: expectationServices(client.base, options.igs),
       receivers,
       unique: (prefix = 'oi') => `${prefix}-${runId}-${++counter}`,
-      strict: options.strictCapabilities ?? false,
+      capabilities: result.capabilityMode,
+      inputs,
       emit,
     };
     result.scenarios = await inPool(selected, Math.max(1, Math.floor(options.parallel ?? 1)), (scenario) =>
@@ -162,6 +174,8 @@ async function runScenario(definition: ScenarioDefinition, run: RunScope): Promi
     unique: run.unique,
     tracker: run.tracker,
     services: run.services,
+    inputs: run.inputs.byScenario.get(definition.id) ?? new Map(),
+    declaredInputs: run.inputs.declared.get(definition.id) ?? new Map(),
     receiver: (): Promise<Receiver> => {
       if (!receiver) {
         receiver = startReceiver();
@@ -178,14 +192,16 @@ async function runScenario(definition: ScenarioDefinition, run: RunScope): Promi
   };
 
   const missing = run.plan.missing(definition.needs);
-  if (missing.length > 0) {
+  if (missing.length > 0 && run.capabilities !== 'ignore') {
     // Nothing runs, not even setup: the scenario cannot apply to this target.
     const reason = run.plan.explain(missing);
-    messages.push(run.strict ? `${reason} (strict capabilities)` : reason);
-    const outcome: Outcome = run.strict ? 'fail' : 'skip';
+    const strict = run.capabilities === 'strict';
+    messages.push(strict ? `${reason} (strict capabilities)` : reason);
+    const outcome: Outcome = strict ? 'fail' : 'skip';
     for (const [phase, list] of phases(definition))
       for (const step of list) record(notRun(step, phase, outcome, messages[0] ?? reason));
   } else {
+    if (missing.length > 0) messages.push(ignoredNote(run.plan.explain(missing)));
     let setupBroken: string | undefined;
     for (const [phase, list] of phases(definition)) {
       for (const step of list) {
@@ -219,6 +235,8 @@ async function runScenario(definition: ScenarioDefinition, run: RunScope): Promi
 }
 
 type Phase = StepResult['phase'];
+
+const ignoredNote = (reason: string) => `run although ${reason} (--capabilities ignore)`;
 
 function phases(definition: ScenarioDefinition): [Phase, StepDefinition[]][] {
   return [
@@ -259,15 +277,13 @@ async function runStep(
   run: RunScope,
 ): Promise<StepResult> {
   const missing = run.plan.missing(step.needs);
-  if (missing.length > 0) {
+  if (missing.length > 0 && run.capabilities !== 'ignore') {
     const reason = run.plan.explain(missing);
-    return notRun(
-      step,
-      phase,
-      run.strict ? 'fail' : 'skip',
-      run.strict ? `${reason} (strict capabilities)` : reason,
-    );
+    const strict = run.capabilities === 'strict';
+    return notRun(step, phase, strict ? 'fail' : 'skip', strict ? `${reason} (strict capabilities)` : reason);
   }
+  // Under --capabilities ignore the step runs; what the target did not declare is said with its result.
+  const note = missing.length > 0 ? ignoredNote(run.plan.explain(missing)) : undefined;
   const level = step.level ?? 'MUST';
   const record: StepRecord = { findings: [], exchanges: [] };
   const startedAt = new Date().toISOString();
@@ -299,6 +315,7 @@ async function runStep(
   } else {
     outcome = broken.length > 0 ? 'fail' : warned.length > 0 ? 'warning' : 'pass';
   }
+  if (note !== undefined) messages.push(note);
   return {
     ...stepHeader(step, phase),
     outcome,

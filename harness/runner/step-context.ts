@@ -7,6 +7,7 @@ import type { CapabilityPlan } from './capabilities.js';
 import { Expectations, type ExpectationServices, type Finding } from './expectations.js';
 import type { HttpClient } from './http-client.js';
 import { CheckFailed, SkipSignal, TransportError } from './signals.js';
+import type { ScenarioInputs } from './inputs.js';
 import type { ResourceTracker } from './tracker.js';
 import type {
   EventuallyOptions,
@@ -16,6 +17,7 @@ import type {
   Receiver,
   Reply,
   RequestOptions,
+  ScenarioInput,
   StepContext,
 } from './types.js';
 
@@ -34,6 +36,10 @@ export interface ScenarioScope {
   tracker: ResourceTracker;
   receiver(): Promise<Receiver>;
   services: ExpectationServices;
+  /** The values of the scenario's declared inputs (given or default). */
+  inputs: ScenarioInputs;
+  /** The inputs the scenario declares, by name. */
+  declaredInputs: ReadonlyMap<string, ScenarioInput>;
 }
 
 /** What one step leaves behind. */
@@ -98,7 +104,23 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
     eventually: (check, options) => eventually(check, options),
     receiver: () => scope.receiver(),
     supports: (needs) => plan.supports(needs),
+    input: (name) => inputOf(scope, name),
+    requireInput: (name) => {
+      const value = inputOf(scope, name);
+      if (value !== undefined) return value;
+      const declared = scope.declaredInputs.get(name) as ScenarioInput;
+      throw new SkipSignal(
+        `needs the input ${name} (${declared.description}): give --input ${name}=VALUE or put it in --inputs FILE`,
+      );
+    },
   };
+}
+
+function inputOf(scope: ScenarioScope, name: string): string | undefined {
+  // An undeclared name is the scenario's mistake: the step errors, saying so.
+  if (!scope.declaredInputs.has(name))
+    throw new Error(`the scenario asks for the input "${name}", which it does not declare in its inputs`);
+  return scope.inputs.get(name);
 }
 
 async function eventually<T>(

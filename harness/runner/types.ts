@@ -19,6 +19,22 @@ export interface Needs {
 
 export type Level = 'MUST' | 'SHOULD';
 
+/**
+ * A value a scenario takes from the user when it cannot make it on the target (an existing insuree's
+ * code, a service code of a live price list), given with `--input name=value` or `--inputs FILE`.
+ * Scenarios that declare the same name share the value.
+ */
+export interface ScenarioInput {
+  /** kebab-case: `insuree-code`. */
+  name: string;
+  /** What to give, in a sentence: the help and a skipped step's message quote it. */
+  description: string;
+  /** Used when the user gives none. */
+  default?: string;
+  /** A password or token: reports show `***` instead of the value. */
+  secret?: boolean;
+}
+
 export interface StepDefinition {
   /** A stable kebab-case id, unique in its scenario. */
   id: string;
@@ -42,6 +58,8 @@ export interface ScenarioDefinition {
   /** Where the checked clauses come from (URLs), for the reports. */
   requirements?: string[];
   needs?: Needs;
+  /** What the user may (or, for steps that `requireInput`, must) give this scenario. */
+  inputs?: ScenarioInput[];
   setup?: StepDefinition[];
   steps: StepDefinition[];
   teardown?: StepDefinition[];
@@ -176,6 +194,13 @@ export interface StepContext {
   receiver(): Promise<Receiver>;
   /** Whether the target declares what is asked (for steps that adapt instead of skipping). */
   supports(needs: Needs): boolean;
+  /**
+   * The value of one of the scenario's declared inputs: the user's, else its default, else undefined.
+   * Asking for an input the scenario does not declare is an error of the scenario.
+   */
+  input(name: string): string | undefined;
+  /** Like `input`, but with no value the step is skipped, saying which input to give and how. */
+  requireInput(name: string): string;
 }
 
 // ------------------------------------------------------------------ results
@@ -225,10 +250,23 @@ export interface RunResult {
   scenarios: ScenarioResult[];
   /** A failure of the run itself (target unreachable, bad configuration). */
   infrastructureError?: string;
+  /** How needs the target does not declare were treated (see RunOptions.capabilities). */
+  capabilityMode: CapabilityMode;
+  /** The inputs the run's scenarios declare, with the value used (secrets as `***`) and where it came from. */
+  inputs: InputUse[];
   /** The `GET [base]/metadata` the plan was made from, and what the planner made of it. */
   capabilities?: { exchange: Exchange; note?: string };
   /** The deletion of the resources the scenarios tracked; its failures do not fail the run. */
   cleanup: CleanupResult;
+}
+
+export interface InputUse {
+  name: string;
+  /** The value used, `***` for a secret; absent when the input had none (its steps skipped). */
+  value?: string;
+  source: 'given' | 'default' | 'none';
+  /** The scenarios that declare it. */
+  scenarios: string[];
 }
 
 export interface CleanupResult {
@@ -271,8 +309,16 @@ export interface RunOptions {
   parallel?: number;
   /** Keep what the scenarios created instead of deleting it at the end. */
   keep?: boolean;
-  /** A need the target does not declare fails the scenario or step instead of skipping it. */
+  /**
+   * What a need the target's CapabilityStatement does not declare does to a scenario or step:
+   * 'declared' (the default) skips it; 'ignore' runs it anyway, noting the missing declaration in the
+   * step; 'strict' fails it.
+   */
+  capabilities?: CapabilityMode;
+  /** The same as `capabilities: 'strict'` (kept for callers of earlier versions). */
   strictCapabilities?: boolean;
+  /** Values for the scenarios' declared inputs, by name. A name no selected scenario declares is an error. */
+  inputs?: Record<string, string>;
   /** Live progress, for the console reporter. An exception thrown here is ignored. */
   onEvent?: (event: RunEvent) => void;
   /** Default: a fresh short id; it goes into every `unique()` value. */
@@ -282,6 +328,8 @@ export interface RunOptions {
   /** IG folders for the `valid()` expectation (default: this project's fsh-generated/resources). */
   igs?: string[];
 }
+
+export type CapabilityMode = 'declared' | 'ignore' | 'strict';
 
 export type RunEvent =
   | { kind: 'run-started'; runId: string; target: string; scenarios: { id: string; title: string }[] }

@@ -126,6 +126,27 @@ describe('usage errors exit 2 and say what is wrong', () => {
     ['a malformed --auth', ['--auth', 'token-without-kind'], /--auth/],
     ['an unknown scenario id', ['--scenario', 'no-such-scenario'], /no-such-scenario/],
     ['an unknown format', ['--format', 'json,pdf'], /pdf/],
+    [
+      'an unknown capabilities mode',
+      ['--capabilities', 'sometimes'],
+      /--capabilities must be declared, ignore, strict/,
+    ],
+    [
+      'contradicting capability options',
+      ['--capabilities', 'ignore', '--strict-capabilities'],
+      /contradicts/,
+    ],
+    [
+      'an input no scenario declares',
+      ['--input', 'insuree-code=070707070'],
+      /no selected scenario declares the input insuree-code/,
+    ],
+    ['an --input without =', ['--input', 'insuree-code'], /--input must be name=value/],
+    [
+      'an inputs file that cannot be read',
+      ['--inputs', 'no-such-inputs.yaml'],
+      /cannot read --inputs no-such-inputs\.yaml: ENOENT/,
+    ],
   ])('%s', async (_name, args, message) => {
     // Were the mistake not caught, the run's reports would land in the scratch folder, not the project.
     const run = await openimisFhirTest([...args, '--report-dir', join(scratch, 'usage-reports')]);

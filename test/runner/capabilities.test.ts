@@ -1,6 +1,6 @@
 /**
- * Capability planning: what a CapabilityStatement declares, skips with the reason, strictCapabilities
- * failures, and a /metadata that is not a CapabilityStatement (the plan declares nothing and says why).
+ * Capability planning: what a CapabilityStatement declares, skips with the reason, strict failures,
+ * steps run anyway under 'ignore', and a /metadata that is not a CapabilityStatement (the plan declares nothing and says why).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CapabilityPlan, scenario, step, type Reply } from '../../harness/runner/index.js';
@@ -137,6 +137,33 @@ describe('planning a run', () => {
     expect(result.scenarios[1]?.steps[1]?.messages).toEqual([
       'the target does not declare $everything (strict capabilities)',
     ]);
+  });
+
+  it('runs them anyway with capabilities "ignore", saying in each what the target did not declare', async () => {
+    ran.length = 0;
+    const result = await run(scenarios, await target(), { capabilities: 'ignore' });
+    expect(ran).toEqual(['needs-history', 'declared', 'undeclared']);
+    expect(result.capabilityMode).toBe('ignore');
+    expect(result.scenarios[0]?.messages).toEqual([
+      'run although the target does not declare Patient:history-type (--capabilities ignore)',
+    ]);
+    expect(result.scenarios.map((s) => s.outcome)).toEqual(['pass', 'pass']);
+    expect(result.scenarios[1]?.steps.map((s) => [s.id, s.outcome, s.messages])).toEqual([
+      ['declared', 'pass', []],
+      [
+        'undeclared',
+        'pass',
+        ['run although the target does not declare $everything (--capabilities ignore)'],
+      ],
+      ['adapts', 'pass', []],
+    ]);
+  });
+
+  it('records the mode: declared by default, strict for strictCapabilities', async () => {
+    expect((await run(scenarios, await target())).capabilityMode).toBe('declared');
+    expect((await run(scenarios, await target(), { strictCapabilities: true })).capabilityMode).toBe(
+      'strict',
+    );
   });
 
   it('plans as if nothing were declared when /metadata is not a CapabilityStatement', async () => {

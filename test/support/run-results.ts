@@ -71,6 +71,11 @@ const BASE: Omit<RunResult, 'scenarios'> = {
   tool: { name: 'openimis-fhir', version: '0.1.0' },
   ig: { packageId: 'openimis.fhir.r4', version: '1.0.0' },
   software: 'openimis-fhir reference server 0.1.0',
+  capabilityMode: 'declared',
+  inputs: [
+    { name: 'insuree-code', value: '070707070', source: 'given', scenarios: ['claim'] },
+    { name: 'password', value: '***', source: 'given', scenarios: ['claim'] },
+  ],
   cleanup: { kept: false, deleted: ['Patient/1'], failed: [], remaining: [] },
 };
 

@@ -202,6 +202,9 @@ export function createConsoleReporter(
       if (result.infrastructureError !== undefined) {
         write(`${paint('error', 'Infrastructure error:')} ${clean(result.infrastructureError)}`);
       }
+      const given = result.inputs.filter((use) => use.value !== undefined);
+      if (given.length > 0)
+        write(`Inputs: ${given.map((use) => `${use.name}=${clean(use.value ?? '')}`).join(', ')}`);
       for (const line of cleanupLines(result)) write(line);
       const verdict = color ? paint(outcome, WORD[outcome]) : WORD[outcome];
       const counted =

@@ -363,8 +363,24 @@ function headerBlock(result: RunResult): string {
   ];
   if (result.software !== undefined) rows.push(['Server software', escapeHtml(result.software)]);
   rows.push(['Run', `<code>${escapeHtml(result.runId)}</code>`]);
+  // Older run.json files (read back by users) may lack these two.
+  if (result.capabilityMode !== undefined)
+    rows.push(['Capabilities', escapeHtml(capabilityModeText[result.capabilityMode])]);
+  for (const use of result.inputs ?? [])
+    rows.push([
+      `Input <code>${escapeHtml(use.name)}</code>`,
+      use.value === undefined
+        ? '<em>not given</em>'
+        : `<code>${escapeHtml(use.value)}</code>${use.source === 'default' ? ' (default)' : ''}`,
+    ]);
   return `<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('')}</dl>`;
 }
+
+const capabilityModeText: Record<RunResult['capabilityMode'], string> = {
+  declared: 'declared: what the target does not declare is skipped',
+  ignore: 'ignore: every step runs, whatever the target declares',
+  strict: 'strict: what the target does not declare fails',
+};
 
 /** The CapabilityStatement read the plan came from, folded like any exchange. */
 function capabilitiesSection(result: RunResult): string {
