@@ -12,6 +12,7 @@ import { Validator } from '../validator/index.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { FhirServer } from './fhir-server.js';
 import { createListener } from './http.js';
+import { installOpenimis, type ClaimReviewOptions, type OpenimisBehaviour } from './openimis/index.js';
 import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
 import { openStorage } from './storage/index.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** A client that has not sent its whole request after this long is cut off with 408 (default 30 s). */
   requestTimeoutMs?: number;
+  /** Claims adjudicated on submission (the default) or entered and reviewed later. */
+  claimReview?: ClaimReviewOptions;
 }
 
 export interface RunningServer {
@@ -59,7 +62,11 @@ function normaliseBase(base: string | undefined): string {
 }
 
 /** The parts of a server, without HTTP: what tests and the runner's in-process mode share. */
-export function createFhirServer(options: ServerOptions = {}): { fhir: FhirServer; storage: Storage } {
+export function createFhirServer(options: ServerOptions = {}): {
+  fhir: FhirServer;
+  storage: Storage;
+  openimis: OpenimisBehaviour;
+} {
   const definitions = DefinitionRegistry.withCore();
   const igs = options.igs ?? [igPaths().generatedResources];
   for (const ig of igs) definitions.addPackage(ig);
@@ -83,11 +90,12 @@ export function createFhirServer(options: ServerOptions = {}): { fhir: FhirServe
     authentication: options.auth !== undefined,
     softwareVersion: projectVersion(),
   });
-  return { fhir, storage };
+  const openimis = installOpenimis(fhir, options.claimReview);
+  return { fhir, storage, openimis };
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { fhir, storage } = createFhirServer(options);
+  const { fhir, storage, openimis } = createFhirServer(options);
   const basePath = normaliseBase(options.base);
   const listener = createListener(fhir, {
     basePath,
@@ -130,6 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storage,
     close: () =>
       new Promise<void>((resolve) => {
+        openimis.close();
         http.closeAllConnections();
         http.close(() => {
           storage.close();

@@ -1,0 +1,25 @@
+/**
+ * openIMIS behaviour of the reference server, added to the generic FHIR server through its extension
+ * points: claims adjudicated on submission (claims.ts, adjudication.ts), eligibility answered without
+ * storing (eligibility.ts), both reading the price list and the policies (price-list.ts, records.ts).
+ */
+import type { FhirServer } from '../fhir-server.js';
+import { ClaimRules, type ClaimReviewOptions } from './claims.js';
+import { eligibilityPlugin } from './eligibility.js';
+
+export type { ClaimReviewOptions } from './claims.js';
+
+export interface OpenimisBehaviour {
+  /** Stops what runs in the background (pending claim reviews). */
+  close(): void;
+}
+
+export function installOpenimis(fhir: FhirServer, review?: ClaimReviewOptions): OpenimisBehaviour {
+  const claims = new ClaimRules(fhir, review);
+  fhir.addPlugin(claims.claimPlugin);
+  fhir.addPlugin(claims.claimResponsePlugin);
+  fhir.addOperation(claims.submitOperation);
+  fhir.addOperation(claims.reviewOperation);
+  fhir.addPlugin(eligibilityPlugin(fhir));
+  return { close: () => claims.close() };
+}
