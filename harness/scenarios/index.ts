@@ -1,7 +1,8 @@
 /** The scenarios that ship with the tool: what `openimis-fhir test` runs when given no --scenarios. */
 import type { ScenarioDefinition } from '../runner/types.js';
+import { claimScenario } from './claim.js';
 import { restBaseline } from './rest-baseline/index.js';
 
-export { restBaseline };
+export { claimScenario, restBaseline };
 
-export const builtInScenarios: ScenarioDefinition[] = [restBaseline];
+export const builtInScenarios: ScenarioDefinition[] = [restBaseline, claimScenario];

@@ -202,7 +202,7 @@ export function createConsoleReporter(
       if (result.infrastructureError !== undefined) {
         write(`${paint('error', 'Infrastructure error:')} ${clean(result.infrastructureError)}`);
       }
-      const given = result.inputs.filter((use) => use.value !== undefined);
+      const given = result.inputs.filter((use) => use.source === 'given');
       if (given.length > 0)
         write(`Inputs: ${given.map((use) => `${use.name}=${clean(use.value ?? '')}`).join(', ')}`);
       for (const line of cleanupLines(result)) write(line);

@@ -11,7 +11,8 @@ import { igPaths } from '../../paths.js';
 
 const examples = new Map<string, unknown>();
 
-function igExample<T>(file: string): T {
+/** An IG example from the project's IG output, as a fresh copy the caller may change. */
+export function igExample<T>(file: string): T {
   if (!examples.has(file))
     examples.set(file, JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')));
   // Deep copy: callers change what they get.

@@ -16,7 +16,7 @@
  *   12 MAX VISITS             the policy's visits are used up
  *   13 MAX CONSULTATIONS      the policy's consultations are used up (consultation services only)
  */
-import type { PriceListEntry, PriceListKind } from './price-list.js';
+import type { PriceListEntry, PriceListKind } from '../../openimis/price-list.js';
 
 export const REASON = {
   accepted: '0',

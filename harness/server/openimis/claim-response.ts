@@ -15,7 +15,7 @@ import {
   cents,
   extensionUrl,
   identifierValue,
-} from './payloads.js';
+} from '../../openimis/payloads.js';
 
 const STATUS_DISPLAY: Record<ClaimStatus, string> = {
   '1': 'Rejected',

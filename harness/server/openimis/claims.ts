@@ -21,7 +21,7 @@ import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
 import { claimResponse } from './claim-response.js';
 import { OpenimisRecords, claimDays, kindOfItem } from './records.js';
-import { extensionOf, extensionUrl, identifierValue, referenceKey } from './payloads.js';
+import { extensionOf, extensionUrl, identifierValue, referenceKey } from '../../openimis/payloads.js';
 
 export interface ClaimReviewOptions {
   /** 'sync' (default): adjudicated on submission. 'async': entered, then adjudicated after `delayMs`. */

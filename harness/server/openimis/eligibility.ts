@@ -18,8 +18,8 @@ import {
   dateOfDay,
   dayOf,
   referenceKey,
-} from './payloads.js';
-import type { PriceListKind } from './price-list.js';
+} from '../../openimis/payloads.js';
+import type { PriceListKind } from '../../openimis/price-list.js';
 import { OpenimisRecords, type ClaimRecord, type Policy } from './records.js';
 import { badRequest } from '../outcomes.js';
 import { escapeXmlText } from '../../xml.js';

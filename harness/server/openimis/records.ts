@@ -7,13 +7,13 @@ import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.j
 import type { FhirServerParts } from '../extension-points.js';
 import { isSearchError } from '../search/index.js';
 import { REASON, type EarlierLine, type Insuree } from './adjudication.js';
-import { IG, codesOf, dayOf, identifierValue, periodContains, referenceKey } from './payloads.js';
+import { IG, codesOf, dayOf, identifierValue, periodContains, referenceKey } from '../../openimis/payloads.js';
 import {
   RESOURCE_OF_KIND,
   readPriceListEntry,
   type PriceListEntry,
   type PriceListKind,
-} from './price-list.js';
+} from '../../openimis/price-list.js';
 
 export const DIAGNOSIS_SYSTEM = `${IG}/CodeSystem/diagnosis-ICD10-level1`;
 

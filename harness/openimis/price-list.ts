@@ -4,7 +4,7 @@
  * entry is for (genders, age groups, care types), its workflow category, and how often an insuree may
  * have it (once per `periodDays` days, `count` times).
  */
-import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
+import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../json.js';
 import { codesOf, extensionOf, extensionUrl, identifierValue } from './payloads.js';
 
 export type PriceListKind = 'service' | 'item';

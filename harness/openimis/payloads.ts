@@ -3,7 +3,7 @@
  * by URL, references, dates. Every reader tolerates what a lenient server may have stored (a missing
  * or mistyped element reads as absent), so the rules built on them never throw on data.
  */
-import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
+import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../json.js';
 
 export const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 export const IDENTIFIER_SYSTEM = `${IG}/CodeSystem/openimis-identifiers`;
