@@ -1,8 +1,9 @@
 /** The scenarios that ship with the tool: what `openimis-fhir test` runs when given no --scenarios. */
 import type { ScenarioDefinition } from '../runner/types.js';
 import { claimScenario } from './claim.js';
+import { eligibilityScenario } from './eligibility.js';
 import { restBaseline } from './rest-baseline/index.js';
 
-export { claimScenario, restBaseline };
+export { claimScenario, eligibilityScenario, restBaseline };
 
-export const builtInScenarios: ScenarioDefinition[] = [restBaseline, claimScenario];
+export const builtInScenarios: ScenarioDefinition[] = [restBaseline, claimScenario, eligibilityScenario];

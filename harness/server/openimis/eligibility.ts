@@ -58,6 +58,9 @@ export function eligibilityResponse(records: OpenimisRecords, request: JsonObjec
     }))
     .filter((item): item is { kind: PriceListKind; code: string } => item.code !== undefined);
   const identifier = objectsOf(request.identifier)[0];
+  const insurance = policies
+    .filter((policy) => policy.startDay !== undefined && policy.endDay !== undefined)
+    .map((policy) => insuranceEntry(records, policy, patient.id, day, claims, asked));
   const summary =
     policies.length === 0
       ? 'No policy is in force for this insuree.'
@@ -78,9 +81,7 @@ export function eligibilityResponse(records: OpenimisRecords, request: JsonObjec
       : { display: 'the enquiry this answers' },
     outcome: 'complete',
     insurer: { reference: 'Organization/openIMIS-Implementation' },
-    insurance: policies
-      .filter((policy) => policy.startDay !== undefined && policy.endDay !== undefined)
-      .map((policy) => insuranceEntry(records, policy, patient.id, day, claims, asked)),
+    ...(insurance.length > 0 ? { insurance } : {}),
   };
 }
 
