@@ -176,6 +176,7 @@ async function runScenario(definition: ScenarioDefinition, run: RunScope): Promi
     services: run.services,
     inputs: run.inputs.byScenario.get(definition.id) ?? new Map(),
     declaredInputs: run.inputs.declared.get(definition.id) ?? new Map(),
+    capabilityMode: run.capabilities,
     receiver: (): Promise<Receiver> => {
       if (!receiver) {
         receiver = startReceiver();

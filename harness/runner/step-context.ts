@@ -10,6 +10,7 @@ import { CheckFailed, SkipSignal, TransportError } from './signals.js';
 import type { ScenarioInputs } from './inputs.js';
 import type { ResourceTracker } from './tracker.js';
 import type {
+  CapabilityMode,
   EventuallyOptions,
   Exchange,
   Key,
@@ -40,6 +41,8 @@ export interface ScenarioScope {
   inputs: ScenarioInputs;
   /** The inputs the scenario declares, by name. */
   declaredInputs: ReadonlyMap<string, ScenarioInput>;
+  /** Under 'ignore', `supports()` answers yes to everything: steps that adapt run their full path too. */
+  capabilityMode: CapabilityMode;
 }
 
 /** What one step leaves behind. */
@@ -103,7 +106,7 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
     },
     eventually: (check, options) => eventually(check, options),
     receiver: () => scope.receiver(),
-    supports: (needs) => plan.supports(needs),
+    supports: (needs) => scope.capabilityMode === 'ignore' || plan.supports(needs),
     input: (name) => inputOf(scope, name),
     requireInput: (name) => {
       const value = inputOf(scope, name);

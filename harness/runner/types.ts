@@ -192,7 +192,10 @@ export interface StepContext {
   eventually<T>(check: () => Promise<T | undefined>, options?: EventuallyOptions): Promise<T>;
   /** The built-in HTTP receiver for notifications (started on first use). */
   receiver(): Promise<Receiver>;
-  /** Whether the target declares what is asked (for steps that adapt instead of skipping). */
+  /**
+   * Whether the target declares what is asked (for steps that adapt instead of skipping); always true
+   * when the run ignores capabilities.
+   */
   supports(needs: Needs): boolean;
   /**
    * The value of one of the scenario's declared inputs: the user's, else its default, else undefined.

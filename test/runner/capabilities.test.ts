@@ -67,6 +67,8 @@ describe('planning a run', () => {
   });
 
   const ran: string[] = [];
+  /** What supports() answered in the adapting step: [transaction (declared), Coverage (not)]. */
+  const answers: [boolean, boolean][] = [];
   const scenarios = [
     scenario({
       id: 'needs-history',
@@ -94,8 +96,10 @@ describe('planning a run', () => {
           id: 'adapts',
           title: 'adapts',
           run: async (t) => {
-            expect(t.supports({ interactions: ['transaction'] })).toBe(true);
-            expect(t.supports({ resources: ['Coverage'] })).toBe(false);
+            answers.push([
+              t.supports({ interactions: ['transaction'] }),
+              t.supports({ resources: ['Coverage'] }),
+            ]);
             expect(t.capabilities?.software?.name).toBe('fake');
           },
         }),
@@ -111,7 +115,9 @@ describe('planning a run', () => {
 
   it('skips what the target does not declare, with the reason', async () => {
     ran.length = 0;
+    answers.length = 0;
     const result = await run(scenarios, await target());
+    expect(answers).toEqual([[true, false]]);
     expect(ran).toEqual(['declared']);
     const [history, mixed] = result.scenarios;
     expect(history).toMatchObject({
@@ -141,8 +147,11 @@ describe('planning a run', () => {
 
   it('runs them anyway with capabilities "ignore", saying in each what the target did not declare', async () => {
     ran.length = 0;
+    answers.length = 0;
     const result = await run(scenarios, await target(), { capabilities: 'ignore' });
     expect(ran).toEqual(['needs-history', 'declared', 'undeclared']);
+    // Steps that adapt to the target take their full path too.
+    expect(answers).toEqual([[true, true]]);
     expect(result.capabilityMode).toBe('ignore');
     expect(result.scenarios[0]?.messages).toEqual([
       'run although the target does not declare Patient:history-type (--capabilities ignore)',

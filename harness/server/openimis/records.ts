@@ -15,6 +15,8 @@ import {
   type PriceListKind,
 } from '../../openimis/price-list.js';
 
+const FINAL_STATUSES = new Set(['4', '8', '16']);
+
 export const DIAGNOSIS_SYSTEM = `${IG}/CodeSystem/diagnosis-ICD10-level1`;
 
 /** A policy in force: the product it is for, its period, the insurees it covers. */
@@ -235,14 +237,19 @@ export function kindOfItem(item: JsonObject): PriceListKind | undefined {
   return undefined;
 }
 
-/** The lines of a claim its response accepted (an adjudication with reason 0 and no rejection). */
+/** The lines of a claim its response accepted (reason 0 once checked or later, and no rejection). */
 function acceptedLines(claim: JsonObject, response: JsonObject, day: number): EarlierLine[] {
   const items = objectsOf(claim.item);
   const lines: EarlierLine[] = [];
   for (const item of objectsOf(response.item)) {
     const adjudications = objectsOf(item.adjudication);
     const rejected = adjudications.some((a) => codesOf(a.category).includes('1'));
-    const accepted = adjudications.some((a) => codesOf(a.reason).includes(REASON.accepted));
+    // Accepted once checked, processed or valuated; a line only entered (queued for review) is not yet.
+    const accepted = adjudications.some(
+      (a) =>
+        codesOf(a.reason).includes(REASON.accepted) &&
+        codesOf(a.category).some((code) => FINAL_STATUSES.has(code)),
+    );
     if (rejected || !accepted) continue;
     const claimed = items.find((candidate) => candidate.sequence === item.itemSequence);
     const kind = claimed ? kindOfItem(claimed) : undefined;

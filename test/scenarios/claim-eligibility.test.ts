@@ -1,0 +1,218 @@
+/**
+ * The claim and eligibility scenarios: well formed; passing against the bundled server with strict
+ * validation, adjudicating at once or after an asynchronous review; cleaning up after themselves; ending
+ * with explained verdicts (never an error or a hang) against @medplum/fhir-router, which knows nothing
+ * of openIMIS; and naming the step a server breaks when it answers a claim wrongly (a fault injected
+ * between the runner and the real bundled server).
+ */
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
+import { builtInScenarios, claimScenario, eligibilityScenario } from '../../harness/scenarios/index.js';
+import { startServer, type RunningServer } from '../../harness/server/server.js';
+import { fakeServer, type FakeServer, type SeenRequest } from '../support/fake-servers.js';
+import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+
+const WORKFLOWS = [claimScenario, eligibilityScenario];
+
+const stepsOf = (result: RunResult, scenario?: string): StepResult[] =>
+  result.scenarios.filter((s) => scenario === undefined || s.id === scenario).flatMap((s) => s.steps);
+const step = (result: RunResult, scenario: string, id: string) =>
+  stepsOf(result, scenario).find((s) => s.id === id);
+const notPassed = (result: RunResult) =>
+  stepsOf(result)
+    .filter((s) => s.outcome !== 'pass' && !(s.id === 'feedback' && s.outcome === 'skip'))
+    .map((s) => `${s.id}: ${s.outcome} ${s.messages.join(' | ')}`);
+
+describe('the workflow definitions', () => {
+  it('are built in, with kebab-case step ids and a clause citing its source on every step', () => {
+    for (const scenario of WORKFLOWS) {
+      expect(builtInScenarios).toContain(scenario);
+      for (const s of scenario.steps) {
+        expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(s.says, `${scenario.id}/${s.id}`).toMatch(/https:\/\//);
+        expect(s.needs, `${scenario.id}/${s.id}`).toBeDefined();
+      }
+    }
+  });
+
+  it('declare the inputs a vendor gives for a live server', () => {
+    const names = claimScenario.inputs?.map((input) => input.name);
+    expect(names).toEqual(expect.arrayContaining(['insuree-code', 'service-code', 'item-code']));
+  });
+});
+
+describe('against the bundled server, adjudicating at once', () => {
+  let server: RunningServer;
+  let result: RunResult;
+
+  beforeAll(async () => {
+    server = await startServer({ port: 0, validation: 'strict' });
+    result = await runScenarios(WORKFLOWS, { target: { baseUrl: server.url } });
+  });
+  afterAll(() => server?.close());
+
+  it('passes every step (feedback skips: the server asks for none)', () => {
+    expect(result.infrastructureError).toBeUndefined();
+    expect(notPassed(result)).toEqual([]);
+    expect(step(result, 'claim', 'feedback')?.outcome).toBe('skip');
+  });
+
+  it('deletes what it made: no claim, response, patient or price-list entry is left', async () => {
+    expect(result.cleanup.failed).toEqual([]);
+    for (const type of [
+      'Claim',
+      'ClaimResponse',
+      'Patient',
+      'Coverage',
+      'ActivityDefinition',
+      'Medication',
+    ]) {
+      const answer = (await (await fetch(`${server.url}/${type}?_summary=count`)).json()) as {
+        total: number;
+      };
+      expect(answer.total, type).toBe(0);
+    }
+  });
+});
+
+describe('against the bundled server, reviewing claims asynchronously', () => {
+  let server: RunningServer;
+  let result: RunResult;
+
+  beforeAll(async () => {
+    server = await startServer({ port: 0, claimReview: { mode: 'async', delayMs: 300 } });
+    result = await runScenarios([claimScenario], { target: { baseUrl: server.url } });
+  });
+  afterAll(() => server?.close());
+
+  it('answers the submission queued and the scenario follows it to the end', () => {
+    expect(notPassed(result)).toEqual([]);
+    const submitted = step(result, 'claim', 'submit')?.exchanges[0]?.response?.body ?? '';
+    expect(JSON.parse(submitted).outcome).toBe('queued');
+    const polled = step(result, 'claim', 'final-answer')?.exchanges ?? [];
+    expect(polled.length).toBeGreaterThan(0);
+    expect(polled.every((exchange) => exchange.request.url.includes('/ClaimResponse/'))).toBe(true);
+  });
+});
+
+describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
+  let medplum: RunningThirdParty;
+  let declared: RunResult;
+  let ignored: RunResult;
+
+  beforeAll(async () => {
+    medplum = await startMedplumServer();
+    declared = await runScenarios(WORKFLOWS, { target: { baseUrl: medplum.url } });
+    ignored = await runScenarios(WORKFLOWS, {
+      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
+      capabilities: 'ignore',
+      inputs: { 'review-deadline-ms': '500' },
+    });
+  }, 120_000);
+  afterAll(() => medplum?.close());
+
+  it('ends every step with an explained verdict, never an error', () => {
+    for (const result of [declared, ignored]) {
+      expect(result.infrastructureError).toBeUndefined();
+      for (const s of stepsOf(result)) {
+        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
+          s.outcome,
+        );
+        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('with --capabilities ignore, runs the steps the router does not declare, and fails the claim precisely', () => {
+    const ran = stepsOf(ignored).filter((s) => s.outcome !== 'skip');
+    expect(ran.length).toBeGreaterThan(stepsOf(declared).filter((s) => s.outcome !== 'skip').length);
+    const submit = step(ignored, 'claim', 'submit');
+    expect(submit?.outcome).toBe('fail');
+    expect(submit?.messages.join(' ')).toMatch(/expected .*ClaimResponse/);
+  });
+});
+
+/** A proxy to the real bundled server that answers POST Claim its own way. */
+async function faultyClaims(
+  upstream: RunningServer,
+  fault: (response: Record<string, unknown>) => { status: number; body: unknown },
+): Promise<FakeServer> {
+  return fakeServer((request: SeenRequest, response: ServerResponse) => {
+    void (async () => {
+      const path = request.path.replace(/^\/fhir/, '');
+      const forwarded = await fetch(`${upstream.url}${path}`, {
+        method: request.method,
+        headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
+        ...(request.body ? { body: request.body } : {}),
+      });
+      const text = await forwarded.text();
+      let status = forwarded.status;
+      let body = text;
+      if (request.method === 'POST' && /^\/Claim\/?$/.test(path) && status === 201) {
+        const changed = fault(JSON.parse(text) as Record<string, unknown>);
+        status = changed.status;
+        body = JSON.stringify(changed.body);
+      }
+      response.writeHead(status, { 'content-type': 'application/fhir+json' }).end(body);
+    })();
+  });
+}
+
+describe('a server that answers a claim wrongly fails the step that checks it', () => {
+  let upstream: RunningServer;
+  const proxies: FakeServer[] = [];
+  beforeAll(async () => {
+    upstream = await startServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    await upstream?.close();
+  });
+
+  async function submitUnder(fault: Parameters<typeof faultyClaims>[1]): Promise<StepResult | undefined> {
+    const proxy = await faultyClaims(upstream, fault);
+    proxies.push(proxy);
+    const result = await runScenarios([claimScenario], { target: { baseUrl: proxy.url } });
+    return step(result, 'claim', 'submit');
+  }
+
+  it.each([
+    [
+      'a wrong outcome',
+      (r: Record<string, unknown>) => ({ status: 201, body: { ...r, outcome: 'approved' } }),
+      /expected outcome queued, complete, partial or error, found approved/,
+    ],
+    [
+      'no adjudication on the lines',
+      (r: Record<string, unknown>) => ({
+        status: 201,
+        body: {
+          ...r,
+          item: (r.item as Record<string, unknown>[]).map(({ adjudication: _a, ...item }) => item),
+        },
+      }),
+      /expected valid against .*openimis-claim-response.*adjudication/,
+    ],
+    [
+      'a ClaimResponse that names no claim',
+      (r: Record<string, unknown>) => {
+        const { request: _request, ...rest } = r;
+        return { status: 201, body: rest };
+      },
+      /expected request to point at the submitted Claim/,
+    ],
+    [
+      'a 500',
+      () => ({
+        status: 500,
+        body: { resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception' }] },
+      }),
+      /expected status 200 or 201, found 500/,
+    ],
+  ])('%s', async (_name, fault, message) => {
+    const submit = await submitUnder(fault);
+    expect(submit?.outcome).toBe('fail');
+    expect(submit?.messages.join(' | ')).toMatch(message);
+  });
+});
