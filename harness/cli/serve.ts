@@ -1,8 +1,9 @@
 /**
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
- *  [--users FILE] [--validation strict|lenient|off] [--ig DIR|TGZ]...`
+ *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]] [--ig DIR|TGZ]...`
  */
 import { loadUsers, type AuthOptions } from '../server/auth.js';
+import type { ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
@@ -17,13 +18,18 @@ Options:
   --host HOST                  address to bind (default 127.0.0.1: only this machine)
   --base PATH                  where the FHIR base is mounted (default /fhir)
   --db FILE                    keep the data in a journal file (durable); in memory without it
-  --seed                       load the IG's example instances at start
+  --seed                       load the IG's example instances at start (a price list, the Doe
+                               family, products RX01 and RX02), and a policy for the family in force
+                               today
   --auth                       require the openIMIS login (POST {base}/login) and a Bearer token
   --users FILE                 the users for --auth: a JSON array of {username, password}
                                (default: one user admin / admin)
   --validation MODE            strict (default): writes must conform to base R4 and to their profiles
                                (or the IG profile of their type); lenient: profile issues are only
                                warnings; off: no validation on write
+  --claim-review MODE          sync (default): a claim is adjudicated when submitted; async[:MS]: it is
+                               entered (outcome queued) and adjudicated MS milliseconds later (default
+                               2000) or on POST ClaimResponse/{id}/$review
   --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
   -h, --help                   show this help
 
@@ -43,6 +49,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       auth: { type: 'boolean', default: false },
       users: { type: 'string' },
       validation: { type: 'string', default: 'strict' },
+      'claim-review': { type: 'string', default: 'sync' },
       ig: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -63,6 +70,8 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     return usage(`--port must be a port number, not '${values.port}'`);
   if (!MODES.includes(values.validation as ValidationMode))
     return usage(`--validation must be strict, lenient or off`);
+  const claimReview = parseClaimReview(values['claim-review']);
+  if (claimReview instanceof Error) return usage(claimReview.message);
   let auth: AuthOptions | undefined;
   if (values.auth) {
     const users = values.users ? loadUsers(values.users) : [{ username: 'admin', password: 'admin' }];
@@ -76,6 +85,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     base: values.base,
     seed: values.seed,
     validation: values.validation as ValidationMode,
+    claimReview,
     ...(values.db ? { db: values.db } : {}),
     ...(auth ? { auth } : {}),
     ...(values.ig?.length ? { igs: values.ig } : {}),
@@ -98,6 +108,13 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     process.once('SIGTERM', stop);
   });
   return EXIT.ok;
+}
+
+function parseClaimReview(text: string): ClaimReviewOptions | Error {
+  if (text === 'sync') return { mode: 'sync' };
+  const match = /^async(?::(\d{1,9}))?$/.exec(text);
+  if (!match) return new Error(`--claim-review must be sync, async or async:MS, not '${text}'`);
+  return { mode: 'async', ...(match[1] !== undefined ? { delayMs: Number(match[1]) } : {}) };
 }
 
 function usage(message: string): ExitCode {

@@ -31,7 +31,7 @@ import { tryParseArgs } from './support.js';
 const HELP = `Usage: openimis-fhir test [options]
 
 Runs the scenarios against a FHIR server and reports the results. Without --server it starts the bundled
-reference server on a free loopback port and tests that.
+reference server, seeded like 'serve --seed', on a free loopback port and tests that.
 
 Target:
   --server URL             the FHIR base URL to test
@@ -178,7 +178,7 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
   let bundled: RunningServer | undefined;
   if (!values.server) {
     try {
-      bundled = await startServer({ port: 0 });
+      bundled = await startServer({ port: 0, seed: true });
     } catch (error) {
       console.error(
         `openimis-fhir test: cannot start the bundled server: ${error instanceof Error ? error.message : String(error)}`,

@@ -13,6 +13,7 @@ import { Authenticator, type AuthOptions } from './auth.js';
 import { FhirServer } from './fhir-server.js';
 import { createListener } from './http.js';
 import { installOpenimis, type ClaimReviewOptions, type OpenimisBehaviour } from './openimis/index.js';
+import { seedSandboxPolicy } from './openimis/sandbox.js';
 import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
 import { openStorage } from './storage/index.js';
@@ -77,7 +78,10 @@ export function createFhirServer(options: ServerOptions = {}): {
   }
   const validator = new Validator(definitions);
   const storage = openStorage(options.db === undefined ? {} : { db: options.db });
-  if (options.seed) seedExamples(storage, igs);
+  if (options.seed) {
+    seedExamples(storage, igs);
+    seedSandboxPolicy(storage);
+  }
   const search = new SearchEngine(definitions, storage);
   const fhir = new FhirServer({
     definitions,

@@ -1,0 +1,188 @@
+/**
+ * openIMIS behaviour of the reference server over HTTP: a claim is answered 201 with its ClaimResponse
+ * on every path (REST, batch, transaction) and through Claim/$submit; the response is stored under the
+ * claim's id and deleted with it; claims and responses cannot be written otherwise; asynchronous review
+ * queues a claim until its delay or $review; eligibility is answered 200 and nothing stored. Data: the
+ * IG examples (--seed), whose Coverage for john-doe runs from 2025-07-01 to 2026-06-30.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { igPaths } from '../../harness/paths.js';
+import { startServer, type RunningServer } from '../../harness/server/server.js';
+import { call, del, marker, post, put, tick, type Json } from '../support/http-server.js';
+
+const example = (file: string) =>
+  JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')) as Json;
+
+/** A consultation for john-doe on a day in his policy, under a fresh code. */
+function claim(code = marker('CL'), day = '2025-10-02'): Json {
+  const { id: _id, ...claim001 } = example('Claim-Claim001.json');
+  return {
+    ...claim001,
+    identifier: [
+      { ...claim001.identifier[0], value: code },
+      { ...claim001.identifier[1], value: randomUUID() },
+    ],
+    billablePeriod: { start: day, end: day },
+    item: [claim001.item[0]],
+    total: { value: 40, currency: 'EUR' },
+  };
+}
+
+const reasons = (response: Json) =>
+  (response.item as Json[]).map((item) =>
+    (item.adjudication as Json[])
+      .map((a) => `${a.category.coding[0].code}:${a.reason.coding[0].code}`)
+      .join(','),
+  );
+
+describe('claims, adjudicated at once', () => {
+  let server: RunningServer;
+  let base: string;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, seed: true });
+    base = server.url;
+  });
+  afterAll(() => server?.close());
+
+  it('POST Claim: 201, the ClaimResponse in the body, Location naming the Claim; both stored', async () => {
+    const answer = await post(`${base}/Claim`, claim());
+    expect(answer.status).toBe(201);
+    expect(answer.body.resourceType).toBe('ClaimResponse');
+    expect(answer.body.outcome).toBe('complete');
+    expect(reasons(answer.body)).toEqual(['2:0,4:0,8:0,16:0']);
+    const claimId = /\/Claim\/([^/]+)\/_history\/1$/.exec(answer.headers.get('location') ?? '')?.[1];
+    expect(claimId).toBeDefined();
+    expect(answer.body.id).toBe(claimId);
+    expect(answer.body.request.reference).toBe(`Claim/${claimId}`);
+    expect((await call(`${base}/Claim/${claimId}`)).status).toBe(200);
+    expect((await call(`${base}/ClaimResponse/${claimId}`)).body.outcome).toBe('complete');
+  });
+
+  it('a claim in a transaction and in a batch is answered with its ClaimResponse too', async () => {
+    for (const type of ['transaction', 'batch']) {
+      const bundle = {
+        resourceType: 'Bundle',
+        type,
+        entry: [{ resource: claim(), request: { method: 'POST', url: 'Claim' } }],
+      };
+      const answer = await post(base, bundle);
+      expect(answer.status, type).toBe(200);
+      const entry = answer.body.entry[0];
+      expect(entry.response.status, type).toMatch(/^201/);
+      expect(entry.resource.resourceType, type).toBe('ClaimResponse');
+    }
+  });
+
+  it('Claim/$submit answers 200 with the ClaimResponse', async () => {
+    const answer = await post(`${base}/Claim/$submit`, claim());
+    expect(answer.status).toBe(200);
+    expect(answer.body.resourceType).toBe('ClaimResponse');
+  });
+
+  it('a second claim for the same consultation the same day is rejected for frequency (5)', async () => {
+    const day = '2025-11-20';
+    expect(reasons((await post(`${base}/Claim`, claim(marker('CL'), day))).body)).toEqual([
+      '2:0,4:0,8:0,16:0',
+    ]);
+    expect(reasons((await post(`${base}/Claim`, claim(marker('CL'), day))).body)).toEqual(['1:5']);
+  });
+
+  it('claims are not updated, and responses not written by clients (405)', async () => {
+    const answer = await post(`${base}/Claim`, claim());
+    const id = answer.body.id as string;
+    expect((await put(`${base}/Claim/${id}`, { ...claim(), id })).status).toBe(405);
+    expect((await post(`${base}/ClaimResponse`, answer.body)).status).toBe(405);
+    expect((await del(`${base}/ClaimResponse/${id}`)).status).toBe(405);
+  });
+
+  it('deleting a claim deletes its response', async () => {
+    const id = (await post(`${base}/Claim`, claim())).body.id as string;
+    expect((await del(`${base}/Claim/${id}`)).status).toBeLessThan(300);
+    expect((await call(`${base}/ClaimResponse/${id}`)).status).toBe(410);
+  });
+
+  it('a claim without items is refused with an OperationOutcome, nothing stored', async () => {
+    const code = marker('CL');
+    const { item: _item, total: _total, ...itemless } = claim(code);
+    const answer = await post(`${base}/Claim`, itemless);
+    expect([400, 422]).toContain(answer.status);
+    expect(answer.body.resourceType).toBe('OperationOutcome');
+    expect((await call(`${base}/Claim?identifier=${code}`)).body.total).toBe(0);
+  });
+
+  it('the CapabilityStatement declares what claims allow, and $submit and $review', async () => {
+    const statement = (await call(`${base}/metadata`)).body;
+    const claimRow = statement.rest[0].resource.find((r: Json) => r.type === 'Claim');
+    const codes = (claimRow.interaction as Json[]).map((i) => i.code);
+    expect(codes).toContain('create');
+    expect(codes).not.toContain('update');
+    expect((claimRow.operation as Json[]).map((o) => o.name)).toContain('submit');
+    const eligibilityRow = statement.rest[0].resource.find(
+      (r: Json) => r.type === 'CoverageEligibilityRequest',
+    );
+    expect((eligibilityRow.interaction as Json[]).map((i) => i.code)).toEqual(['create']);
+  });
+});
+
+describe('eligibility', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, seed: true });
+  });
+  afterAll(() => server?.close());
+
+  it('is answered 200 with a response, and nothing is stored', async () => {
+    const { id: _id, ...request } = example('CoverageEligibilityRequest-john-doe-eligibility.json');
+    const before = [...server.storage.ids('CoverageEligibilityRequest')];
+    const answer = await post(`${server.url}/CoverageEligibilityRequest`, {
+      ...request,
+      created: '2025-10-01',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.resourceType).toBe('CoverageEligibilityResponse');
+    expect(answer.body.insurance[0].coverage.reference).toBe('Coverage/doe-family-coverage');
+    expect([...server.storage.ids('CoverageEligibilityRequest')]).toEqual(before);
+    expect([...server.storage.ids('CoverageEligibilityResponse')]).toEqual(['john-doe-eligibility']);
+    expect((await call(`${server.url}/CoverageEligibilityRequest`)).status).toBe(405);
+  });
+
+  it('says no insurance for a day outside every policy', async () => {
+    const { id: _id, ...request } = example('CoverageEligibilityRequest-john-doe-eligibility.json');
+    const answer = await post(`${server.url}/CoverageEligibilityRequest`, {
+      ...request,
+      created: '2024-01-01',
+    });
+    expect(answer.body.insurance).toBeUndefined();
+  });
+});
+
+describe('claims under asynchronous review', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, seed: true, claimReview: { mode: 'async', delayMs: 150 } });
+  });
+  afterAll(() => server?.close());
+
+  it('are queued (entered), then adjudicated after the delay', async () => {
+    const answer = await post(`${server.url}/Claim`, claim());
+    expect(answer.body.outcome).toBe('queued');
+    expect(reasons(answer.body)).toEqual(['2:0']);
+    const id = answer.body.id as string;
+    for (let i = 0; i < 100; i++) {
+      if ((await call(`${server.url}/ClaimResponse/${id}`)).body.outcome !== 'queued') break;
+      await tick(20);
+    }
+    expect((await call(`${server.url}/ClaimResponse/${id}`)).body.outcome).toBe('complete');
+  });
+
+  it('are adjudicated at once on $review (POST only)', async () => {
+    const id = (await post(`${server.url}/Claim`, claim())).body.id as string;
+    expect((await call(`${server.url}/ClaimResponse/${id}/$review`)).status).toBe(405);
+    const reviewed = await post(`${server.url}/ClaimResponse/${id}/$review`, { resourceType: 'Parameters' });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body.outcome).toBe('complete');
+  });
+});
