@@ -9,14 +9,26 @@
  *
  * Targets (issue 4): at least 2x medplum's throughput on read and on the token search, and a p99 under
  * 20 ms for the token search.
+ *
+ * Adjudication (issue 13, adjudication.ts): claims of ten lines POSTed to our server over HTTP, against
+ * an absolute target (no peer adjudicates): at least 500 claims/s on 2 cores and a p99 under 50 ms.
+ * BENCH_SERVER_PARTS (compare,adjudication) picks the parts; BENCH_CLAIM_INSUREES (10000) the insurees.
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../harness/paths.js';
 import { envFlag, envNumber, formatTable, machine, writeReport } from '../common.js';
 import { measure, type LoadResult } from './load.js';
 import { identifierOf, patientId } from './patients.js';
+import { CLAIM_LINES, checkAdjudication, claimBody } from './adjudication.js';
 import { forkTarget } from './target-process.js';
-import { startTarget, TARGETS, type LoadFigures, type RunningTarget, type TargetName } from './targets.js';
+import {
+  startTarget,
+  TARGETS,
+  type LoadFigures,
+  type RunningTarget,
+  type TargetKind,
+  type TargetName,
+} from './targets.js';
 
 interface BenchCase {
   name: string;
@@ -73,6 +85,8 @@ interface Settings {
   targets: TargetName[];
   inProcess: boolean;
   cpuProfile: boolean;
+  parts: ('compare' | 'adjudication')[];
+  claimInsurees: number;
 }
 
 function settings(): Settings {
@@ -89,6 +103,15 @@ function settings(): Settings {
     targets: targets as TargetName[],
     inProcess: envFlag('BENCH_IN_PROCESS'),
     cpuProfile: envFlag('BENCH_CPU_PROF'),
+    parts: (process.env.BENCH_SERVER_PARTS ?? 'compare,adjudication')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part): part is 'compare' | 'adjudication' => {
+        if (part !== 'compare' && part !== 'adjudication')
+          throw new RangeError(`BENCH_SERVER_PARTS: unknown part ${part}`);
+        return true;
+      }),
+    claimInsurees: Math.floor(envNumber('BENCH_CLAIM_INSUREES', 10_000)),
   };
 }
 
@@ -97,8 +120,8 @@ interface TargetReport {
   cases: Record<string, CaseResult>;
 }
 
-async function launch(name: TargetName, options: Settings): Promise<RunningTarget> {
-  if (options.inProcess) return startTarget(name, options.patients);
+async function launch(name: TargetKind, options: Settings, count = options.patients): Promise<RunningTarget> {
+  if (options.inProcess) return startTarget(name, count);
   const profile = options.cpuProfile
     ? [
         '--cpu-prof',
@@ -106,7 +129,7 @@ async function launch(name: TargetName, options: Settings): Promise<RunningTarge
         `--cpu-prof-name=${name}.cpuprofile`,
       ]
     : [];
-  return forkTarget(name, options.patients, profile);
+  return forkTarget(name, count, profile);
 }
 
 /** Asks once and checks the answer; returns how long it took in ms. */
@@ -208,8 +231,69 @@ function show(value: number | undefined, suffix = ''): string {
   return value === undefined ? '-' : `${value.toLocaleString('en')}${suffix}`;
 }
 
+interface AdjudicationResult extends LoadResult {
+  insurees: number;
+  lines: number;
+  loadMs: number;
+}
+
+/** Claims of ten lines for random insurees, POSTed for the configured time after a checked pilot. */
+async function benchAdjudication(options: Settings): Promise<AdjudicationResult> {
+  log(`adjudication: starting our server with ${options.claimInsurees.toLocaleString('en')} insurees...`);
+  const target = await launch('openimis', options, options.claimInsurees);
+  try {
+    const nextBody = () => claimBody(randomIndex(options.claimInsurees));
+    const pilotAnswer = await fetch(`${target.url}/Claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: nextBody(),
+    });
+    const problem =
+      pilotAnswer.status === 201 ? checkAdjudication(await pilotAnswer.json()) : `HTTP ${pilotAnswer.status}`;
+    if (problem) throw new Error(`our server answers a claim wrongly: ${problem}`);
+    const run = (seconds: number) =>
+      measure({
+        base: target.url,
+        nextPath: () => 'Claim',
+        nextBody,
+        connections: options.connections,
+        limit: { seconds },
+      });
+    await run(options.warmupSeconds);
+    const result = await run(options.seconds);
+    log(`adjudication: ${result.requestsPerSecond} claims/s, p99 ${result.latencyMs.p99} ms`);
+    return { ...result, insurees: options.claimInsurees, lines: CLAIM_LINES, loadMs: target.figures.loadMs };
+  } finally {
+    await target.close();
+  }
+}
+
 export async function runServerBench(): Promise<void> {
   const options = settings();
+  const adjudication = options.parts.includes('adjudication') ? await benchAdjudication(options) : undefined;
+  if (adjudication) {
+    console.log(
+      `\nAdjudication: POST Claim (${adjudication.lines} lines), ${options.connections} connections, ` +
+        `${adjudication.insurees.toLocaleString('en')} insurees: ${adjudication.requestsPerSecond} claims/s, ` +
+        `p50 ${adjudication.latencyMs.p50} ms, p99 ${adjudication.latencyMs.p99} ms` +
+        (adjudication.non2xx + adjudication.errors > 0
+          ? ` (! ${adjudication.non2xx} non-2xx, ${adjudication.errors} errors)`
+          : ''),
+    );
+    const verdict = (met: boolean, text: string) => console.log(`${met ? 'met ' : 'MISS'}  ${text}`);
+    verdict(adjudication.requestsPerSecond >= 500, 'adjudication: at least 500 claims/s');
+    verdict(adjudication.latencyMs.p99 < 50, 'adjudication: p99 under 50 ms');
+  }
+  if (!options.parts.includes('compare')) {
+    const file = writeReport('server', {
+      date: new Date().toISOString(),
+      machine: machine(),
+      settings: options,
+      adjudication,
+    });
+    console.log(`\nreport: ${file}`);
+    return;
+  }
   console.log(
     `\nServer bench: ${options.patients.toLocaleString('en')} Patients, ${options.seconds} s per case after ` +
       `${options.warmupSeconds} s warm-up, ${options.connections} connections, servers ` +
@@ -303,6 +387,7 @@ export async function runServerBench(): Promise<void> {
     cases: rows,
     targets,
     suspect,
+    ...(adjudication ? { adjudication } : {}),
   });
   console.log(`\nreport: ${file}`);
 }

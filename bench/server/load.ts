@@ -9,6 +9,8 @@ export interface LoadOptions {
   base: string;
   /** The path below the base for the next request, e.g. `Patient/pt-42`. */
   nextPath: () => string;
+  /** For POSTs: the body of the next request (sent as application/fhir+json with `nextPath`). */
+  nextBody?: () => string;
   connections: number;
   /** How long to run, or how many requests to make (then every request is answered before it returns). */
   limit: { seconds: number } | { requests: number };
@@ -36,7 +38,20 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
     // Medplum's searches scan every resource and take seconds under load; they count, they do not time out.
     timeout: 120,
     requests: [
-      { method: 'GET', setupRequest: (request) => ({ ...request, path: `${prefix}/${options.nextPath()}` }) },
+      options.nextBody
+        ? {
+            method: 'POST',
+            setupRequest: (request) => ({
+              ...request,
+              path: `${prefix}/${options.nextPath()}`,
+              headers: { ...request.headers, 'content-type': 'application/fhir+json' },
+              body: (options.nextBody as () => string)(),
+            }),
+          }
+        : {
+            method: 'GET',
+            setupRequest: (request) => ({ ...request, path: `${prefix}/${options.nextPath()}` }),
+          },
     ],
   });
   return {

@@ -5,12 +5,18 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startTarget, TARGETS, type LoadFigures, type RunningTarget, type TargetName } from './targets.js';
+import {
+  startTarget,
+  TARGET_KINDS,
+  type LoadFigures,
+  type RunningTarget,
+  type TargetKind,
+} from './targets.js';
 
 type Ready = { url: string; figures: LoadFigures } | { error: string };
 
 /** Forks a target process and resolves once it is loaded and listening. */
-export function forkTarget(name: TargetName, count: number, execArgv: string[]): Promise<RunningTarget> {
+export function forkTarget(name: TargetKind, count: number, execArgv: string[]): Promise<RunningTarget> {
   const child = fork(fileURLToPath(import.meta.url), [name, String(count)], {
     execArgv: ['--expose-gc', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -42,10 +48,10 @@ export function forkTarget(name: TargetName, count: number, execArgv: string[]):
 
 async function main(): Promise<void> {
   const [name, count] = process.argv.slice(2);
-  if (!TARGETS.includes(name as TargetName)) throw new Error(`unknown target ${name}`);
+  if (!TARGET_KINDS.includes(name as TargetKind)) throw new Error(`unknown target ${name}`);
   let target: RunningTarget;
   try {
-    target = await startTarget(name as TargetName, Number(count));
+    target = await startTarget(name as TargetKind, Number(count));
   } catch (error) {
     process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.disconnect?.();

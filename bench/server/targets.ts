@@ -20,6 +20,9 @@ import { patient } from './patients.js';
 
 export const TARGETS = ['ours', 'medplum'] as const;
 export type TargetName = (typeof TARGETS)[number];
+/** What a target process may run: a compared server, or ours set up for claim adjudication. */
+export const TARGET_KINDS = [...TARGETS, 'openimis'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface LoadFigures {
   /** Start-up before loading: definitions, indexes, the HTTP listener. */
@@ -43,7 +46,8 @@ const BATCH = 1000;
 /** Medplum's Resource type (from @medplum/fhirtypes); our Patients are R4 Patients from @types/fhir. */
 type MedplumResource = Parameters<MemoryRepository['createResource']>[0];
 
-export async function startTarget(name: TargetName, count: number): Promise<RunningTarget> {
+export async function startTarget(name: TargetKind, count: number): Promise<RunningTarget> {
+  if (name === 'openimis') return (await import('./adjudication.js')).startAdjudicationTarget(count);
   return name === 'ours' ? startOurs(count) : startMedplum(count);
 }
 
@@ -51,7 +55,7 @@ async function startOurs(count: number): Promise<RunningTarget> {
   const started = performance.now();
   const running = await startServer({ validation: 'off' });
   const startMs = performance.now() - started;
-  const rssEmpty = settledMemory().rss;
+  const rssEmpty = settledRss();
   const loading = performance.now();
   for (let first = 0; first < count; first += BATCH) {
     const changes: Change[] = [];
@@ -68,7 +72,7 @@ async function startOurs(count: number): Promise<RunningTarget> {
     running.storage.commit(changes);
   }
   const loadMs = performance.now() - loading;
-  return { url: running.url, figures: figures(startMs, loadMs, rssEmpty), close: () => running.close() };
+  return { url: running.url, figures: figuresSince(startMs, loadMs, rssEmpty), close: () => running.close() };
 }
 
 async function startMedplum(count: number): Promise<RunningTarget> {
@@ -109,14 +113,14 @@ async function startMedplum(count: number): Promise<RunningTarget> {
     listening.once('error', reject);
   });
   const startMs = performance.now() - started;
-  const rssEmpty = settledMemory().rss;
+  const rssEmpty = settledRss();
   const loading = performance.now();
   for (let i = 0; i < count; i++) await repo.createResource(patient(i) as MedplumResource);
   const loadMs = performance.now() - loading;
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/fhir`,
-    figures: figures(startMs, loadMs, rssEmpty),
+    figures: figuresSince(startMs, loadMs, rssEmpty),
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
@@ -131,7 +135,11 @@ function settledMemory(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-function figures(startMs: number, loadMs: number, rssEmpty: number): LoadFigures {
+/** The process RSS, settled. */
+export const settledRss = () => settledMemory().rss;
+
+/** The figures of a target that started in `startMs` and loaded in `loadMs`, from the RSS it had empty. */
+export function figuresSince(startMs: number, loadMs: number, rssEmpty: number): LoadFigures {
   const loaded = settledMemory();
   return {
     startMs: Math.round(startMs),

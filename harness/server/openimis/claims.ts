@@ -20,7 +20,7 @@ import { badRequest, notFound, OutcomeError } from '../outcomes.js';
 import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
 import { claimResponse } from './claim-response.js';
-import { OpenimisRecords, claimDays, kindOfItem } from './records.js';
+import { claimDays, kindOfItem, type OpenimisRecords } from './records.js';
 import { extensionOf, extensionUrl, identifierValue, referenceKey } from '../../openimis/payloads.js';
 
 export interface ClaimReviewOptions {
@@ -36,12 +36,9 @@ export class ClaimRules {
 
   constructor(
     private readonly server: ServerServices,
+    private readonly records: OpenimisRecords,
     private readonly review: ClaimReviewOptions = { mode: 'sync' },
   ) {}
-
-  private get records(): OpenimisRecords {
-    return new OpenimisRecords(this.server.parts);
-  }
 
   readonly claimPlugin: TypePlugin = {
     type: 'Claim',

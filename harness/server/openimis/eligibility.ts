@@ -9,7 +9,7 @@
  * entry only for a policy in force), so an insurance entry here means "in force".
  */
 import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
-import type { ServerServices, TypePlugin, WriteContext } from '../extension-points.js';
+import type { TypePlugin, WriteContext } from '../extension-points.js';
 import { ageGroupOf, DEFAULT_PRODUCT_LIMITS, nextAllowedDay, type EarlierLine } from './adjudication.js';
 import {
   BENEFIT_TYPE_SYSTEM,
@@ -20,14 +20,14 @@ import {
   referenceKey,
 } from '../../openimis/payloads.js';
 import type { PriceListKind } from '../../openimis/price-list.js';
-import { OpenimisRecords, type ClaimRecord, type Policy } from './records.js';
+import type { ClaimRecord, OpenimisRecords, Policy } from './records.js';
 import { badRequest } from '../outcomes.js';
 import { escapeXmlText } from '../../xml.js';
 
 const category = (code: string) => ({ coding: [{ system: COVERAGE_ITEM_CATEGORY_SYSTEM, code }] });
 const benefitType = (code: string) => ({ coding: [{ system: BENEFIT_TYPE_SYSTEM, code }] });
 
-export function eligibilityPlugin(server: ServerServices): TypePlugin {
+export function eligibilityPlugin(records: OpenimisRecords): TypePlugin {
   return {
     type: 'CoverageEligibilityRequest',
     interactions: ['create'],
@@ -35,7 +35,7 @@ export function eligibilityPlugin(server: ServerServices): TypePlugin {
       'openIMIS eligibility: a POST is answered 200 with a CoverageEligibilityResponse computed from the policies and the claims; nothing is stored.',
     write: (context: WriteContext) => {
       if (context.interaction !== 'create' || !context.resource) return undefined;
-      const response = eligibilityResponse(new OpenimisRecords(server.parts), context.resource);
+      const response = eligibilityResponse(records, context.resource);
       return { changes: [], answer: () => ({ status: 200, headers: {}, body: response }) };
     },
   };

@@ -6,6 +6,7 @@
 import type { FhirServer } from '../fhir-server.js';
 import { ClaimRules, type ClaimReviewOptions } from './claims.js';
 import { eligibilityPlugin } from './eligibility.js';
+import { OpenimisRecords } from './records.js';
 
 export type { ClaimReviewOptions } from './claims.js';
 
@@ -15,11 +16,13 @@ export interface OpenimisBehaviour {
 }
 
 export function installOpenimis(fhir: FhirServer, review?: ClaimReviewOptions): OpenimisBehaviour {
-  const claims = new ClaimRules(fhir, review);
+  // One reader for all the rules, so what it derives from stored resources is shared.
+  const records = new OpenimisRecords(fhir.parts);
+  const claims = new ClaimRules(fhir, records, review);
   fhir.addPlugin(claims.claimPlugin);
   fhir.addPlugin(claims.claimResponsePlugin);
   fhir.addOperation(claims.submitOperation);
   fhir.addOperation(claims.reviewOperation);
-  fhir.addPlugin(eligibilityPlugin(fhir));
+  fhir.addPlugin(eligibilityPlugin(records));
   return { close: () => claims.close() };
 }

@@ -7,7 +7,14 @@ import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.j
 import type { FhirServerParts } from '../extension-points.js';
 import { isSearchError } from '../search/index.js';
 import { REASON, type EarlierLine, type Insuree } from './adjudication.js';
-import { IG, codesOf, dayOf, identifierValue, periodContains, referenceKey } from '../../openimis/payloads.js';
+import {
+  IG,
+  codesOf,
+  dayOf,
+  identifierValue,
+  periodContains,
+  referenceKey,
+} from '../../openimis/payloads.js';
 import {
   RESOURCE_OF_KIND,
   readPriceListEntry,
@@ -43,8 +50,33 @@ export interface ClaimRecord {
   consultation: boolean;
 }
 
+/** Past this many derived records, the oldest are forgotten (they are derived again when asked for). */
+const MAX_DERIVED = 200_000;
+
+/** What the coverage rules need of a Coverage. */
+interface CoverageFacts {
+  active: boolean;
+  productCode?: string;
+  className?: string;
+  period: unknown;
+}
+
+/** What the policy rules need of a Contract: its executed assets, with members and period. */
+interface ContractAsset {
+  members: string[];
+  period: unknown;
+  plan?: { type: string; id: string };
+}
+
+/**
+ * Reads the server's data for the openIMIS rules. What it derives from a stored resource (a price-list
+ * entry, a claim's accepted lines, a policy's facts) is kept with the resource's version and derived
+ * again only when that version changes: a claim is adjudicated against many stored resources, and
+ * parsing each of them for every claim would cost more than the rules themselves.
+ */
 export class OpenimisRecords {
   private diagnosisCodes: Set<string> | undefined;
+  private readonly derived = new Map<string, { version: string; value: unknown }>();
 
   constructor(private readonly parts: FhirServerParts) {}
 
@@ -53,20 +85,38 @@ export class OpenimisRecords {
     return version?.resource as JsonObject | undefined;
   }
 
-  /** The current resources of a type matching search parameters (every page). */
-  find(type: string, params: [string, string][]): JsonObject[] {
-    const result = this.parts.search.search(type, params);
-    if (isSearchError(result)) return [];
-    return result.matches
-      .map((key) => this.read(key.type, key.id))
-      .filter((resource): resource is JsonObject => resource !== undefined);
+  /** The version of a resource that exists now (a deleted one has none). */
+  private versionOf(type: string, id: string): string | undefined {
+    const version = this.parts.storage.read(type, id);
+    return version && version.method !== 'DELETE' ? version.versionId : undefined;
   }
 
-  /** Every current resource of a type (for the few rules no search parameter serves). */
-  all(type: string): JsonObject[] {
-    return [...this.parts.storage.ids(type)]
-      .map((id) => this.read(type, id))
-      .filter((resource): resource is JsonObject => resource !== undefined);
+  /** `compute` of the stored resources named, kept until one of their versions changes. */
+  private derive<T>(
+    purpose: string,
+    keys: { type: string; id: string }[],
+    compute: (resources: (JsonObject | undefined)[]) => T,
+  ): T {
+    const key = `${purpose}|${keys.map((k) => `${k.type}/${k.id}`).join('|')}`;
+    const version = keys.map((k) => this.versionOf(k.type, k.id) ?? '-').join('|');
+    const known = this.derived.get(key);
+    if (known && known.version === version) return known.value as T;
+    const value = compute(keys.map((k) => this.read(k.type, k.id)));
+    if (this.derived.size >= MAX_DERIVED) this.derived.delete(this.derived.keys().next().value as string);
+    this.derived.set(key, { version, value });
+    return value;
+  }
+
+  /** The ids of the current resources of a type matching search parameters (every page). */
+  private findIds(type: string, params: [string, string][]): string[] {
+    const result = this.parts.search.search(type, params);
+    return isSearchError(result) ? [] : result.matches.map((key) => key.id);
+  }
+
+  private entryOf(type: string, id: string): PriceListEntry | undefined {
+    return this.derive('price', [{ type, id }], ([resource]) =>
+      resource ? readPriceListEntry(resource) : undefined,
+    );
   }
 
   /** The price-list entry of a kind with this code, or the one the reference names when it matches. */
@@ -78,24 +128,24 @@ export class OpenimisRecords {
     const type = RESOURCE_OF_KIND[kind];
     const named = referenceKey(reference);
     if (named?.type === type) {
-      const resource = this.read(named.type, named.id);
-      const entry = resource ? readPriceListEntry(resource) : undefined;
+      const entry = this.entryOf(type, named.id);
       if (entry && (code === undefined || entry.code === code)) return entry;
     }
     if (code === undefined) return undefined;
-    for (const resource of this.find(type, [['identifier', code]])) {
-      const entry = readPriceListEntry(resource);
+    for (const id of this.findIds(type, [['identifier', code]])) {
+      const entry = this.entryOf(type, id);
       if (entry?.code === code) return entry;
     }
     return undefined;
   }
 
   insuree(patientId: string): Insuree | undefined {
-    const patient = this.read('Patient', patientId);
-    if (!patient) return undefined;
-    const birthDay = dayOf(patient.birthDate);
-    const gender = stringOf(patient.gender);
-    return { ...(gender ? { gender } : {}), ...(birthDay !== undefined ? { birthDay } : {}) };
+    return this.derive('insuree', [{ type: 'Patient', id: patientId }], ([patient]) => {
+      if (!patient) return undefined;
+      const birthDay = dayOf(patient.birthDate);
+      const gender = stringOf(patient.gender);
+      return { ...(gender ? { gender } : {}), ...(birthDay !== undefined ? { birthDay } : {}) };
+    });
   }
 
   /**
@@ -104,87 +154,135 @@ export class OpenimisRecords {
    */
   policies(patientId: string, day: number): Policy[] {
     const policies: Policy[] = [];
-    const patient = `Patient/${patientId}`;
-    for (const coverage of this.find('Coverage', [['beneficiary', patient]])) {
-      if (coverage.status !== 'active' || !periodContains(coverage.period, day)) continue;
-      const productCode = objectsOf(coverage.class)
-        .map((c) => stringOf(c.value))
-        .find(Boolean);
-      if (productCode === undefined) continue;
-      const plan = this.productByCode(productCode);
+    for (const id of this.findIds('Coverage', [['beneficiary', `Patient/${patientId}`]])) {
+      const coverage = this.coverageFacts(id);
+      if (!coverage?.active || coverage.productCode === undefined || !periodContains(coverage.period, day))
+        continue;
+      const plan = this.productByCode(coverage.productCode);
       policies.push({
-        productCode,
-        ...productFields(plan, stringOf(objectsOf(coverage.class)[0]?.name)),
+        productCode: coverage.productCode,
+        ...productFields(plan, coverage.className),
         ...periodDays(coverage.period),
-        coverage: `Coverage/${String(coverage.id)}`,
+        coverage: `Coverage/${id}`,
         members: new Set([patientId]),
       });
     }
-    for (const contract of this.all('Contract')) {
-      if (contract.status !== 'executed') continue;
-      for (const term of objectsOf(contract.term))
-        for (const asset of objectsOf(term.asset)) {
-          const members = objectsOf(asset.typeReference)
-            .map(referenceKey)
-            .filter((key) => key?.type === 'Patient')
-            .map((key) => (key as { id: string }).id);
-          const period = isJsonObject(asset.usePeriod) ? asset.usePeriod : asset.period;
-          if (!members.includes(patientId) || !periodContains(period, day)) continue;
-          const planKey = objectsOf(asset.valuedItem).map((item) => referenceKey(item.entityReference))[0];
-          const plan = planKey ? this.read(planKey.type, planKey.id) : undefined;
-          const productCode = plan ? identifierValue(plan, 'Code') : undefined;
-          if (productCode === undefined) continue;
-          const known = policies.find((p) => p.productCode === productCode);
-          if (known) {
-            for (const member of members) known.members.add(member);
-            continue;
-          }
-          policies.push({
-            productCode,
-            ...productFields(plan, undefined),
-            ...periodDays(period),
-            members: new Set(members),
-          });
+    for (const id of this.parts.storage.ids('Contract'))
+      for (const asset of this.contractAssets(id)) {
+        if (!asset.members.includes(patientId) || !periodContains(asset.period, day) || !asset.plan) continue;
+        const plan = this.planFacts(asset.plan.id);
+        if (plan?.code === undefined) continue;
+        const known = policies.find((p) => p.productCode === plan.code);
+        if (known) {
+          for (const member of asset.members) known.members.add(member);
+          continue;
         }
-    }
+        policies.push({
+          productCode: plan.code,
+          ...productFields(plan, undefined),
+          ...periodDays(asset.period),
+          members: new Set(asset.members),
+        });
+      }
     return policies;
   }
 
-  private productByCode(code: string): JsonObject | undefined {
-    return this.find('InsurancePlan', [['identifier', code]])[0];
+  private coverageFacts(id: string): CoverageFacts | undefined {
+    return this.derive('coverage', [{ type: 'Coverage', id }], ([coverage]) => {
+      if (!coverage) return undefined;
+      const first = objectsOf(coverage.class)[0];
+      const productCode = objectsOf(coverage.class)
+        .map((c) => stringOf(c.value))
+        .find(Boolean);
+      const className = stringOf(first?.name);
+      return {
+        active: coverage.status === 'active',
+        period: coverage.period,
+        ...(productCode !== undefined ? { productCode } : {}),
+        ...(className !== undefined ? { className } : {}),
+      };
+    });
+  }
+
+  private contractAssets(id: string): ContractAsset[] {
+    return this.derive('contract', [{ type: 'Contract', id }], ([contract]) => {
+      if (!contract || contract.status !== 'executed') return [];
+      return objectsOf(contract.term).flatMap((term) =>
+        objectsOf(term.asset).map((asset) => {
+          const plan = objectsOf(asset.valuedItem).map((item) => referenceKey(item.entityReference))[0];
+          return {
+            members: objectsOf(asset.typeReference)
+              .map(referenceKey)
+              .filter((key) => key?.type === 'Patient')
+              .map((key) => (key as { id: string }).id),
+            period: isJsonObject(asset.usePeriod) ? asset.usePeriod : asset.period,
+            ...(plan?.type === 'InsurancePlan' ? { plan } : {}),
+          };
+        }),
+      );
+    });
+  }
+
+  private planFacts(id: string): { id: string; code?: string; name?: string } | undefined {
+    return this.derive('plan', [{ type: 'InsurancePlan', id }], ([plan]) => {
+      if (!plan) return undefined;
+      const code = identifierValue(plan, 'Code');
+      const name = stringOf(plan.name);
+      return { id, ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) };
+    });
+  }
+
+  private productByCode(code: string): { id: string; name?: string } | undefined {
+    for (const id of this.findIds('InsurancePlan', [['identifier', code]])) {
+      const plan = this.planFacts(id);
+      if (plan?.code === code) return plan;
+    }
+    return undefined;
   }
 
   /** The claims of an insuree, with what their stored responses accepted, except the one given. */
   claimsOf(patientId: string, except?: string): ClaimRecord[] {
     const records: ClaimRecord[] = [];
-    for (const claim of this.find('Claim', [['patient', `Patient/${patientId}`]])) {
-      const id = String(claim.id);
+    for (const id of this.findIds('Claim', [['patient', `Patient/${patientId}`]])) {
       if (id === except) continue;
-      const startDay = claimDays(claim).startDay;
-      if (startDay === undefined) continue;
-      const response = this.read('ClaimResponse', id);
-      const accepted = response ? acceptedLines(claim, response, startDay) : [];
-      const code = identifierValue(claim, 'Code');
-      records.push({
-        id,
-        ...(code !== undefined ? { code } : {}),
-        startDay,
-        accepted,
-        consultation: accepted.some((line) => line.kind === 'service' && this.isConsultation(line.code)),
-      });
+      const record = this.claimRecord(id);
+      if (record) records.push(record);
     }
     return records;
   }
 
-  /** Other stored claims with this claim code. */
-  claimsWithCode(code: string, except: string): JsonObject[] {
-    return this.find('Claim', [['identifier', code]]).filter(
-      (claim) => claim.id !== except && identifierValue(claim, 'Code') === code,
-    );
+  private claimRecord(id: string): ClaimRecord | undefined {
+    const keys = [
+      { type: 'Claim', id },
+      { type: 'ClaimResponse', id },
+    ];
+    const record = this.derive('claim', keys, ([claim, response]) => {
+      if (!claim) return undefined;
+      const startDay = claimDays(claim).startDay;
+      if (startDay === undefined) return undefined;
+      const code = identifierValue(claim, 'Code');
+      return {
+        id,
+        ...(code !== undefined ? { code } : {}),
+        startDay,
+        accepted: response ? acceptedLines(claim, response, startDay) : [],
+      };
+    });
+    if (!record) return undefined;
+    // Whether a line was a consultation follows the price list, which may change on its own.
+    return {
+      ...record,
+      consultation: record.accepted.some(
+        (line) => line.kind === 'service' && this.priceListEntry('service', line.code)?.workflow === 'C',
+      ),
+    };
   }
 
-  private isConsultation(code: string): boolean {
-    return this.priceListEntry('service', code)?.workflow === 'C';
+  /** Other stored claims with this claim code. */
+  claimsWithCode(code: string, except: string): string[] {
+    return this.findIds('Claim', [['identifier', code]]).filter(
+      (id) => id !== except && this.claimRecord(id)?.code === code,
+    );
   }
 
   /** The codes of the claim's diagnoses that the diagnosis list does not hold. */
@@ -206,11 +304,11 @@ function collectCodes(concepts: fhir4.CodeSystemConcept[]): string[] {
   return concepts.flatMap((concept) => [concept.code, ...collectCodes(concept.concept ?? [])]);
 }
 
-function productFields(plan: JsonObject | undefined, fallbackName: string | undefined) {
-  const name = stringOf(plan?.name) ?? fallbackName;
+function productFields(plan: { id: string; name?: string } | undefined, fallbackName: string | undefined) {
+  const name = plan?.name ?? fallbackName;
   return {
     ...(name !== undefined ? { productName: name } : {}),
-    ...(plan ? { product: `InsurancePlan/${String(plan.id)}` } : {}),
+    ...(plan ? { product: `InsurancePlan/${plan.id}` } : {}),
   };
 }
 
