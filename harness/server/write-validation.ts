@@ -37,6 +37,18 @@ export class WriteValidation {
    */
   check(resource: JsonObject): ValidationIssue[] {
     if (this.mode === 'off') return [];
+    const claimedProfiles = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
+    const firstCandidate = claimedProfiles
+      ? undefined
+      : this.igProfiles.get(String(resource.resourceType))?.[0];
+    // The common case in one walk: a profiled walk includes the core type's, so a resource it finds
+    // nothing wrong with breaks neither. Only a resource with errors is walked again, to tell base R4
+    // errors (400) from profile errors (422).
+    const first = this.validator.validateDetailed(
+      resource,
+      firstCandidate ? { profiles: [firstCandidate] } : {},
+    );
+    if (!first.issues.some(isError)) return [];
     const base = this.validator.validateDetailed(withoutClaimedProfiles(resource));
     if (base.issues.some(isError))
       throw new OutcomeError(400, toOperationOutcome(base.issues.filter(isError)));

@@ -311,6 +311,14 @@ function made(version: ResourceVersion | undefined): ResourceVersion {
   return version;
 }
 
+/** The headers that name a version just written: ETag, Last-Modified and Location (http.html#create). */
+export function writtenHeaders(request: FhirRequest, version: ResourceVersion): Record<string, string> {
+  return {
+    ...versionHeaders(version),
+    Location: `${request.base}/${version.type}/${version.id}/_history/${version.versionId}`,
+  };
+}
+
 /** The answer to a create, update or patch, as Prefer asks (http.html#ops). */
 function written(
   request: FhirRequest,
@@ -318,10 +326,7 @@ function written(
   status: number,
   issues: ValidationIssue[],
 ): FhirResponse {
-  const headers = {
-    ...versionHeaders(version),
-    Location: `${request.base}/${version.type}/${version.id}/_history/${version.versionId}`,
-  };
+  const headers = writtenHeaders(request, version);
   const preference = parsePrefer(request.headers.prefer).return;
   if (preference === 'minimal') return { status, headers };
   if (preference === 'OperationOutcome') {

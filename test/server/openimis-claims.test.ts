@@ -61,6 +61,16 @@ describe('claims, adjudicated at once', () => {
     expect((await call(`${base}/ClaimResponse/${claimId}`)).body.outcome).toBe('complete');
   });
 
+  it('Prefer: representation still answers the ClaimResponse; minimal answers no body', async () => {
+    const full = await post(`${base}/Claim`, claim(), { prefer: 'return=representation' });
+    expect(full.body.resourceType).toBe('ClaimResponse');
+    expect(full.body.meta.versionId).toBe('1');
+    const minimal = await post(`${base}/Claim`, claim(), { prefer: 'return=minimal' });
+    expect(minimal.status).toBe(201);
+    expect(minimal.text).toBe('');
+    expect(minimal.headers.get('location')).toMatch(/\/Claim\/[^/]+\/_history\/1$/);
+  });
+
   it('a claim in a transaction and in a batch is answered with its ClaimResponse too', async () => {
     for (const type of ['transaction', 'batch']) {
       const bundle = {

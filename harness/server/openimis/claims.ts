@@ -15,7 +15,8 @@ import type {
   WriteContext,
   WritePlan,
 } from '../extension-points.js';
-import type { FhirResponse } from '../exchange.js';
+import { parsePrefer, type FhirResponse } from '../exchange.js';
+import { writtenHeaders } from '../writes.js';
 import { badRequest, notFound, OutcomeError } from '../outcomes.js';
 import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
@@ -108,12 +109,32 @@ export class ClaimRules {
     return {
       changes: [...plan.changes, write],
       answer: (versions) => {
-        const claimAnswer = plan.answer(versions.slice(0, claimChanges));
+        const claimVersion = versions[0];
+        const responseVersion = versions[claimChanges];
         if (asynchronous) this.schedule(context.id);
-        const stored = versions[claimChanges]?.resource as JsonObject | undefined;
-        return claimAnswer.body === undefined || claimAnswer.body.resourceType === 'OperationOutcome'
-          ? claimAnswer
-          : { ...claimAnswer, body: stored ?? response };
+        if (claimVersion && responseVersion)
+          this.records.rememberClaim(context.id, claim, response, [
+            claimVersion.versionId,
+            responseVersion.versionId,
+          ]);
+        // Prefer return=minimal or OperationOutcome: the claim's own answer says it.
+        const preference = parsePrefer(context.request.headers.prefer).return;
+        if (
+          !claimVersion ||
+          !responseVersion ||
+          preference === 'minimal' ||
+          preference === 'OperationOutcome'
+        )
+          return plan.answer(versions.slice(0, claimChanges));
+        // Otherwise the ClaimResponse as stored, built rather than parsed back: the store added only
+        // its id and meta.
+        const { resourceType, id, ...rest } = response;
+        const meta = { versionId: responseVersion.versionId, lastUpdated: responseVersion.lastUpdated };
+        return {
+          status: 201,
+          headers: writtenHeaders(context.request, claimVersion),
+          body: { resourceType, id, meta, ...rest },
+        };
       },
     };
   }

@@ -102,9 +102,19 @@ export class OpenimisRecords {
     const known = this.derived.get(key);
     if (known && known.version === version) return known.value as T;
     const value = compute(keys.map((k) => this.read(k.type, k.id)));
+    this.remember(purpose, keys, version, value);
+    return value;
+  }
+
+  private remember(
+    purpose: string,
+    keys: { type: string; id: string }[],
+    version: string,
+    value: unknown,
+  ): void {
+    const key = `${purpose}|${keys.map((k) => `${k.type}/${k.id}`).join('|')}`;
     if (this.derived.size >= MAX_DERIVED) this.derived.delete(this.derived.keys().next().value as string);
     this.derived.set(key, { version, value });
-    return value;
   }
 
   /** The ids of the current resources of a type matching search parameters (every page). */
@@ -252,22 +262,9 @@ export class OpenimisRecords {
   }
 
   private claimRecord(id: string): ClaimRecord | undefined {
-    const keys = [
-      { type: 'Claim', id },
-      { type: 'ClaimResponse', id },
-    ];
-    const record = this.derive('claim', keys, ([claim, response]) => {
-      if (!claim) return undefined;
-      const startDay = claimDays(claim).startDay;
-      if (startDay === undefined) return undefined;
-      const code = identifierValue(claim, 'Code');
-      return {
-        id,
-        ...(code !== undefined ? { code } : {}),
-        startDay,
-        accepted: response ? acceptedLines(claim, response, startDay) : [],
-      };
-    });
+    const record = this.derive('claim', claimKeys(id), ([claim, response]) =>
+      claim ? claimFacts(id, claim, response) : undefined,
+    );
     if (!record) return undefined;
     // Whether a line was a consultation follows the price list, which may change on its own.
     return {
@@ -276,6 +273,14 @@ export class OpenimisRecords {
         (line) => line.kind === 'service' && this.priceListEntry('service', line.code)?.workflow === 'C',
       ),
     };
+  }
+
+  /**
+   * What a claim just written says, kept as if derived from its stored versions: the next claim of the
+   * same insuree finds it without parsing the claim and its response back.
+   */
+  rememberClaim(id: string, claim: JsonObject, response: JsonObject, versions: [string, string]): void {
+    this.remember('claim', claimKeys(id), versions.join('|'), claimFacts(id, claim, response));
   }
 
   /** Other stored claims with this claim code. */
@@ -298,6 +303,28 @@ export class OpenimisRecords {
     }
     return unknown;
   }
+}
+
+const claimKeys = (id: string) => [
+  { type: 'Claim', id },
+  { type: 'ClaimResponse', id },
+];
+
+/** A claim's code, first day and accepted lines, from the claim and its response. */
+function claimFacts(
+  id: string,
+  claim: JsonObject,
+  response: JsonObject | undefined,
+): Omit<ClaimRecord, 'consultation'> | undefined {
+  const startDay = claimDays(claim).startDay;
+  if (startDay === undefined) return undefined;
+  const code = identifierValue(claim, 'Code');
+  return {
+    id,
+    ...(code !== undefined ? { code } : {}),
+    startDay,
+    accepted: response ? acceptedLines(claim, response, startDay) : [],
+  };
 }
 
 function collectCodes(concepts: fhir4.CodeSystemConcept[]): string[] {

@@ -34,6 +34,12 @@ export interface StoredVersion {
 /** The versions one commit will make, checked and numbered against the store as it was when prepared. */
 export interface PreparedCommit {
   readonly versions: readonly StoredVersion[];
+  /**
+   * For each version, the resource as the listeners see it: the writer's object with the stored id
+   * and meta, shared rather than parsed back from the stored text (the search index reads every
+   * written resource, and parsing it again would double the cost of a write). Never stored.
+   */
+  readonly written: readonly (JsonObject | undefined)[];
   /** How many commits the store had applied when this one was prepared: `apply` refuses a stale one. */
   readonly base: number;
 }
@@ -133,6 +139,7 @@ export class MemoryStorage implements Storage {
     /** `type/id` → the latest version this commit makes for it. */
     const pending = new Map<string, StoredVersion>();
     const versions: StoredVersion[] = [];
+    const written: (JsonObject | undefined)[] = [];
     for (const change of changes) {
       const key = `${change.type}/${change.id}`;
       const current = pending.get(key) ?? this.current(change.type, change.id);
@@ -158,8 +165,21 @@ export class MemoryStorage implements Storage {
       }
       pending.set(key, version);
       versions.push(version);
+      written.push(
+        change.kind === 'delete'
+          ? undefined
+          : {
+              ...change.resource,
+              id: change.id,
+              meta: {
+                ...(isJsonObject(change.resource.meta) ? change.resource.meta : {}),
+                versionId,
+                lastUpdated,
+              },
+            },
+      );
     }
-    return { versions, base: this.commits };
+    return { versions, written, base: this.commits };
   }
 
   /** Applies a prepared commit, then tells the listeners; returns the versions made, in order. */
@@ -171,8 +191,15 @@ export class MemoryStorage implements Storage {
     if (prepared.versions.length > 0) this.lastInstant = prepared.versions[0]!.instant;
     const made = prepared.versions.map(toResourceVersion);
     if (prepared.versions.length > 0 && this.listeners.length > 0) {
-      // The listeners share one copy of their own, so none of them can change what the caller gets.
-      this.notify(prepared.versions.map(toResourceVersion));
+      // The listeners (the search index) read what was written without parsing it back; they must not
+      // change it, and they see it only while they are told.
+      this.notify(
+        prepared.versions.map((version, index): ResourceVersion => {
+          const { type, id, versionId, lastUpdated, method } = version;
+          const resource = prepared.written[index] as StoredResource | undefined;
+          return { type, id, versionId, lastUpdated, method, ...(resource ? { resource } : {}) };
+        }),
+      );
     }
     return made;
   }

@@ -1,0 +1,111 @@
+/**
+ * Invariants that only ask whether elements are there, evaluated on the JSON without fhirpath.js:
+ * `code.empty() or system.exists()` (qty-3), `comparator.empty()` (sqty-1), `low.exists() or
+ * high.exists() or text.exists()` (obs-3) and the like are most of the invariants a typical resource
+ * meets (every Quantity has two), and fhirpath.js builds a node tree for each evaluation.
+ *
+ * The grammar: terms `a.b.exists()` or `a.b.empty()`, each optionally followed by `.not()`, joined by
+ * `and` (binding tighter) and `or`; no parentheses, no other functions. Each path segment is resolved
+ * from the element's type in fhirpath.js's R4 model, so a choice element (`value`) is found under its
+ * typed names (`valueQuantity`) and a primitive counts when only its `_x` extension is there, as
+ * fhirpath.js counts them. Anything else, or a path the model does not know, is left to fhirpath.js.
+ */
+import r4Model from 'fhirpath/fhir-context/r4';
+
+const MODEL = r4Model as unknown as {
+  path2Type: Record<string, string>;
+  choiceTypePaths: Record<string, string[]>;
+  pathsDefinedElsewhere: Record<string, string>;
+};
+
+/** One step of a path: the JSON keys that hold it (one, or one per type of a choice). */
+interface Step {
+  keys: string[];
+}
+
+type Term = { steps: Step[]; wantExists: boolean };
+
+const TERM = /^([a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)*)\.(exists|empty)\(\)(\.not\(\))?$/;
+
+/** A native test for the expression on elements at `basePath`, or undefined when it is not one. */
+export function compilePresence(basePath: string, expression: string): ((node: unknown) => boolean) | undefined {
+  if (/[()]/.test(expression.replace(/\.(exists|empty|not)\(\)/g, ''))) return undefined;
+  const disjuncts: Term[][] = [];
+  for (const disjunct of expression.split(' or ')) {
+    const terms: Term[] = [];
+    for (const text of disjunct.split(' and ')) {
+      const match = TERM.exec(text.trim());
+      if (!match) return undefined;
+      const steps = stepsOf(basePath, (match[1] as string).split('.'));
+      if (!steps) return undefined;
+      // exists() and empty().not() ask the same; empty() and exists().not() too.
+      terms.push({ steps, wantExists: (match[2] === 'exists') !== (match[3] !== undefined) });
+    }
+    disjuncts.push(terms);
+  }
+  return (node) =>
+    disjuncts.some((terms) => terms.every((term) => present(node, term.steps) === term.wantExists));
+}
+
+/** The type (or backbone path) an element path has, to resolve its children from. */
+function scopeOf(path: string): string | undefined {
+  if (/^[A-Z][A-Za-z]*$/.test(path)) return path;
+  const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
+  const type = MODEL.path2Type[defined];
+  if (type === undefined) return undefined;
+  return type === 'BackboneElement' || type === 'Element' ? defined : type;
+}
+
+function stepsOf(basePath: string, segments: string[]): Step[] | undefined {
+  let scope = scopeOf(basePath.replace(/\[x\]/g, ''));
+  const steps: Step[] = [];
+  for (const segment of segments) {
+    if (scope === undefined) return undefined;
+    const path = `${scope}.${segment}`;
+    const choices = MODEL.choiceTypePaths[path];
+    if (choices) {
+      steps.push({ keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)) });
+      scope = undefined; // what lies below a choice depends on which type it has
+      continue;
+    }
+    const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
+    const type = MODEL.path2Type[defined];
+    if (type === undefined) return undefined;
+    steps.push({ keys: [segment] });
+    scope = type === 'BackboneElement' || type === 'Element' ? defined : type;
+  }
+  return steps;
+}
+
+/** Whether the path selects anything from the node. */
+function present(node: unknown, steps: Step[]): boolean {
+  let level: unknown[] = [node];
+  for (const [index, step] of steps.entries()) {
+    const last = index === steps.length - 1;
+    const next: unknown[] = [];
+    for (const holder of level) {
+      if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) continue;
+      const record = holder as Record<string, unknown>;
+      for (const key of step.keys) {
+        collect(record[key], record[`_${key}`], next);
+        if (last && next.length > 0) return true;
+      }
+    }
+    level = next;
+  }
+  return level.length > 0;
+}
+
+/** The values of a key, a primitive counting when its `_key` companion alone is there. */
+function collect(value: unknown, companion: unknown, into: unknown[]): void {
+  if (Array.isArray(value)) {
+    const extensions = Array.isArray(companion) ? companion : [];
+    value.forEach((item, i) => {
+      if (item !== null && item !== undefined) into.push(item);
+      else if (extensions[i] !== null && extensions[i] !== undefined) into.push(extensions[i]);
+    });
+    return;
+  }
+  if (value !== null && value !== undefined) into.push(value);
+  else if (companion !== null && companion !== undefined && !Array.isArray(companion)) into.push(companion);
+}
