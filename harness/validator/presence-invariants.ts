@@ -28,7 +28,10 @@ type Term = { steps: Step[]; wantExists: boolean };
 const TERM = /^([a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)*)\.(exists|empty)\(\)(\.not\(\))?$/;
 
 /** A native test for the expression on elements at `basePath`, or undefined when it is not one. */
-export function compilePresence(basePath: string, expression: string): ((node: unknown) => boolean) | undefined {
+export function compilePresence(
+  basePath: string,
+  expression: string,
+): ((node: unknown) => boolean) | undefined {
   if (/[()]/.test(expression.replace(/\.(exists|empty|not)\(\)/g, ''))) return undefined;
   const disjuncts: Term[][] = [];
   for (const disjunct of expression.split(' or ')) {

@@ -16,7 +16,9 @@ import { generatedIg } from '../support/generated-ig.js';
 const definitions = DefinitionRegistry.withCore();
 definitions.addPackage(igPaths().generatedResources);
 const search = new SearchEngine(definitions, openStorage({}));
-const examples = generatedIg().examples.map((example) => example.resource as Record<string, unknown>);
+const examples = generatedIg().examples.map(
+  (example) => example.resource as unknown as Record<string, unknown>,
+);
 
 describe('index values from plain paths and from fhirpath.js', () => {
   it.each(examples.map((resource) => [`${String(resource.resourceType)}/${String(resource.id)}`, resource]))(
