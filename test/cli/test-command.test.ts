@@ -138,8 +138,13 @@ describe('usage errors exit 2 and say what is wrong', () => {
     ],
     [
       'an input no scenario declares',
-      ['--input', 'insuree-code=070707070'],
-      /no selected scenario declares the input insuree-code/,
+      ['--input', 'insuree-cod=070707070'],
+      /no selected scenario declares the input insuree-cod; declared: insuree-code, item-code/,
+    ],
+    [
+      'an input the selected scenarios do not declare',
+      ['--scenario', 'rest-baseline', '--input', 'insuree-code=070707070'],
+      /the selected scenarios declare no inputs/,
     ],
     ['an --input without =', ['--input', 'insuree-code'], /--input must be name=value/],
     [
@@ -152,6 +157,16 @@ describe('usage errors exit 2 and say what is wrong', () => {
     const run = await openimisFhirTest([...args, '--report-dir', join(scratch, 'usage-reports')]);
     expect(run.code, shown(run)).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('--list-inputs', () => {
+  it('prints what the selected scenarios take, and exits 0 without running anything', async () => {
+    const run = await openimisFhirTest(['--scenario', 'claim', '--list-inputs']);
+    expect(run.code, shown(run)).toBe(0);
+    expect(run.stdout).toMatch(/^claim {2}insuree-code {2}the Code identifier of an insuree/m);
+    expect(run.stdout).toMatch(/review-deadline-ms .*default 30000/);
+    expect(run.stdout).not.toMatch(/Testing http/);
   });
 });
 
