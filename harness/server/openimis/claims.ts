@@ -134,6 +134,8 @@ export class ClaimRules {
           status: 201,
           headers: writtenHeaders(context.request, claimVersion),
           body: { resourceType, id, meta, ...rest },
+          // The stored text, sent as it is (a read does the same): no second serialization.
+          ...(responseVersion.json !== undefined ? { bodyText: responseVersion.json } : {}),
         };
       },
     };
