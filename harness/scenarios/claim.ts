@@ -81,6 +81,25 @@ function expectRejected(
     );
 }
 
+/**
+ * A claim openIMIS turns down as a whole: its line rejected with `reason`, or the claim refused with a
+ * 4xx and an OperationOutcome (both are how servers answer it).
+ */
+async function rejectedOrRefused(
+  t: StepContext,
+  claim: JsonObject,
+  reason: string,
+  what: string,
+): Promise<void> {
+  const submitted = await submitClaim(t, claim);
+  if (submitted.reply.status >= 400 && submitted.reply.status < 500) {
+    t.expect(submitted.reply).outcome();
+    return;
+  }
+  if (!expectClaimResponse(t, submitted)) return;
+  expectRejected(t, await finalResponse(t, submitted.response, submitted.claimId), 1, reason, what);
+}
+
 const needsClaims = { interactions: ['Claim:create'] };
 
 const priceList: StepDefinition = {
@@ -217,19 +236,7 @@ const noActivePolicy: StepDefinition = {
     const uninsured = await establishInsuree(t, 'claim-uninsured', false);
     if (!uninsured) return;
     const { claim } = claimFor(t, uninsured, [{ entry: service }]);
-    const submitted = await submitClaim(t, claim);
-    if (submitted.reply.status >= 400 && submitted.reply.status < 500) {
-      t.expect(submitted.reply).outcome();
-      return;
-    }
-    if (!expectClaimResponse(t, submitted)) return;
-    expectRejected(
-      t,
-      await finalResponse(t, submitted.response, submitted.claimId),
-      1,
-      '3',
-      'an uninsured patient',
-    );
+    await rejectedOrRefused(t, claim, '3', 'an uninsured patient');
   },
 };
 
@@ -242,19 +249,7 @@ const duplicateCode: StepDefinition = {
     const { service } = t.load(PRICE_LIST);
     const first = t.load(SUBMITTED);
     const { claim } = claimFor(t, t.load(INSUREE), [{ entry: service }], { code: first.code });
-    const submitted = await submitClaim(t, claim);
-    if (submitted.reply.status >= 400 && submitted.reply.status < 500) {
-      t.expect(submitted.reply).outcome();
-      return;
-    }
-    if (!expectClaimResponse(t, submitted)) return;
-    expectRejected(
-      t,
-      await finalResponse(t, submitted.response, submitted.claimId),
-      1,
-      '6',
-      `claim code ${first.code} again`,
-    );
+    await rejectedOrRefused(t, claim, '6', `claim code ${first.code} again`);
   },
 };
 
