@@ -6,7 +6,8 @@
  * IG examples (--seed), whose Coverage for john-doe runs from 2025-07-01 to 2026-06-30.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { igPaths } from '../../harness/paths.js';
@@ -194,5 +195,36 @@ describe('claims under asynchronous review', () => {
     const reviewed = await post(`${server.url}/ClaimResponse/${id}/$review`, { resourceType: 'Parameters' });
     expect(reviewed.status).toBe(200);
     expect(reviewed.body.outcome).toBe('complete');
+  });
+});
+
+describe('a queued claim in a durable store', () => {
+  it('is reviewed after a restart, not left queued', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openimis-claims-'));
+    const db = join(dir, 'fhir.journal');
+    try {
+      const first = await startServer({
+        port: 0,
+        seed: true,
+        db,
+        claimReview: { mode: 'async', delayMs: 60_000 },
+      });
+      const id = (await post(`${first.url}/Claim`, claim())).body.id as string;
+      expect((await call(`${first.url}/ClaimResponse/${id}`)).body.outcome).toBe('queued');
+      await first.close();
+      const second = await startServer({ port: 0, db, claimReview: { mode: 'async', delayMs: 50 } });
+      try {
+        let outcome = 'queued';
+        for (let i = 0; i < 100 && outcome === 'queued'; i++) {
+          await tick(20);
+          outcome = (await call(`${second.url}/ClaimResponse/${id}`)).body.outcome as string;
+        }
+        expect(outcome).toBe('complete');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -39,7 +39,14 @@ export class ClaimRules {
     private readonly server: ServerServices,
     private readonly records: OpenimisRecords,
     private readonly review: ClaimReviewOptions = { mode: 'sync' },
-  ) {}
+  ) {
+    // Claims a durable store kept queued across a restart are reviewed again, not left queued forever.
+    if (review.mode !== 'async') return;
+    const { storage } = server.parts;
+    for (const id of storage.ids('ClaimResponse'))
+      if ((storage.read('ClaimResponse', id)?.resource as JsonObject | undefined)?.outcome === 'queued')
+        this.schedule(id);
+  }
 
   readonly claimPlugin: TypePlugin = {
     type: 'Claim',
