@@ -4,14 +4,15 @@
  * checked by the walker itself, faster and with better messages: ele-1 (no empty elements), ext-1
  * (an extension has a value or extensions, not both), ref-1 (local references resolve; the reference
  * checker does it), txt-1 and txt-2 (the narrative check) and dom-2 to dom-5 (contained resources).
- * Invariants that only test whether elements are there are evaluated natively (presence-invariants.ts).
+ * Invariants that only test whether elements are there, or that values are distinct, are evaluated
+ * natively (native-invariants.ts), fhirpath.js answering what they cannot.
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import { BUNDLE_VARIABLE, VALIDATOR_FUNCTIONS } from './fhirpath-functions.js';
 import type { Constraint } from './schema.js';
 import { describeError } from './describe.js';
-import { compilePresence } from './presence-invariants.js';
+import { compileNative } from './native-invariants.js';
 
 /** Checked natively by the walker; never sent to fhirpath. */
 export const NATIVE_INVARIANTS = new Set([
@@ -50,22 +51,25 @@ export class InvariantEvaluator {
     const key = `${basePath}\u0000${expression}`;
     let entry = this.compiled.get(key);
     if (!entry) {
-      const native = compilePresence(basePath, expression);
-      if (native) {
-        entry = (data: unknown) => [native(data)];
-        this.compiled.set(key, entry);
-        return entry;
-      }
+      let interpreted: Evaluator | { error: string };
       try {
         const base = basePath.replace(/\[x\]/g, '');
         // trace() output (dom-3 uses it) goes nowhere: the validator stays silent.
-        entry = fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
+        interpreted = fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
           traceFn: ignoreTrace,
           userInvocationTable: VALIDATOR_FUNCTIONS,
         }) as Evaluator;
       } catch (error) {
-        entry = { error: describeError(error) };
+        interpreted = { error: describeError(error) };
       }
+      const native = compileNative(basePath, expression);
+      entry =
+        native && !('error' in interpreted)
+          ? (data: unknown, env?: Record<string, unknown>) => {
+              const answer = native(data);
+              return answer === undefined ? interpreted(data, env) : [answer];
+            }
+          : interpreted;
       this.compiled.set(key, entry);
     }
     return entry;

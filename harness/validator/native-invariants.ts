@@ -1,5 +1,7 @@
 /**
- * Invariants that only ask whether elements are there, evaluated on the JSON without fhirpath.js:
+ * Invariants of two simple shapes, evaluated on the JSON without fhirpath.js.
+ *
+ * Presence: invariants that only ask whether elements are there:
  * `code.empty() or system.exists()` (qty-3), `comparator.empty()` (sqty-1), `low.exists() or
  * high.exists() or text.exists()` (obs-3) and the like are most of the invariants a typical resource
  * meets (every Quantity has two), and fhirpath.js builds a node tree for each evaluation.
@@ -9,6 +11,10 @@
  * from the element's type in fhirpath.js's R4 model, so a choice element (`value`) is found under its
  * typed names (`valueQuantity`) and a primitive counts when only its `_x` extension is there, as
  * fhirpath.js counts them. Anything else, or a path the model does not know, is left to fhirpath.js.
+ *
+ * Distinctness: `a.b.isDistinct()` (oi-claim-2's `item.sequence.isDistinct()`) over primitive values,
+ * which FHIRPath compares by value; when a value is not a primitive the native test gives no answer
+ * and fhirpath.js decides.
  */
 import r4Model from 'fhirpath/fhir-context/r4';
 
@@ -25,7 +31,30 @@ interface Step {
 
 type Term = { steps: Step[]; wantExists: boolean };
 
-const TERM = /^([a-z][A-Za-z0-9]*(?:\.[a-z][A-Za-z0-9]*)*)\.(exists|empty)\(\)(\.not\(\))?$/;
+const NAME = '(?:[a-z][A-Za-z0-9]*|`[a-z][A-Za-z0-9]*`)';
+const PATH = `${NAME}(?:\\.${NAME})*`;
+const TERM = new RegExp(`^(${PATH})\\.(exists|empty)\\(\\)(\\.not\\(\\))?$`);
+const DISTINCT = new RegExp(`^(${PATH})\\.isDistinct\\(\\)$`);
+
+/** `a.\`div\`` -> ['a', 'div']: a backquoted name is the name. */
+const segmentsOf = (path: string) => path.split('.').map((segment) => segment.replace(/`/g, ''));
+
+/**
+ * A native test for the expression on elements at `basePath`: true or false, or undefined when the
+ * node holds what only fhirpath.js can judge. undefined (no function): not an expression of these
+ * shapes.
+ */
+export function compileNative(
+  basePath: string,
+  expression: string,
+): ((node: unknown) => boolean | undefined) | undefined {
+  const distinct = DISTINCT.exec(expression);
+  if (distinct) {
+    const steps = stepsOf(basePath, segmentsOf(distinct[1] as string));
+    return steps ? (node) => isDistinct(node, steps) : undefined;
+  }
+  return compilePresence(basePath, expression);
+}
 
 /** A native test for the expression on elements at `basePath`, or undefined when it is not one. */
 export function compilePresence(
@@ -33,13 +62,14 @@ export function compilePresence(
   expression: string,
 ): ((node: unknown) => boolean) | undefined {
   if (/[()]/.test(expression.replace(/\.(exists|empty|not)\(\)/g, ''))) return undefined;
+  if (/\bisDistinct\b/.test(expression)) return undefined;
   const disjuncts: Term[][] = [];
   for (const disjunct of expression.split(' or ')) {
     const terms: Term[] = [];
     for (const text of disjunct.split(' and ')) {
       const match = TERM.exec(text.trim());
       if (!match) return undefined;
-      const steps = stepsOf(basePath, (match[1] as string).split('.'));
+      const steps = stepsOf(basePath, segmentsOf(match[1] as string));
       if (!steps) return undefined;
       // exists() and empty().not() ask the same; empty() and exists().not() too.
       terms.push({ steps, wantExists: (match[2] === 'exists') !== (match[3] !== undefined) });
@@ -78,6 +108,33 @@ function stepsOf(basePath: string, segments: string[]): Step[] | undefined {
     scope = type === 'BackboneElement' || type === 'Element' ? defined : type;
   }
   return steps;
+}
+
+/** The values the path selects from the node. */
+function select(node: unknown, steps: Step[]): unknown[] {
+  let level: unknown[] = [node];
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const holder of level) {
+      if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) continue;
+      const record = holder as Record<string, unknown>;
+      for (const key of step.keys) collect(record[key], record[`_${key}`], next);
+    }
+    level = next;
+  }
+  return level;
+}
+
+/** Whether the selected values are all different; undefined when one is not a primitive value. */
+function isDistinct(node: unknown, steps: Step[]): boolean | undefined {
+  const values = select(node, steps);
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      return undefined;
+    seen.add(`${typeof value}:${String(value)}`);
+  }
+  return seen.size === values.length;
 }
 
 /** Whether the path selects anything from the node. */
