@@ -16,13 +16,7 @@
  * which FHIRPath compares by value; when a value is not a primitive the native test gives no answer
  * and fhirpath.js decides.
  */
-import r4Model from 'fhirpath/fhir-context/r4';
-
-const MODEL = r4Model as unknown as {
-  path2Type: Record<string, string>;
-  choiceTypePaths: Record<string, string[]>;
-  pathsDefinedElsewhere: Record<string, string>;
-};
+import { elementChild, elementScope } from '../fhir/element-paths.js';
 
 /** One step of a path: the JSON keys that hold it (one, or one per type of a choice). */
 interface Step {
@@ -80,32 +74,14 @@ export function compilePresence(
     disjuncts.some((terms) => terms.every((term) => present(node, term.steps) === term.wantExists));
 }
 
-/** The type (or backbone path) an element path has, to resolve its children from. */
-function scopeOf(path: string): string | undefined {
-  if (/^[A-Z][A-Za-z]*$/.test(path)) return path;
-  const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
-  const type = MODEL.path2Type[defined];
-  if (type === undefined) return undefined;
-  return type === 'BackboneElement' || type === 'Element' ? defined : type;
-}
-
 function stepsOf(basePath: string, segments: string[]): Step[] | undefined {
-  let scope = scopeOf(basePath.replace(/\[x\]/g, ''));
+  let scope = elementScope(basePath.replace(/\[x\]/g, ''));
   const steps: Step[] = [];
   for (const segment of segments) {
-    if (scope === undefined) return undefined;
-    const path = `${scope}.${segment}`;
-    const choices = MODEL.choiceTypePaths[path];
-    if (choices) {
-      steps.push({ keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)) });
-      scope = undefined; // what lies below a choice depends on which type it has
-      continue;
-    }
-    const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
-    const type = MODEL.path2Type[defined];
-    if (type === undefined) return undefined;
-    steps.push({ keys: [segment] });
-    scope = type === 'BackboneElement' || type === 'Element' ? defined : type;
+    const child = scope === undefined ? undefined : elementChild(scope, segment);
+    if (!child) return undefined;
+    steps.push({ keys: child.keys });
+    scope = child.scope; // below a choice nothing is known: a further segment gives up
   }
   return steps;
 }
@@ -138,23 +114,7 @@ function isDistinct(node: unknown, steps: Step[]): boolean | undefined {
 }
 
 /** Whether the path selects anything from the node. */
-function present(node: unknown, steps: Step[]): boolean {
-  let level: unknown[] = [node];
-  for (const [index, step] of steps.entries()) {
-    const last = index === steps.length - 1;
-    const next: unknown[] = [];
-    for (const holder of level) {
-      if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) continue;
-      const record = holder as Record<string, unknown>;
-      for (const key of step.keys) {
-        collect(record[key], record[`_${key}`], next);
-        if (last && next.length > 0) return true;
-      }
-    }
-    level = next;
-  }
-  return level.length > 0;
-}
+const present = (node: unknown, steps: Step[]) => select(node, steps).length > 0;
 
 /** The values of a key, a primitive counting when its `_key` companion alone is there. */
 function collect(value: unknown, companion: unknown, into: unknown[]): void {

@@ -6,6 +6,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
+import { elementChild, isBackboneType, type ElementChild } from '../../fhir/element-paths.js';
 import { expressionForType } from './parameters.js';
 import type { SearchParameterInfo } from './types.js';
 import {
@@ -80,12 +81,6 @@ export function compileExtractor(
   };
 }
 
-/** What fhirpath.js's R4 model says of element paths: `Claim.patient` is a Reference, and so on. */
-const MODEL = r4Model as unknown as {
-  path2Type: Record<string, string>;
-  pathsDefinedElsewhere: Record<string, string>;
-};
-
 const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;
 
 /**
@@ -128,16 +123,14 @@ export function plainPathWalker(expression: string): ((resource: unknown) => Typ
 /** The FHIR type at the end of a plain path, following datatypes and backbone elements. */
 function leafType(path: string): string | undefined {
   const [root, ...segments] = path.split('.');
-  let scope = root as string;
-  let type: string | undefined;
+  let child: ElementChild | undefined;
+  let scope: string | undefined = root;
   for (const segment of segments) {
-    const elementPath = `${scope}.${segment}`;
-    const defined = MODEL.pathsDefinedElsewhere[elementPath];
-    type = MODEL.path2Type[defined ?? elementPath];
-    if (type === undefined) return undefined;
-    scope = type === 'BackboneElement' || type === 'Element' ? (defined ?? elementPath) : type;
+    child = scope === undefined ? undefined : elementChild(scope, segment);
+    if (child?.type === undefined) return undefined; // unknown, or a choice
+    scope = child.scope;
   }
-  return type === 'BackboneElement' || type === 'Element' ? undefined : type;
+  return child?.type === undefined || isBackboneType(child.type) ? undefined : child.type;
 }
 
 /** `.where(resolve() is Patient)` -> a test that the reference text names a Patient. */
