@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IG, dateFromToday } from '../../harness/openimis/payloads.js';
 import { igPaths } from '../../harness/paths.js';
 import { startServer } from '../../harness/server/server.js';
 import type { Change } from '../../harness/server/storage/types.js';
@@ -18,13 +19,9 @@ import type { RunningTarget } from './targets.js';
 import { figuresSince, settledRss } from './targets.js';
 
 export const CLAIM_LINES = 10;
-const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')) as Record<string, unknown>;
-
-const today = () => new Date().toISOString().slice(0, 10);
-const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 export const insureeId = (i: number) => `insuree-${i}`;
 const serviceCode = (n: number) => `S${String(n + 1).padStart(2, '0')}`;
@@ -73,7 +70,7 @@ export async function startAdjudicationTarget(count: number): Promise<RunningTar
           beneficiary: { reference: `Patient/${id}` },
           policyHolder: { reference: `Patient/${id}` },
           payor: [{ reference: `Patient/${id}` }],
-          period: { start: daysFromToday(-30), end: daysFromToday(335) },
+          period: { start: dateFromToday(-30), end: dateFromToday(335) },
         },
       });
     }
@@ -99,7 +96,7 @@ export function claimBody(i: number): string {
     ],
     patient: { reference: `Patient/${insureeId(i)}` },
     insurance: [{ sequence: 1, focal: true, coverage: { reference: `Coverage/policy-${i}` } }],
-    billablePeriod: { start: today(), end: today() },
+    billablePeriod: { start: dateFromToday(), end: dateFromToday() },
     item: Array.from({ length: CLAIM_LINES }, (_, n) => ({
       ...line,
       sequence: n + 1,

@@ -23,7 +23,7 @@ export function identifierValue(resource: JsonObject, code: string): string | un
 }
 
 /** The extensions of a resource or element with this URL. */
-export function extensionsOf(holder: unknown, url: string): JsonObject[] {
+function extensionsOf(holder: unknown, url: string): JsonObject[] {
   return isJsonObject(holder) ? objectsOf(holder.extension).filter((e) => e.url === url) : [];
 }
 
@@ -60,6 +60,12 @@ export function dayOf(value: unknown): number | undefined {
 export function dateOfDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** Today as a day number (UTC). */
+export const todayDay = () => Math.floor(Date.now() / 86_400_000);
+
+/** The FHIR date `days` days from today (UTC): today for 0. */
+export const dateFromToday = (days = 0) => dateOfDay(todayDay() + days);
 
 /** Whether a Period (start and end days, either open) contains a day. */
 export function periodContains(period: unknown, day: number): boolean {

@@ -26,8 +26,8 @@ import { key } from '../runner/dsl.js';
 import { bundleOf, matchIds, refersTo, resourceOf } from './support/replies.js';
 import { R4 } from './support/standards.js';
 import type { JsonObject } from '../json.js';
+import { IG } from '../openimis/payloads.js';
 
-const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 const CLAIM_PAGE = `${IG}/claim.html`;
 const OUTCOMES = ['queued', 'complete', 'partial', 'error'];
 

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { key } from '../runner/dsl.js';
 import type { ScenarioDefinition, StepContext, StepDefinition } from '../runner/types.js';
 import type { JsonObject } from '../json.js';
+import { IG, dateFromToday } from '../openimis/payloads.js';
 import {
   INSUREE,
   OPENIMIS_INPUTS,
@@ -29,7 +30,6 @@ import { igExample } from './support/ig-resources.js';
 import { resourceOf } from './support/replies.js';
 import { R4 } from './support/standards.js';
 
-const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 const ELIGIBILITY_PAGE = `${IG}/eligibility.html`;
 
 type Response = fhir4.CoverageEligibilityResponse;
@@ -55,7 +55,7 @@ function enquiry(insuree: Insuree, list: PriceList | undefined): JsonObject {
       value: randomUUID(),
     })),
     patient: { reference: `Patient/${insuree.patientId}`, display: insuree.code },
-    created: new Date().toISOString().slice(0, 10),
+    created: dateFromToday(),
     item: items,
   };
 }

@@ -37,41 +37,43 @@ export class WriteValidation {
    */
   check(resource: JsonObject): ValidationIssue[] {
     if (this.mode === 'off') return [];
-    const claimedProfiles = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
-    const firstCandidate = claimedProfiles
-      ? undefined
-      : this.igProfiles.get(String(resource.resourceType))?.[0];
+    const claimed = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
+    const candidates = claimed ? [] : (this.igProfiles.get(String(resource.resourceType)) ?? []);
     // The common case in one walk: a profiled walk includes the core type's, so a resource it finds
     // nothing wrong with breaks neither. Only a resource with errors is walked again, to tell base R4
     // errors (400) from profile errors (422).
-    const first = this.validator.validateDetailed(
-      resource,
-      firstCandidate ? { profiles: [firstCandidate] } : {},
-    );
+    const first = this.walk(resource, candidates[0]);
     if (!first.issues.some(isError)) return [];
     const base = this.validator.validateDetailed(withoutClaimedProfiles(resource));
     if (base.issues.some(isError))
       throw new OutcomeError(400, toOperationOutcome(base.issues.filter(isError)));
 
-    const claimed = Array.isArray((resource.meta as JsonObject | undefined)?.profile);
-    const type = String(resource.resourceType);
-    const candidates = claimed ? [] : (this.igProfiles.get(type) ?? []);
-    const profiled = this.bestFit(resource, candidates);
-    const errors = profiled.issues.filter(isError);
+    const errors = this.bestFit(resource, candidates, first).issues.filter(isError);
     if (errors.length === 0) return [];
     if (this.mode === 'strict') throw new OutcomeError(422, toOperationOutcome(errors));
     return errors.map((issue) => ({ ...issue, severity: 'warning' as const }));
   }
 
-  /** The validation against the resource's own profiles, or the IG profile it breaks least. */
-  private bestFit(resource: JsonObject, candidates: string[]): { issues: ValidationIssue[] } {
-    if (candidates.length === 0) return this.validator.validateDetailed(resource);
-    let best: { issues: ValidationIssue[] } | undefined;
-    for (const profile of candidates) {
-      const result = this.validator.validateDetailed(resource, { profiles: [profile] });
+  /** The resource against its own profiles, and `profile` besides when given. */
+  private walk(resource: JsonObject, profile: string | undefined): { issues: ValidationIssue[] } {
+    return this.validator.validateDetailed(resource, profile ? { profiles: [profile] } : {});
+  }
+
+  /**
+   * The IG profile the resource breaks least, `first` being its walk against the first candidate (or,
+   * with none, against its own profiles).
+   */
+  private bestFit(
+    resource: JsonObject,
+    candidates: string[],
+    first: { issues: ValidationIssue[] },
+  ): { issues: ValidationIssue[] } {
+    let best = first;
+    for (const profile of candidates.slice(1)) {
+      const result = this.walk(resource, profile);
       if (!result.issues.some(isError)) return result;
-      if (!best || result.issues.filter(isError).length < best.issues.filter(isError).length) best = result;
+      if (result.issues.filter(isError).length < best.issues.filter(isError).length) best = result;
     }
-    return best ?? { issues: [] };
+    return best;
   }
 }

@@ -44,6 +44,20 @@ export interface InvariantContext {
 
 export type InvariantResult = { status: 'pass' } | { status: 'fail' } | { status: 'error'; message: string };
 
+/** The expression compiled by fhirpath.js, at its element path. */
+function interpret(basePath: string, expression: string): Evaluator | { error: string } {
+  try {
+    const base = basePath.replace(/\[x\]/g, '');
+    // trace() output (dom-3 uses it) goes nowhere: the validator stays silent.
+    return fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
+      traceFn: ignoreTrace,
+      userInvocationTable: VALIDATOR_FUNCTIONS,
+    }) as Evaluator;
+  } catch (error) {
+    return { error: describeError(error) };
+  }
+}
+
 export class InvariantEvaluator {
   private readonly compiled = new Map<string, Evaluator | { error: string }>();
 
@@ -51,25 +65,18 @@ export class InvariantEvaluator {
     const key = `${basePath}\u0000${expression}`;
     let entry = this.compiled.get(key);
     if (!entry) {
-      let interpreted: Evaluator | { error: string };
-      try {
-        const base = basePath.replace(/\[x\]/g, '');
-        // trace() output (dom-3 uses it) goes nowhere: the validator stays silent.
-        interpreted = fhirpath.compile(base.includes('.') ? { base, expression } : expression, r4Model, {
-          traceFn: ignoreTrace,
-          userInvocationTable: VALIDATOR_FUNCTIONS,
-        }) as Evaluator;
-      } catch (error) {
-        interpreted = { error: describeError(error) };
-      }
       const native = compileNative(basePath, expression);
-      entry =
-        native && !('error' in interpreted)
-          ? (data: unknown, env?: Record<string, unknown>) => {
-              const answer = native(data);
-              return answer === undefined ? interpreted(data, env) : [answer];
-            }
-          : interpreted;
+      let interpreted: Evaluator | { error: string } | undefined;
+      // fhirpath.js is compiled only when the native test has no answer (a value it cannot judge).
+      entry = native
+        ? (data, env) => {
+            const answer = native(data);
+            if (answer !== undefined) return [answer];
+            interpreted ??= interpret(basePath, expression);
+            if ('error' in interpreted) throw new Error(interpreted.error);
+            return interpreted(data, env);
+          }
+        : interpret(basePath, expression);
       this.compiled.set(key, entry);
     }
     return entry;

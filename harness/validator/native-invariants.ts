@@ -51,7 +51,7 @@ export function compileNative(
 }
 
 /** A native test for the expression on elements at `basePath`, or undefined when it is not one. */
-export function compilePresence(
+function compilePresence(
   basePath: string,
   expression: string,
 ): ((node: unknown) => boolean) | undefined {

@@ -5,8 +5,13 @@
  * the run's own codes. Everything the scenarios write is tracked for the clean-up.
  */
 import { randomUUID } from 'node:crypto';
-import { identifierValue } from '../../openimis/payloads.js';
-import { readPriceListEntry, type PriceListEntry, type PriceListKind } from '../../openimis/price-list.js';
+import { IG, dateFromToday, identifierValue } from '../../openimis/payloads.js';
+import {
+  RESOURCE_OF_KIND,
+  readPriceListEntry,
+  type PriceListEntry,
+  type PriceListKind,
+} from '../../openimis/price-list.js';
 import type { JsonObject } from '../../json.js';
 import { key, type Reply, type ScenarioInput, type StepContext } from '../../runner/index.js';
 import { igExample as example, openimisCoverage, openimisPatient } from './ig-resources.js';
@@ -14,7 +19,6 @@ import { byCode, marksFor } from './patients.js';
 import { bundleOf, headerOf, parseLocation, resourceOf } from './replies.js';
 import { create } from './writes.js';
 
-export const IG = 'https://openimis.github.io/openimis_fhir_r4_ig';
 export const PROFILE = {
   service: `${IG}/StructureDefinition/openimis-activitiy-definition`,
   item: `${IG}/StructureDefinition/openimis-medication`,
@@ -64,9 +68,6 @@ export const PRICE_LIST = key<PriceList>(
 );
 export const INSUREE = key<Insuree>('insuree', 'the insuree step has no insured patient to claim for');
 
-const today = () => new Date().toISOString().slice(0, 10);
-const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-
 /** An adult male out-patient (the insuree the scenarios make, from the IG's john-doe) may have it. */
 function suitsOurInsuree(entry: PriceListEntry): boolean {
   return (
@@ -84,7 +85,7 @@ function suitsOurInsuree(entry: PriceListEntry): boolean {
 export async function readPriceList(t: StepContext): Promise<void> {
   const picked: Partial<Record<PriceListKind, PriceListEntry>> = {};
   for (const kind of ['service', 'item'] as const) {
-    const type = kind === 'service' ? 'ActivityDefinition' : 'Medication';
+    const type = RESOURCE_OF_KIND[kind];
     const wanted = t.input(`${kind}-code`);
     const reply = await t.get(`${type}?${wanted ? byCode(wanted) : '_count=50'}`);
     t.expect(reply).status(200).resourceType('Bundle');
@@ -114,23 +115,36 @@ function replyOf(reply: Reply, resource: JsonObject): Reply {
 
 /** A price-list entry of our own, from the IG example with a code unique to the run. */
 async function ownEntry(t: StepContext, kind: PriceListKind): Promise<PriceListEntry | undefined> {
-  const type = kind === 'service' ? 'ActivityDefinition' : 'Medication';
+  const type = RESOURCE_OF_KIND[kind];
   if (!t.supports({ interactions: [`${type}:create`] }))
     return t.skip(
       `the target's price list has no ${kind} this scenario's insuree may have, and it does not declare ${type}:create; give --input ${kind}-code=CODE`,
     );
+  return createEntry(t, kind, kind === 'service' ? 'S' : 'I');
+}
+
+/**
+ * A price-list entry of our own, from the IG example of its kind under a code unique to the run,
+ * changed by `adjust` before it is written; tracked for the clean-up.
+ */
+async function createEntry(
+  t: StepContext,
+  kind: PriceListKind,
+  codePrefix: string,
+  adjust: (body: JsonObject) => void = () => undefined,
+): Promise<PriceListEntry | undefined> {
   const file =
     kind === 'service' ? 'ActivityDefinition-general-consultation.json' : 'Medication-paracetamol-500.json';
   const { id: _id, text: _text, ...resource } = example<JsonObject>(file);
-  const code = `${kind === 'service' ? 'S' : 'I'}${t
+  const code = `${codePrefix}${t
     .unique('pl')
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(-10)}`;
   const body = withCode(resource, code);
-  if (type === 'ActivityDefinition') body.name = code;
+  if (kind === 'service') body.name = code;
+  adjust(body);
   const stored = await create(t, body as unknown as fhir4.FhirResource);
-  if (!stored) return undefined;
-  return readPriceListEntry({ ...body, id: stored.id });
+  return stored ? readPriceListEntry({ ...body, id: stored.id }) : undefined;
 }
 
 function withCode(resource: JsonObject, code: string): JsonObject {
@@ -168,7 +182,7 @@ export async function establishInsuree(
   const product = await productOf(t);
   const coverage: fhir4.Coverage = {
     ...openimisCoverage(`Patient/${patient.id}`),
-    period: { start: daysFromToday(-30), end: daysFromToday(335) },
+    period: { start: dateFromToday(-30), end: dateFromToday(335) },
     class: [
       {
         type: example<fhir4.Coverage>('Coverage-doe-family-coverage.json').class?.[0]?.type ?? {},
@@ -268,8 +282,8 @@ export function claimFor(
         { ...(claim001.identifier as JsonObject[])[1], value: randomUUID() },
       ],
       patient: { reference: `Patient/${insuree.patientId}`, display: insuree.code },
-      billablePeriod: { start: today(), end: today() },
-      created: today(),
+      billablePeriod: { start: dateFromToday(), end: dateFromToday() },
+      created: dateFromToday(),
       ...(options.diagnosis
         ? {
             diagnosis: diagnosis.map((d) => ({
@@ -357,28 +371,17 @@ export async function finalResponse(
  * A medical service of our own, restricted to one gender and age group (useContext), from the IG
  * example with a code unique to the run: what a claim for anyone else must not get.
  */
-export async function createRestrictedService(
+export function createRestrictedService(
   t: StepContext,
   only: { gender: string; age: string },
 ): Promise<PriceListEntry | undefined> {
-  const {
-    id: _id,
-    text: _text,
-    ...resource
-  } = example<JsonObject>('ActivityDefinition-general-consultation.json');
-  const code = `R${t
-    .unique('rs')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(-10)}`;
-  const body = withCode(resource, code);
-  body.name = code;
-  body.useContext = (resource.useContext as JsonObject[]).map((context) => {
-    const kind = (context.code as { code?: string }).code;
-    const keep = kind === 'gender' ? only.gender : kind === 'age' ? only.age : undefined;
-    if (keep === undefined) return context;
-    const concept = context.valueCodeableConcept as { coding: { code?: string }[] };
-    return { ...context, valueCodeableConcept: { coding: concept.coding.filter((c) => c.code === keep) } };
+  return createEntry(t, 'service', 'R', (body) => {
+    body.useContext = (body.useContext as JsonObject[]).map((context) => {
+      const kind = (context.code as { code?: string }).code;
+      const keep = kind === 'gender' ? only.gender : kind === 'age' ? only.age : undefined;
+      if (keep === undefined) return context;
+      const concept = context.valueCodeableConcept as { coding: { code?: string }[] };
+      return { ...context, valueCodeableConcept: { coding: concept.coding.filter((c) => c.code === keep) } };
+    });
   });
-  const stored = await create(t, body as unknown as fhir4.FhirResource);
-  return stored ? readPriceListEntry({ ...body, id: stored.id }) : undefined;
 }

@@ -129,6 +129,14 @@ export function ageGroupOf(insuree: Insuree, day: number): 'adult' | 'child' | u
   return age >= ADULT_AGE ? 'adult' : 'child';
 }
 
+/** Whether the entry is for this insuree on the day: the genders and age groups it names, if any. */
+export function forInsuree(entry: PriceListEntry, insuree: Insuree, day: number): boolean {
+  const { gender } = insuree;
+  if (entry.genders && (gender === undefined || !entry.genders.has(gender))) return false;
+  const age = ageGroupOf(insuree, day);
+  return !entry.ages || (age !== undefined && entry.ages.has(age));
+}
+
 /** In-patient care spans more than one day. */
 export const careTypeOf = (startDay: number, endDay: number) => (endDay > startDay ? 'IMP' : 'AMB');
 
@@ -180,10 +188,7 @@ function rejectionOf(line: ClaimLine, facts: ClaimFacts): string {
   if (facts.unknownDiagnoses.length > 0) return REASON.diagnosis;
   const entry = line.entry;
   if (!entry || entry.kind !== line.kind) return REASON.notInPriceList;
-  const gender = facts.insuree.gender;
-  if (entry.genders && (gender === undefined || !entry.genders.has(gender))) return REASON.category;
-  const age = ageGroupOf(facts.insuree, facts.startDay);
-  if (entry.ages && (age === undefined || !entry.ages.has(age))) return REASON.category;
+  if (!forInsuree(entry, facts.insuree, facts.startDay)) return REASON.category;
   if (entry.careTypes && !entry.careTypes.has(careTypeOf(facts.startDay, facts.endDay)))
     return REASON.careType;
   const limit = quantityLimit(entry, facts.startDay, facts.endDay);

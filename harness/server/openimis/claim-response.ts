@@ -12,6 +12,7 @@ import {
   CLAIM_STATUS_SYSTEM,
   IDENTIFIER_SYSTEM,
   REJECTION_REASON_SYSTEM,
+  amountOf,
   cents,
   extensionUrl,
   identifierValue,
@@ -54,10 +55,8 @@ export function claimResponse({ claim, claimId, adjudication, created }: Respons
   const responseItems = items.map((item, index) => {
     const sequence = typeof item.sequence === 'number' ? item.sequence : index + 1;
     const verdict = adjudication?.lines.find((line) => line.sequence === sequence);
-    const quantity =
-      isJsonObject(item.quantity) && typeof item.quantity.value === 'number' ? item.quantity.value : 1;
-    const price =
-      isJsonObject(item.unitPrice) && typeof item.unitPrice.value === 'number' ? item.unitPrice.value : 0;
+    const quantity = amountOf(item.quantity) ?? 1;
+    const price = amountOf(item.unitPrice) ?? 0;
     const claimed = quantity * price;
     claimedSum += claimed;
     const line = (category: ClaimStatus, reason: string, amount: number) => ({

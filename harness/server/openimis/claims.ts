@@ -22,15 +22,21 @@ import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
 import { claimResponse } from './claim-response.js';
 import { claimDays, kindOfItem, type OpenimisRecords } from './records.js';
-import { extensionOf, extensionUrl, identifierValue, referenceKey } from '../../openimis/payloads.js';
+import {
+  amountOf,
+  dateFromToday,
+  extensionOf,
+  extensionUrl,
+  identifierValue,
+  referenceKey,
+  todayDay,
+} from '../../openimis/payloads.js';
 
 export interface ClaimReviewOptions {
   /** 'sync' (default): adjudicated on submission. 'async': entered, then adjudicated after `delayMs`. */
   mode: 'sync' | 'async';
   delayMs?: number;
 }
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 export class ClaimRules {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -102,7 +108,7 @@ export class ClaimRules {
     const response = claimResponse({
       claim,
       claimId: context.id,
-      created: today(),
+      created: dateFromToday(),
       ...(adjudication ? { adjudication } : {}),
     });
     const write: Change = {
@@ -153,7 +159,7 @@ export class ClaimRules {
     const records = this.records;
     const patient = referenceKey(claim.patient);
     const { startDay, endDay } = claimDays(claim);
-    const day = startDay ?? Math.floor(Date.now() / 86_400_000);
+    const day = startDay ?? todayDay();
     const patientId = patient?.type === 'Patient' ? patient.id : undefined;
     const policies = patientId ? records.policies(patientId, day) : [];
     const policy = policies[0];
@@ -175,10 +181,8 @@ export class ClaimRules {
         sequence: typeof item.sequence === 'number' ? item.sequence : index + 1,
         kind,
         code: itemCode,
-        quantity:
-          isJsonObject(item.quantity) && typeof item.quantity.value === 'number' ? item.quantity.value : 1,
-        unitPrice:
-          isJsonObject(item.unitPrice) && typeof item.unitPrice.value === 'number' ? item.unitPrice.value : 0,
+        quantity: amountOf(item.quantity) ?? 1,
+        unitPrice: amountOf(item.unitPrice) ?? 0,
         ...(entry ? { entry } : {}),
       };
     });
@@ -236,7 +240,7 @@ export class ClaimRules {
     const response = current?.resource as JsonObject | undefined;
     if (!claim || !response || response.outcome !== 'queued') return false;
     const adjudication = this.adjudicate(claim, claimId);
-    const final = claimResponse({ claim, claimId, adjudication, created: today() });
+    const final = claimResponse({ claim, claimId, adjudication, created: dateFromToday() });
     try {
       storage.commit([
         {

@@ -10,14 +10,16 @@
  */
 import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
 import type { TypePlugin, WriteContext } from '../extension-points.js';
-import { ageGroupOf, DEFAULT_PRODUCT_LIMITS, nextAllowedDay, type EarlierLine } from './adjudication.js';
+import { DEFAULT_PRODUCT_LIMITS, forInsuree, nextAllowedDay, type EarlierLine } from './adjudication.js';
 import {
   BENEFIT_TYPE_SYSTEM,
   COVERAGE_ITEM_CATEGORY_SYSTEM,
   codesOf,
+  dateFromToday,
   dateOfDay,
   dayOf,
   referenceKey,
+  todayDay,
 } from '../../openimis/payloads.js';
 import type { PriceListKind } from '../../openimis/price-list.js';
 import type { ClaimRecord, OpenimisRecords, Policy } from './records.js';
@@ -48,7 +50,7 @@ export function eligibilityResponse(records: OpenimisRecords, request: JsonObjec
       'The enquiry names no patient (patient must reference a Patient)',
       'CoverageEligibilityRequest.patient',
     );
-  const day = dayOf(request.created) ?? Math.floor(Date.now() / 86_400_000);
+  const day = dayOf(request.created) ?? todayDay();
   const policies = records.policies(patient.id, day);
   const claims = records.claimsOf(patient.id);
   const asked = objectsOf(request.item)
@@ -74,7 +76,7 @@ export function eligibilityResponse(records: OpenimisRecords, request: JsonObjec
     status: 'active',
     purpose: ['benefits'],
     ...(isJsonObject(request.patient) ? { patient: request.patient } : {}),
-    created: new Date().toISOString().slice(0, 10),
+    created: dateFromToday(),
     // Nothing is stored, so the request is named by its identifier, as it was sent.
     request: identifier
       ? { identifier, display: 'the enquiry this answers' }
@@ -133,11 +135,7 @@ function askedEntry(
   earlier: EarlierLine[],
 ): JsonObject {
   const entry = records.priceListEntry(asked.kind, asked.code);
-  const age = ageGroupOf(insuree, day);
-  const excluded =
-    entry === undefined ||
-    (entry.genders !== undefined && (insuree.gender === undefined || !entry.genders.has(insuree.gender))) ||
-    (entry.ages !== undefined && (age === undefined || !entry.ages.has(age)));
+  const excluded = entry === undefined || !forInsuree(entry, insuree, day);
   const benefit: JsonObject[] = [];
   if (entry?.frequency && !excluded) {
     const recent = earlier.filter(

@@ -9,6 +9,7 @@ import { isSearchError } from '../search/index.js';
 import { REASON, type EarlierLine, type Insuree } from './adjudication.js';
 import {
   IG,
+  amountOf,
   codesOf,
   dayOf,
   identifierValue,
@@ -26,18 +27,14 @@ const FINAL_STATUSES = new Set(['4', '8', '16']);
 
 export const DIAGNOSIS_SYSTEM = `${IG}/CodeSystem/diagnosis-ICD10-level1`;
 
-/** A policy in force: the product it is for, its period, the insurees it covers. */
+/** A policy in force: the product it is for and its period. */
 export interface Policy {
   productCode: string;
   productName?: string;
-  /** `InsurancePlan/id`, when the product is stored. */
-  product?: string;
   startDay?: number;
   endDay?: number;
   /** `Coverage/id` of the policy, when there is one. */
   coverage?: string;
-  /** Patient ids. */
-  members: Set<string>;
 }
 
 /** An earlier claim of an insuree, with the lines its response accepted. */
@@ -174,7 +171,6 @@ export class OpenimisRecords {
         ...productFields(plan, coverage.className),
         ...periodDays(coverage.period),
         coverage: `Coverage/${id}`,
-        members: new Set([patientId]),
       });
     }
     for (const id of this.parts.storage.ids('Contract'))
@@ -182,16 +178,12 @@ export class OpenimisRecords {
         if (!asset.members.includes(patientId) || !periodContains(asset.period, day) || !asset.plan) continue;
         const plan = this.planFacts(asset.plan.id);
         if (plan?.code === undefined) continue;
-        const known = policies.find((p) => p.productCode === plan.code);
-        if (known) {
-          for (const member of asset.members) known.members.add(member);
-          continue;
-        }
+        // The family's Coverage, found above, is the same policy.
+        if (policies.some((p) => p.productCode === plan.code)) continue;
         policies.push({
           productCode: plan.code,
           ...productFields(plan, undefined),
           ...periodDays(asset.period),
-          members: new Set(asset.members),
         });
       }
     return policies;
@@ -233,16 +225,16 @@ export class OpenimisRecords {
     });
   }
 
-  private planFacts(id: string): { id: string; code?: string; name?: string } | undefined {
+  private planFacts(id: string): { code?: string; name?: string } | undefined {
     return this.derive('plan', [{ type: 'InsurancePlan', id }], ([plan]) => {
       if (!plan) return undefined;
       const code = identifierValue(plan, 'Code');
       const name = stringOf(plan.name);
-      return { id, ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) };
+      return { ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) };
     });
   }
 
-  private productByCode(code: string): { id: string; name?: string } | undefined {
+  private productByCode(code: string): { name?: string } | undefined {
     for (const id of this.findIds('InsurancePlan', [['identifier', code]])) {
       const plan = this.planFacts(id);
       if (plan?.code === code) return plan;
@@ -331,12 +323,9 @@ function collectCodes(concepts: fhir4.CodeSystemConcept[]): string[] {
   return concepts.flatMap((concept) => [concept.code, ...collectCodes(concept.concept ?? [])]);
 }
 
-function productFields(plan: { id: string; name?: string } | undefined, fallbackName: string | undefined) {
+function productFields(plan: { name?: string } | undefined, fallbackName: string | undefined) {
   const name = plan?.name ?? fallbackName;
-  return {
-    ...(name !== undefined ? { productName: name } : {}),
-    ...(plan ? { product: `InsurancePlan/${plan.id}` } : {}),
-  };
+  return name !== undefined ? { productName: name } : {};
 }
 
 function periodDays(period: unknown): { startDay?: number; endDay?: number } {
@@ -380,8 +369,7 @@ function acceptedLines(claim: JsonObject, response: JsonObject, day: number): Ea
     const kind = claimed ? kindOfItem(claimed) : undefined;
     const code =
       claimed && isJsonObject(claimed.productOrService) ? stringOf(claimed.productOrService.text) : undefined;
-    const quantity = claimed && isJsonObject(claimed.quantity) ? claimed.quantity.value : undefined;
-    if (kind && code) lines.push({ kind, code, day, quantity: typeof quantity === 'number' ? quantity : 1 });
+    if (kind && code) lines.push({ kind, code, day, quantity: amountOf(claimed?.quantity) ?? 1 });
   }
   return lines;
 }

@@ -6,11 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../../json.js';
+import { dateFromToday } from '../../openimis/payloads.js';
 import type { Storage } from '../storage/types.js';
 
 export const SANDBOX_POLICY_ID = 'doe-family-coverage-current';
-
-const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 export function seedSandboxPolicy(storage: Storage): void {
   const example = storage.read('Coverage', 'doe-family-coverage')?.resource as JsonObject | undefined;
@@ -28,7 +27,7 @@ export function seedSandboxPolicy(storage: Storage): void {
         id: SANDBOX_POLICY_ID,
         identifier: identifiers.map((identifier) => ({ ...identifier, value: randomUUID() })),
         status: 'active',
-        period: { start: daysFromToday(-180), end: daysFromToday(185) },
+        period: { start: dateFromToday(-180), end: dateFromToday(185) },
       },
     },
   ]);
