@@ -51,10 +51,7 @@ export function compileNative(
 }
 
 /** A native test for the expression on elements at `basePath`, or undefined when it is not one. */
-function compilePresence(
-  basePath: string,
-  expression: string,
-): ((node: unknown) => boolean) | undefined {
+function compilePresence(basePath: string, expression: string): ((node: unknown) => boolean) | undefined {
   if (/[()]/.test(expression.replace(/\.(exists|empty|not)\(\)/g, ''))) return undefined;
   if (/\bisDistinct\b/.test(expression)) return undefined;
   const disjuncts: Term[][] = [];
