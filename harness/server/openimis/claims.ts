@@ -232,13 +232,13 @@ export class ClaimRules {
     this.timers.add(timer);
   }
 
-  /** Adjudicates an entered claim now; false when there is nothing left to review. */
-  private complete(claimId: string): boolean {
+  /** Adjudicates an entered claim now (nothing when it is no longer queued). */
+  private complete(claimId: string): void {
     const { storage } = this.server.parts;
     const claim = storage.read('Claim', claimId)?.resource as JsonObject | undefined;
     const current = storage.read('ClaimResponse', claimId);
     const response = current?.resource as JsonObject | undefined;
-    if (!claim || !response || response.outcome !== 'queued') return false;
+    if (!claim || !response || response.outcome !== 'queued') return;
     const adjudication = this.adjudicate(claim, claimId);
     const final = claimResponse({ claim, claimId, adjudication, created: dateFromToday() });
     try {
@@ -253,10 +253,9 @@ export class ClaimRules {
         },
       ]);
     } catch {
-      // Reviewed meanwhile (or deleted): nothing to do.
-      return false;
+      // Reviewed or deleted meanwhile (a version conflict): nothing to do. Nothing may escape here:
+      // this runs from a timer, where an exception would end the server.
     }
-    return true;
   }
 
   /** `ClaimResponse/{id}/$review`: the pending review, done now. */

@@ -77,7 +77,7 @@ export class OpenimisRecords {
 
   constructor(private readonly parts: FhirServerParts) {}
 
-  read(type: string, id: string): JsonObject | undefined {
+  private read(type: string, id: string): JsonObject | undefined {
     const version = this.parts.storage.read(type, id);
     return version?.resource as JsonObject | undefined;
   }
