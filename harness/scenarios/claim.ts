@@ -15,7 +15,8 @@ import {
   createRestrictedService,
   establishInsuree,
   finalResponse,
-  readPriceList,
+  insureeStep,
+  priceListStep,
   reasonsOf,
   rejectedWith,
   submitClaim,
@@ -102,24 +103,16 @@ async function rejectedOrRefused(
 
 const needsClaims = { interactions: ['Claim:create'] };
 
-const priceList: StepDefinition = {
-  id: 'price-list',
-  title: 'The price list: medical services and items, each valid against its openIMIS profile',
-  says: `${IG}/StructureDefinition-openimis-activitiy-definition.html and openimis-medication: the price list a claim is valued against; each entry has a Code identifier and a unit price.`,
-  needs: { interactions: ['ActivityDefinition:search-type', 'Medication:search-type'] },
-  run: readPriceList,
-};
+const priceList = priceListStep(
+  'The price list: medical services and items, each valid against its openIMIS profile',
+  `${IG}/StructureDefinition-openimis-activitiy-definition.html and openimis-medication: the price list a claim is valued against; each entry has a Code identifier and a unit price.`,
+);
 
-const insuree: StepDefinition = {
-  id: 'insuree',
-  title: 'An insuree with a policy in force (a Patient and its Coverage)',
-  says: `${IG}/StructureDefinition-openimis-patient.html and openimis-coverage: a claim is for an insuree whose policy is in force on the day of care.`,
-  needs: { interactions: ['Patient:search-type'] },
-  async run(t) {
-    const found = await establishInsuree(t, 'claim-insuree');
-    if (found) t.save(INSUREE, found);
-  },
-};
+const insuree = insureeStep(
+  'claim-insuree',
+  'An insuree with a policy in force (a Patient and its Coverage)',
+  `${IG}/StructureDefinition-openimis-patient.html and openimis-coverage: a claim is for an insuree whose policy is in force on the day of care.`,
+);
 
 const submit: StepDefinition = {
   id: 'submit',

@@ -21,7 +21,8 @@ import {
   claimFor,
   establishInsuree,
   finalResponse,
-  readPriceList,
+  insureeStep,
+  priceListStep,
   submitClaim,
   type Insuree,
   type PriceList,
@@ -95,24 +96,16 @@ function countLeft(response: Response, benefit: string, itemName?: string): numb
   return undefined;
 }
 
-const priceList: StepDefinition = {
-  id: 'price-list',
-  title: 'The price list, for the item and the service to ask about',
-  says: `${IG}/StructureDefinition-openimis-activitiy-definition.html and openimis-medication.`,
-  needs: { interactions: ['ActivityDefinition:search-type', 'Medication:search-type'] },
-  run: readPriceList,
-};
+const priceList = priceListStep(
+  'The price list, for the item and the service to ask about',
+  `${IG}/StructureDefinition-openimis-activitiy-definition.html and openimis-medication.`,
+);
 
-const insuree: StepDefinition = {
-  id: 'insuree',
-  title: 'An insuree with a policy in force',
-  says: `${IG}/StructureDefinition-openimis-coverage.html: eligibility is asked for an insuree with a policy.`,
-  needs: { interactions: ['Patient:search-type'] },
-  async run(t) {
-    const found = await establishInsuree(t, 'eligibility-insuree');
-    if (found) t.save(INSUREE, found);
-  },
-};
+const insuree = insureeStep(
+  'eligibility-insuree',
+  'An insuree with a policy in force',
+  `${IG}/StructureDefinition-openimis-coverage.html: eligibility is asked for an insuree with a policy.`,
+);
 
 const ask1: StepDefinition = {
   id: 'enquiry',

@@ -13,7 +13,13 @@ import {
   type PriceListKind,
 } from '../../openimis/price-list.js';
 import type { JsonObject } from '../../json.js';
-import { key, type Reply, type ScenarioInput, type StepContext } from '../../runner/index.js';
+import {
+  key,
+  type Reply,
+  type ScenarioInput,
+  type StepContext,
+  type StepDefinition,
+} from '../../runner/index.js';
 import { igExample as example, openimisCoverage, openimisPatient } from './ig-resources.js';
 import { byCode, marksFor } from './patients.js';
 import { bundleOf, headerOf, parseLocation, resourceOf } from './replies.js';
@@ -384,4 +390,29 @@ export function createRestrictedService(
       return { ...context, valueCodeableConcept: { coding: concept.coding.filter((c) => c.code === keep) } };
     });
   });
+}
+
+/** The step both workflows open with: the price list read and checked, a service and an item picked. */
+export function priceListStep(title: string, says: string): StepDefinition {
+  return {
+    id: 'price-list',
+    title,
+    says,
+    needs: { interactions: ['ActivityDefinition:search-type', 'Medication:search-type'] },
+    run: readPriceList,
+  };
+}
+
+/** The step that makes (or takes from the inputs) the insured patient the workflow is for. */
+export function insureeStep(label: string, title: string, says: string): StepDefinition {
+  return {
+    id: 'insuree',
+    title,
+    says,
+    needs: { interactions: ['Patient:search-type'] },
+    async run(t) {
+      const found = await establishInsuree(t, label);
+      if (found) t.save(INSUREE, found);
+    },
+  };
 }
