@@ -18,6 +18,8 @@ export interface ElementChild {
   keys: string[];
   /** Its type (`Reference`, `code`, `BackboneElement`); undefined for a choice. */
   type?: string;
+  /** For a choice, the type each key holds as the model names it (`Quantity`, `DateTime`), as `keys`. */
+  choiceTypes?: string[];
   /** Where its own children are resolved; undefined for a choice (it depends on the type present). */
   scope?: string;
 }
@@ -30,7 +32,13 @@ export function elementScope(path: string): string | undefined {
   if (/^[A-Z][A-Za-z]*$/.test(path)) return path;
   const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
   const type = MODEL.path2Type[defined];
-  if (type === undefined) return undefined;
+  if (type === undefined) {
+    // A path through a complex type (`MedicationRequest.dosageInstruction.timing.repeat`): the model
+    // knows it from the type down (`Timing.repeat`).
+    const dot = path.lastIndexOf('.');
+    const parent = dot > 0 ? elementScope(path.slice(0, dot)) : undefined;
+    return parent === undefined ? undefined : elementChild(parent, path.slice(dot + 1))?.scope;
+  }
   return isBackboneType(type) ? defined : type;
 }
 
@@ -38,7 +46,8 @@ export function elementScope(path: string): string | undefined {
 export function elementChild(scope: string, segment: string): ElementChild | undefined {
   const path = `${scope}.${segment}`;
   const choices = MODEL.choiceTypePaths[path];
-  if (choices) return { keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)) };
+  if (choices)
+    return { keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)), choiceTypes: choices };
   const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
   const type = MODEL.path2Type[defined];
   if (type === undefined) return undefined;

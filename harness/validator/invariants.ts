@@ -4,8 +4,8 @@
  * checked by the walker itself, faster and with better messages: ele-1 (no empty elements), ext-1
  * (an extension has a value or extensions, not both), ref-1 (local references resolve; the reference
  * checker does it), txt-1 and txt-2 (the narrative check) and dom-2 to dom-5 (contained resources).
- * Invariants that only test whether elements are there, or that values are distinct, are evaluated
- * natively (native-invariants.ts), fhirpath.js answering what they cannot.
+ * Invariants written in the subset of FHIRPath that native-invariants.ts compiles (paths, existence,
+ * logic, comparisons, sums) are evaluated there on the JSON, fhirpath.js answering what they cannot.
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
@@ -71,7 +71,7 @@ export class InvariantEvaluator {
       entry = native
         ? (data, env) => {
             const answer = native(data);
-            if (answer !== undefined) return [answer];
+            if (answer !== undefined) return answer;
             interpreted ??= interpret(basePath, expression);
             if ('error' in interpreted) throw new Error(interpreted.error);
             return interpreted(data, env);
