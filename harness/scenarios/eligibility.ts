@@ -8,81 +8,28 @@
  * The IG's eligibility response forbids `insurance.inforce` (openIMIS sends an insurance entry only for a
  * policy in force), so "in force" is an insurance entry whose `inforce`, when given, is true.
  */
-import { randomUUID } from 'node:crypto';
 import { key } from '../runner/dsl.js';
-import type { ScenarioDefinition, StepContext, StepDefinition } from '../runner/types.js';
-import type { JsonObject } from '../json.js';
-import { IG, dateFromToday } from '../openimis/payloads.js';
+import type { ScenarioDefinition, StepDefinition } from '../runner/types.js';
+import { IG } from '../openimis/payloads.js';
 import {
   INSUREE,
   OPENIMIS_INPUTS,
   PRICE_LIST,
-  PROFILE,
   claimFor,
   establishInsuree,
   finalResponse,
   insureeStep,
   priceListStep,
   submitClaim,
-  type Insuree,
-  type PriceList,
 } from './support/openimis.js';
-import { igExample } from './support/ig-resources.js';
-import { resourceOf } from './support/replies.js';
+import { ask, enquiry, inForce, type EligibilityResponse } from './support/eligibility.js';
 import { R4 } from './support/standards.js';
 
 const ELIGIBILITY_PAGE = `${IG}/eligibility.html`;
 
-type Response = fhir4.CoverageEligibilityResponse;
+type Response = EligibilityResponse;
 
 const FIRST_ANSWER = key<Response>('first-answer', 'the enquiry step got no eligibility response');
-
-/** The IG's enquiry for the insuree, asking about the item and the service of the price list. */
-function enquiry(insuree: Insuree, list: PriceList | undefined): JsonObject {
-  const {
-    id: _id,
-    text: _text,
-    ...example
-  } = igExample<JsonObject>('CoverageEligibilityRequest-john-doe-eligibility.json');
-  const items = (example.item as JsonObject[]).map((item) => {
-    const kind = ((item.category as { coding: { code: string }[] }).coding[0] as { code: string }).code;
-    const code = kind === 'service' ? list?.service.code : list?.item.code;
-    return code ? { ...item, productOrService: { text: code } } : item;
-  });
-  return {
-    ...example,
-    identifier: (example.identifier as JsonObject[]).map((identifier) => ({
-      ...identifier,
-      value: randomUUID(),
-    })),
-    patient: { reference: `Patient/${insuree.patientId}`, display: insuree.code },
-    created: dateFromToday(),
-    item: items,
-  };
-}
-
-async function ask(t: StepContext, body: JsonObject): Promise<Response | undefined> {
-  const reply = await t.post('CoverageEligibilityRequest', body);
-  t.expect(reply)
-    .status([200, 201])
-    .resourceType('CoverageEligibilityResponse')
-    .valid(PROFILE.eligibilityResponse);
-  const response = resourceOf<Response>(reply, 'CoverageEligibilityResponse');
-  if (!response) return undefined;
-  const sent = (body.identifier as fhir4.Identifier[])[0]?.value;
-  t.expect(reply).that(
-    () =>
-      response.request?.identifier?.value === sent ||
-      (response.request?.reference !== undefined &&
-        response.request.reference.startsWith('CoverageEligibilityRequest')),
-    `expected request to name the enquiry (identifier ${sent} or a CoverageEligibilityRequest reference), found ${JSON.stringify(response.request ?? null)}`,
-  );
-  t.expect(reply).fhirpath('outcome', 'complete');
-  return response;
-}
-
-const inForce = (response: Response) =>
-  (response.insurance ?? []).filter((insurance) => insurance.inforce !== false);
 
 /** A count left in the benefit package (visits_left...), or an item's item_left. */
 function countLeft(response: Response, benefit: string, itemName?: string): number | undefined {

@@ -1,11 +1,13 @@
 /**
  * openIMIS behaviour of the reference server, added to the generic FHIR server through its extension
  * points: claims adjudicated on submission (claims.ts, adjudication.ts), eligibility answered without
- * storing (eligibility.ts), both reading the price list and the policies (price-list.ts, records.ts).
+ * storing (eligibility.ts), both reading the price list and the policies (price-list.ts, records.ts);
+ * policies issuing their contribution invoice and payments settling it (enrollment.ts).
  */
 import type { FhirServer } from '../fhir-server.js';
 import { ClaimRules, type ClaimReviewOptions } from './claims.js';
 import { eligibilityPlugin } from './eligibility.js';
+import { EnrollmentRules } from './enrollment.js';
 import { OpenimisRecords } from './records.js';
 
 export type { ClaimReviewOptions } from './claims.js';
@@ -24,5 +26,9 @@ export function installOpenimis(fhir: FhirServer, review?: ClaimReviewOptions): 
   fhir.addOperation(claims.submitOperation);
   fhir.addOperation(claims.reviewOperation);
   fhir.addPlugin(eligibilityPlugin(records));
+  const enrollment = new EnrollmentRules(fhir);
+  fhir.addPlugin(enrollment.contractPlugin);
+  fhir.addPlugin(enrollment.paymentNoticePlugin);
+  fhir.addPlugin(enrollment.invoicePlugin);
   return { close: () => claims.close() };
 }

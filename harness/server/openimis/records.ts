@@ -217,7 +217,8 @@ export class OpenimisRecords {
               .map(referenceKey)
               .filter((key) => key?.type === 'Patient')
               .map((key) => (key as { id: string }).id),
-            period: isJsonObject(asset.usePeriod) ? asset.usePeriod : asset.period,
+            // Both are lists in R4; openIMIS gives one of each (usePeriod: when the policy is in effect).
+            period: objectsOf(asset.usePeriod)[0] ?? objectsOf(asset.period)[0],
             ...(plan?.type === 'InsurancePlan' ? { plan } : {}),
           };
         }),
