@@ -2,8 +2,14 @@
 import type { ScenarioDefinition } from '../runner/types.js';
 import { claimScenario } from './claim.js';
 import { eligibilityScenario } from './eligibility.js';
+import { enrollmentScenario } from './enrollment.js';
 import { restBaseline } from './rest-baseline/index.js';
 
-export { claimScenario, eligibilityScenario, restBaseline };
+export { claimScenario, eligibilityScenario, enrollmentScenario, restBaseline };
 
-export const builtInScenarios: ScenarioDefinition[] = [restBaseline, claimScenario, eligibilityScenario];
+export const builtInScenarios: ScenarioDefinition[] = [
+  restBaseline,
+  claimScenario,
+  eligibilityScenario,
+  enrollmentScenario,
+];

@@ -115,7 +115,7 @@ export async function readPriceList(t: StepContext): Promise<void> {
 }
 
 /** A reply standing for one resource of a search result, so expectations name it. */
-function replyOf(reply: Reply, resource: JsonObject): Reply {
+export function replyOf(reply: Reply, resource: JsonObject): Reply {
   return { ...reply, json: resource, text: JSON.stringify(resource) };
 }
 

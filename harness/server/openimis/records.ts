@@ -22,6 +22,7 @@ import {
   type PriceListEntry,
   type PriceListKind,
 } from '../../openimis/price-list.js';
+import { coverageId } from './enrollment.js';
 
 const FINAL_STATUSES = new Set(['4', '8', '16']);
 
@@ -61,6 +62,8 @@ interface CoverageFacts {
 /** What the policy rules need of a Contract: its executed assets, with members and period. */
 interface ContractAsset {
   members: string[];
+  /** The Coverage enrollment issued for this policy (enrollment.ts), when it did. */
+  coverage: string;
   period: unknown;
   plan?: { type: string; id: string };
 }
@@ -180,10 +183,12 @@ export class OpenimisRecords {
         if (plan?.code === undefined) continue;
         // The family's Coverage, found above, is the same policy.
         if (policies.some((p) => p.productCode === plan.code)) continue;
+        const issued = this.coverageFacts(asset.coverage);
         policies.push({
           productCode: plan.code,
           ...productFields(plan, undefined),
           ...periodDays(asset.period),
+          ...(issued?.active ? { coverage: `Coverage/${asset.coverage}` } : {}),
         });
       }
     return policies;
@@ -209,10 +214,12 @@ export class OpenimisRecords {
   private contractAssets(id: string): ContractAsset[] {
     return this.derive('contract', [{ type: 'Contract', id }], ([contract]) => {
       if (!contract || contract.status !== 'executed') return [];
+      let index = 0;
       return objectsOf(contract.term).flatMap((term) =>
         objectsOf(term.asset).map((asset) => {
           const plan = objectsOf(asset.valuedItem).map((item) => referenceKey(item.entityReference))[0];
           return {
+            coverage: coverageId(id, index++),
             members: objectsOf(asset.typeReference)
               .map(referenceKey)
               .filter((key) => key?.type === 'Patient')
