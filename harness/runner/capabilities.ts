@@ -64,6 +64,11 @@ export class CapabilityPlan {
     return missing;
   }
 
+  /** Whether the statement lists the resource type, but not this interaction on it. */
+  declaresWithout(type: string, interaction: string): boolean {
+    return this.resources.has(type) && !this.interactions.has(`${type}:${interaction}`);
+  }
+
   supports(needs: Needs): boolean {
     return this.missing(needs).length === 0;
   }

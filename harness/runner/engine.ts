@@ -58,7 +58,7 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     capabilityMode: options.capabilities ?? (options.strictCapabilities ? 'strict' : 'declared'),
     inputs: [],
     scenarios: [],
-    cleanup: { kept: options.keep ?? false, deleted: [], failed: [], remaining: [] },
+    cleanup: { kept: options.keep ?? false, deleted: [], failed: [], remaining: [], undeletable: [] },
   };
   const emit = (event: RunEvent) => {
     try {
@@ -135,7 +135,10 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     result.scenarios = await inPool(selected, Math.max(1, Math.floor(options.parallel ?? 1)), (scenario) =>
       runScenario(scenario, scope),
     );
-    result.cleanup = await scope.tracker.cleanup(client, options.keep ?? false);
+    // Under --capabilities ignore, every deletion is asked for, as every step is run.
+    const deletable = (type: string) =>
+      result.capabilityMode === 'ignore' || !plan.declaresWithout(type, 'delete');
+    result.cleanup = await scope.tracker.cleanup(client, options.keep ?? false, deletable);
   } catch (error) {
     // Only a fault of the engine itself lands here; it is reported, not thrown.
     result.infrastructureError = `internal error of the runner: ${messageOf(error)}`;

@@ -27,10 +27,19 @@ export class ResourceTracker {
     return [...this.references];
   }
 
-  async cleanup(client: HttpClient, keep: boolean): Promise<CleanupResult> {
-    if (keep) return { kept: true, deleted: [], failed: [], remaining: this.tracked() };
-    const result: CleanupResult = { kept: false, deleted: [], failed: [], remaining: [] };
+  /** Deletes what was tracked, except what `deletable` says the target does not let clients delete. */
+  async cleanup(
+    client: HttpClient,
+    keep: boolean,
+    deletable: (type: string) => boolean = () => true,
+  ): Promise<CleanupResult> {
+    if (keep) return { kept: true, deleted: [], failed: [], remaining: this.tracked(), undeletable: [] };
+    const result: CleanupResult = { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] };
     for (const reference of [...this.references].reverse()) {
+      if (!deletable(reference.split('/')[0] as string)) {
+        result.undeletable.push(reference);
+        continue;
+      }
       const sent = await client.send('DELETE', reference);
       if (!sent.ok) {
         result.failed.push({ reference, message: sent.message, exchange: sent.exchange });

@@ -281,6 +281,11 @@ export interface CleanupResult {
   failed: { reference: string; message: string; exchange?: Exchange }[];
   /** What was tracked but kept (with `keep`). */
   remaining: string[];
+  /**
+   * What was left in place because the target's CapabilityStatement lists the type without the delete
+   * interaction (openIMIS keeps policies and payments, for one): asking would only be refused.
+   */
+  undeletable: string[];
 }
 
 // ------------------------------------------------------------------ running

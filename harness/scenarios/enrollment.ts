@@ -249,25 +249,59 @@ async function invoiceStatus(t: StepContext, id: string): Promise<string | undef
   return resourceOf<fhir4.Invoice>(await t.get(`Invoice/${id}`), 'Invoice')?.status;
 }
 
+/** A product of our own, from the IG's RX01 under a code unique to the run; tracked for the clean-up. */
+async function ownProduct(t: StepContext): Promise<fhir4.InsurancePlan | undefined> {
+  if (!t.supports({ interactions: ['InsurancePlan:create'] }))
+    return t.skip(
+      'the target lists no product and does not declare InsurancePlan:create; give --input product-code=CODE',
+    );
+  const { id: _id, text: _text, ...example } = igExample<JsonObject>('InsurancePlan-RX01.json');
+  const code = `P${t
+    .unique('pr')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-7)}`;
+  const plan = {
+    ...example,
+    // The conversion names another product of the example world, which this target may not hold.
+    extension: (example.extension as JsonObject[]).filter(
+      (extension) => !String(extension.url).endsWith('/insurance-plan-conversion'),
+    ),
+    identifier: (example.identifier as JsonObject[]).map((identifier, i) => ({
+      ...identifier,
+      value: i === 0 ? code : randomUUID(),
+    })),
+    name: `Product ${code}`,
+    period: { start: dateFromToday(-30), end: dateFromToday(730) },
+  } as unknown as fhir4.InsurancePlan;
+  const stored = await create(t, plan);
+  return stored ? { ...plan, id: stored.id } : undefined;
+}
+
 const products: StepDefinition = {
   id: 'products',
   title: 'The products, each valid against openimis-insurance-plan',
   says: `${IG}/StructureDefinition-openimis-insurance-plan.html: a product (InsurancePlan) defines the contributions a family pays.`,
   needs: { interactions: ['InsurancePlan:search-type'] },
   async run(t) {
-    const reply = await t.get('InsurancePlan?_count=20');
+    const wanted = t.input('product-code');
+    const reply = await t.get(`InsurancePlan?${wanted ? byCode(wanted) : '_count=20'}`);
     t.expect(reply).status(200).resourceType('Bundle');
     const plans = (bundleOf(reply)?.entry ?? [])
       .map((e) => e.resource)
       .filter((r): r is fhir4.InsurancePlan => r?.resourceType === 'InsurancePlan');
-    if (plans.length === 0) return t.fail('expected at least one InsurancePlan, found none');
     for (const plan of plans)
       t.expect(replyOf(reply, plan as unknown as JsonObject)).valid(profile('openimis-insurance-plan'));
-    const chosen = plans.find((plan) => plan.id && identifierValue(plan as unknown as JsonObject, 'Code'));
-    if (!chosen?.id) return t.fail('expected a product with an id and a Code identifier, found none');
+    const codeOf = (plan: fhir4.InsurancePlan) => identifierValue(plan as unknown as JsonObject, 'Code');
+    let chosen = plans.find(
+      (plan) => plan.id && codeOf(plan) && (wanted === undefined || codeOf(plan) === wanted),
+    );
+    if (wanted && !chosen)
+      return t.fail(`expected the InsurancePlan with the Code ${wanted} (input product-code), found none`);
+    chosen ??= await ownProduct(t);
+    if (!chosen?.id) return;
     t.save(PRODUCT, {
       id: chosen.id,
-      code: identifierValue(chosen as unknown as JsonObject, 'Code') as string,
+      code: codeOf(chosen) as string,
       costs: readProductCosts(chosen as unknown as JsonObject),
     });
   },
@@ -490,6 +524,13 @@ export const enrollmentScenario: ScenarioDefinition = {
   tags: ['openimis', 'enrollment', 'workflow'],
   requirements: [ENROLMENT_PAGE, `${R4}/contract.html`, `${R4}/invoice.html`, `${R4}/paymentnotice.html`],
   needs: { resources: ['Patient', 'Group', 'Contract'] },
+  inputs: [
+    {
+      name: 'product-code',
+      description:
+        'the Code of the product (InsurancePlan) to enrol the family in (default: the first the target lists, or one the scenario creates)',
+    },
+  ],
   steps: [
     products,
     family,

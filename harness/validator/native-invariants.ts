@@ -23,28 +23,29 @@
  * one side is never hidden by the other. A test runs every core and IG invariant through both.
  */
 import fhirpath from 'fhirpath';
-import { elementChild, elementScope, type ElementChild } from '../fhir/element-paths.js';
+import { elementScope } from '../fhir/element-paths.js';
+import {
+  compileArithmetic,
+  compileComparison,
+  compileLogic,
+  compileMembership,
+  compileUnion,
+} from './native-operators.js';
+import {
+  DATE_TYPES,
+  DECIMAL,
+  EMPTY,
+  INTEGER,
+  STRING,
+  bool,
+  kindOf,
+  navigate,
+  truth,
+  type Collection,
+  type Evaluation,
+  type Item,
+} from './native-values.js';
 import { isPrimitiveType } from './primitive-types.js';
-
-/** One value with its type: a FHIR type name, a backbone element's path, or a FHIRPath result type. */
-interface Item {
-  /** The JSON value; undefined for a primitive present only through its `_x` extension companion. */
-  v: unknown;
-  t: string;
-  /** The primitive's `_x` companion (its id and extensions), when it has one. */
-  companion?: unknown;
-}
-
-type Collection = Item[];
-
-/** What `$this` and `$total` are while a criteria or an aggregation runs. */
-interface Scope {
-  self: Item | undefined;
-  total: Collection | undefined;
-}
-
-/** An expression compiled: its result on a focus, or undefined when only fhirpath.js can answer. */
-type Evaluation = (focus: Collection, scope: Scope) => Collection | undefined;
 
 /** A node of fhirpath.js's parse tree. */
 interface AstNode {
@@ -52,38 +53,6 @@ interface AstNode {
   text?: string;
   children?: AstNode[];
 }
-
-/**
- * Types of computed values. fhirpath.js reads a number literal, and the result of arithmetic, as a
- * decimal object (compared at its precision, 1e-8), while a number from the resource or from count()
- * stays a plain number (compared as is): DECIMAL marks the former.
- */
-const BOOLEAN = 'System.Boolean';
-const STRING = 'System.String';
-const INTEGER = 'System.Integer';
-const DECIMAL = 'System.Decimal';
-
-const TRUE: Collection = [{ v: true, t: BOOLEAN }];
-const FALSE: Collection = [{ v: false, t: BOOLEAN }];
-const EMPTY: Collection = [];
-const bool = (value: boolean): Collection => (value ? TRUE : FALSE);
-
-const STRING_TYPES = new Set([
-  'string',
-  'code',
-  'id',
-  'uri',
-  'url',
-  'canonical',
-  'oid',
-  'uuid',
-  'markdown',
-  'base64Binary',
-  STRING,
-]);
-const NUMBER_TYPES = new Set(['decimal', 'integer', 'positiveInt', 'unsignedInt', INTEGER, DECIMAL]);
-const DATE_TYPES = new Set(['date', 'dateTime', 'instant']);
-
 /** The result of an expression read as a condition is decided here, from the JSON values. */
 const valuesOf = (collection: Collection): unknown[] =>
   collection.map((item) => (item.v === undefined ? item.companion : item.v));
@@ -140,25 +109,38 @@ function compileExpression(node: AstNode, rootType: string): Evaluation | undefi
         return input && invocation(input, scope);
       };
     }
+    default:
+      return compileOperator(node, left, right, rootType);
+  }
+}
+
+/** An operator's node, its operands compiled first (both: neither is skipped, as in fhirpath.js). */
+function compileOperator(
+  node: AstNode,
+  leftNode: AstNode | undefined,
+  rightNode: AstNode | undefined,
+  rootType: string,
+): Evaluation | undefined {
+  const left = leftNode && compileExpression(leftNode, rootType);
+  const right = rightNode && compileExpression(rightNode, rootType);
+  if (!left || !right) return undefined;
+  const operator = node.text ?? '';
+  switch (node.type) {
     case 'OrExpression':
+      return compileLogic(operator, left, right);
     case 'AndExpression':
     case 'ImpliesExpression':
-      return compileLogic(
-        node.type === 'OrExpression' ? (node.text ?? '') : node.type,
-        left,
-        right,
-        rootType,
-      );
+      return compileLogic(node.type, left, right);
     case 'EqualityExpression':
     case 'InequalityExpression':
-      return compileComparison(node.text ?? '', left, right, rootType);
+      return compileComparison(operator, left, right);
     case 'AdditiveExpression':
     case 'MultiplicativeExpression':
-      return compileArithmetic(node.text ?? '', left, right, rootType);
+      return compileArithmetic(operator, left, right);
     case 'MembershipExpression':
-      return compileMembership(node.text ?? '', left, right, rootType);
+      return compileMembership(operator, left, right);
     case 'UnionExpression':
-      return compileUnion(left, right, rootType);
+      return compileUnion(left, right);
     default:
       return undefined;
   }
@@ -231,279 +213,6 @@ function compileInvocation(invocation: AstNode, rootType: string): Evaluation | 
     default:
       return undefined;
   }
-}
-
-// ---- navigation -------------------------------------------------------------------------------------
-
-const children = new Map<string, Map<string, ElementChild | null>>();
-
-/** A child of a type or backbone path, as the model knows it (memoised: every evaluation asks). */
-function childOf(type: string, name: string): ElementChild | undefined {
-  let byName = children.get(type);
-  if (!byName) children.set(type, (byName = new Map()));
-  let child = byName.get(name);
-  if (child === undefined) byName.set(name, (child = elementChild(type, name) ?? null));
-  return child ?? undefined;
-}
-
-/** The FHIR name of a type the model names (`DateTime` for a choice's dateTime). */
-function fhirType(modelType: string): string {
-  const primitive = (modelType[0]?.toLowerCase() ?? '') + modelType.slice(1);
-  return isPrimitiveType(primitive) ? primitive : modelType;
-}
-
-function navigate(focus: Collection, name: string): Collection | undefined {
-  const out: Collection = [];
-  for (const item of focus) {
-    const record = item.v;
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
-    const child = childOf(item.t, name);
-    if (!child) return undefined;
-    const holder = record as Record<string, unknown>;
-    const types = child.choiceTypes;
-    for (let k = 0; k < child.keys.length; k++) {
-      const key = child.keys[k] as string;
-      const type = types ? fhirType(types[k] as string) : (child.scope ?? child.type ?? '');
-      if (!collect(holder[key], holder[`_${key}`], type, out)) return undefined;
-    }
-  }
-  return out;
-}
-
-/** The items of a key, a primitive counting when its `_key` companion alone is there. */
-function collect(value: unknown, companion: unknown, type: string, into: Collection): boolean {
-  if (value === undefined && companion === undefined) return true;
-  const abstract = type === 'Resource' || type === 'DomainResource';
-  const add = (v: unknown, extension: unknown): boolean => {
-    const companion = extension === null ? undefined : extension;
-    if (v !== null && v !== undefined) {
-      if (!abstract) into.push(companion === undefined ? { v, t: type } : { v, t: type, companion });
-      else {
-        // A resource in an element (Bundle.entry.resource): its own type says where its children are.
-        const resourceType = (v as { resourceType?: unknown }).resourceType;
-        if (typeof resourceType !== 'string' || elementScope(resourceType) === undefined) return false;
-        into.push({ v, t: resourceType });
-      }
-    } else if (companion !== undefined) into.push({ v: undefined, t: type, companion });
-    return true;
-  };
-  if (Array.isArray(value) || (value === undefined && Array.isArray(companion))) {
-    const values = Array.isArray(value) ? value : [];
-    const extensions = Array.isArray(companion) ? (companion as unknown[]) : [];
-    const length = Math.max(values.length, extensions.length);
-    for (let i = 0; i < length; i++) if (!add(values[i], extensions[i])) return false;
-    return true;
-  }
-  return add(value, Array.isArray(companion) ? undefined : companion);
-}
-
-// ---- logic ------------------------------------------------------------------------------------------
-
-/** A collection read as a Boolean operand: true, false, empty (undefined), or no answer (null). */
-function truth(collection: Collection): boolean | undefined | null {
-  if (collection.length === 0) return undefined;
-  const [item] = collection;
-  return collection.length === 1 && typeof item?.v === 'boolean' ? item.v : null;
-}
-
-function compileLogic(
-  operator: string,
-  leftNode: AstNode | undefined,
-  rightNode: AstNode | undefined,
-  rootType: string,
-): Evaluation | undefined {
-  const left = leftNode && compileExpression(leftNode, rootType);
-  const right = rightNode && compileExpression(rightNode, rootType);
-  if (!left || !right) return undefined;
-  const decide: ((a: boolean | undefined, b: boolean | undefined) => boolean | undefined) | undefined = {
-    or: (a: boolean | undefined, b: boolean | undefined) =>
-      a === true || b === true ? true : a === false && b === false ? false : undefined,
-    xor: (a: boolean | undefined, b: boolean | undefined) =>
-      a === undefined || b === undefined ? undefined : a !== b,
-    AndExpression: (a: boolean | undefined, b: boolean | undefined) =>
-      a === false || b === false ? false : a === true && b === true ? true : undefined,
-    ImpliesExpression: (a: boolean | undefined, b: boolean | undefined) =>
-      a === false || b === true ? true : a === true && b === false ? false : undefined,
-  }[operator];
-  if (!decide) return undefined;
-  return (focus, scope) => {
-    const a = left(focus, scope);
-    const b = right(focus, scope);
-    if (!a || !b) return undefined;
-    const x = truth(a);
-    const y = truth(b);
-    if (x === null || y === null) return undefined;
-    const answer = decide(x, y);
-    return answer === undefined ? EMPTY : bool(answer);
-  };
-}
-
-// ---- comparison -------------------------------------------------------------------------------------
-
-type Kind = 'string' | 'number' | 'boolean' | 'date';
-
-/** What a value is compared as, or undefined when the subset does not compare it. */
-function kindOf(item: Item): Kind | undefined {
-  if (item.v === undefined) return undefined;
-  if (typeof item.v === 'boolean') return 'boolean';
-  if (typeof item.v === 'number') return NUMBER_TYPES.has(item.t) ? 'number' : undefined;
-  if (typeof item.v !== 'string') return undefined;
-  if (STRING_TYPES.has(item.t)) return 'string';
-  // A date without a time: its text orders as the date does, at one precision (checked below).
-  if (DATE_TYPES.has(item.t) && item.v.length <= 10 && !item.v.includes('T')) return 'date';
-  return undefined;
-}
-
-/** fhirpath.js compares decimals at a precision of 1e-8 (numbers.js's roundToMaxPrecision). */
-const atPrecision = (x: number) => Math.round(x / 1e-8) * 1e-8;
-
-/**
- * -1, 0 or 1 as fhirpath.js orders two values; undefined when only fhirpath.js can say (types it
- * converts or refuses, dates of another precision or of another type).
- */
-function order(a: Item, b: Item, equality: boolean): number | undefined {
-  const kind = kindOf(a);
-  if (kind === undefined || kind !== kindOf(b)) return undefined;
-  // Equality of two values from the resource also compares their extensions; those go to fhirpath.js.
-  if (equality && (a.companion !== undefined || b.companion !== undefined)) return undefined;
-  let x = a.v as string | number | boolean;
-  let y = b.v as string | number | boolean;
-  if (kind === 'date' && (a.t !== b.t || (x as string).length !== (y as string).length)) return undefined;
-  // Plain numbers are ordered as they are; a decimal object on either side, or any equality, rounds.
-  if (kind === 'number' && (equality || a.t === DECIMAL || b.t === DECIMAL)) {
-    x = atPrecision(x as number);
-    y = atPrecision(y as number);
-  }
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-const ORDERINGS: Record<string, (order: number) => boolean> = {
-  '=': (o) => o === 0,
-  '!=': (o) => o !== 0,
-  '<': (o) => o < 0,
-  '<=': (o) => o <= 0,
-  '>': (o) => o > 0,
-  '>=': (o) => o >= 0,
-};
-
-function compileComparison(
-  operator: string,
-  leftNode: AstNode | undefined,
-  rightNode: AstNode | undefined,
-  rootType: string,
-): Evaluation | undefined {
-  const test = Object.hasOwn(ORDERINGS, operator) ? ORDERINGS[operator] : undefined;
-  const left = leftNode && compileExpression(leftNode, rootType);
-  const right = rightNode && compileExpression(rightNode, rootType);
-  if (!test || !left || !right) return undefined;
-  const equality = operator === '=' || operator === '!=';
-  return (focus, scope) => {
-    const a = left(focus, scope);
-    const b = right(focus, scope);
-    if (!a || !b) return undefined;
-    if (a.length === 0 || b.length === 0) return EMPTY;
-    if (a.length !== 1 || b.length !== 1) return undefined;
-    const x = a[0] as Item;
-    if (!equality && typeof x.v === 'boolean') return undefined;
-    const found = order(x, b[0] as Item, equality);
-    return found === undefined ? undefined : bool(test(found));
-  };
-}
-
-/** Whether a collection holds a value equal to the item; undefined when only fhirpath.js can say. */
-function holds(collection: Collection, item: Item): boolean | undefined {
-  let found = false;
-  for (const member of collection) {
-    const o = order(item, member, true);
-    if (o === undefined) return undefined;
-    if (o === 0) found = true;
-  }
-  return found;
-}
-
-/** `x in list`, `list contains x`, on one primitive value. */
-function compileMembership(
-  operator: string,
-  leftNode: AstNode | undefined,
-  rightNode: AstNode | undefined,
-  rootType: string,
-): Evaluation | undefined {
-  if (operator !== 'in' && operator !== 'contains') return undefined;
-  const left = leftNode && compileExpression(leftNode, rootType);
-  const right = rightNode && compileExpression(rightNode, rootType);
-  if (!left || !right) return undefined;
-  return (focus, scope) => {
-    const a = left(focus, scope);
-    const b = right(focus, scope);
-    if (!a || !b) return undefined;
-    const [one, list] = operator === 'in' ? [a, b] : [b, a];
-    if (one.length === 0) return EMPTY;
-    if (one.length > 1) return undefined;
-    const found = holds(list, one[0] as Item);
-    return found === undefined ? undefined : bool(found);
-  };
-}
-
-/** `a | b`: both collections, without repeats (primitive values only). */
-function compileUnion(
-  leftNode: AstNode | undefined,
-  rightNode: AstNode | undefined,
-  rootType: string,
-): Evaluation | undefined {
-  const left = leftNode && compileExpression(leftNode, rootType);
-  const right = rightNode && compileExpression(rightNode, rootType);
-  if (!left || !right) return undefined;
-  return (focus, scope) => {
-    const a = left(focus, scope);
-    const b = right(focus, scope);
-    if (!a || !b) return undefined;
-    const out: Collection = [];
-    for (const item of [...a, ...b]) {
-      const repeated = holds(out, item);
-      if (repeated === undefined || kindOf(item) === undefined) return undefined;
-      if (!repeated) out.push(item);
-    }
-    return out;
-  };
-}
-
-// ---- arithmetic -------------------------------------------------------------------------------------
-
-/**
- * `+`, `-`, `*`, `&` as fhirpath.js computes them: numbers in floating point, the result a decimal
- * object (compared at 1e-8); `+` joins two strings, `&` too, reading an empty operand as ''.
- */
-function compileArithmetic(
-  operator: string,
-  leftNode: AstNode | undefined,
-  rightNode: AstNode | undefined,
-  rootType: string,
-): Evaluation | undefined {
-  if (operator !== '+' && operator !== '-' && operator !== '*' && operator !== '&') return undefined;
-  const left = leftNode && compileExpression(leftNode, rootType);
-  const right = rightNode && compileExpression(rightNode, rootType);
-  if (!left || !right) return undefined;
-  return (focus, scope) => {
-    const a = left(focus, scope);
-    const b = right(focus, scope);
-    if (!a || !b || a.length > 1 || b.length > 1) return undefined;
-    const [x, y] = [a[0], b[0]];
-    if (operator === '&') {
-      const texts = [x, y].map((item) =>
-        item === undefined ? '' : kindOf(item) === 'string' ? item.v : null,
-      );
-      return texts.includes(null)
-        ? undefined
-        : [{ v: `${texts[0] as string}${texts[1] as string}`, t: STRING }];
-    }
-    if (!x || !y) return EMPTY;
-    const kind = kindOf(x);
-    if (kind !== kindOf(y)) return undefined;
-    if (kind === 'string' && operator === '+') return [{ v: `${x.v as string}${y.v as string}`, t: STRING }];
-    if (kind !== 'number') return undefined;
-    const [p, q] = [x.v as number, y.v as number];
-    return [{ v: operator === '+' ? p + q : operator === '-' ? p - q : p * q, t: DECIMAL }];
-  };
 }
 
 // ---- functions --------------------------------------------------------------------------------------

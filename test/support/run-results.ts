@@ -76,7 +76,7 @@ const BASE: Omit<RunResult, 'scenarios'> = {
     { name: 'insuree-code', value: '070707070', source: 'given', scenarios: ['claim'] },
     { name: 'password', value: '***', source: 'given', scenarios: ['claim'] },
   ],
-  cleanup: { kept: false, deleted: ['Patient/1'], failed: [], remaining: [] },
+  cleanup: { kept: false, deleted: ['Patient/1'], failed: [], remaining: [], undeletable: [] },
 };
 
 /** A run with every outcome: 5 scenarios, 11 steps. */
@@ -106,6 +106,7 @@ export function mixedRun(): RunResult {
         { reference: 'Patient/2', message: 'expected status 200 or 204, found 409', exchange: exchange() },
       ],
       remaining: [],
+    undeletable: [],
     },
     scenarios: [
       scenario(
@@ -190,7 +191,7 @@ export function infrastructureRun(): RunResult {
   return {
     ...BASE,
     software: undefined,
-    cleanup: { kept: false, deleted: [], failed: [], remaining: [] },
+    cleanup: { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] },
     scenarios: [],
     infrastructureError:
       'cannot read http://localhost:8080/fhir/metadata: connect ECONNREFUSED 127.0.0.1:8080',
@@ -199,5 +200,5 @@ export function infrastructureRun(): RunResult {
 
 /** No scenario was selected. */
 export function emptyRun(): RunResult {
-  return { ...BASE, cleanup: { kept: false, deleted: [], failed: [], remaining: [] }, scenarios: [] };
+  return { ...BASE, cleanup: { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] }, scenarios: [] };
 }

@@ -92,6 +92,12 @@ function cleanupLines(result: RunResult): string[] {
       `Kept ${cleanup.remaining.length} created resources: ${cleanup.remaining.map(clean).join(', ')}`,
     );
   }
+  if (cleanup.undeletable.length > 0) {
+    const types = [...new Set(cleanup.undeletable.map((reference) => reference.split('/')[0]))];
+    lines.push(
+      `Left ${cleanup.undeletable.length} created resources of types the target declares no delete for (${types.map((type) => clean(String(type))).join(', ')})`,
+    );
+  }
   if (cleanup.failed.length > 0) {
     lines.push(`Clean-up could not delete ${cleanup.failed.length}:`);
     for (const failure of cleanup.failed)

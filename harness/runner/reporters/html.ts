@@ -408,6 +408,10 @@ function cleanupSection(result: RunResult): string {
     parts.push(
       `<p>Deleted ${cleanup.deleted.length} resources; ${cleanup.failed.length} could not be deleted.</p>`,
     );
+    if (cleanup.undeletable.length > 0)
+      parts.push(
+        `<p>Left ${cleanup.undeletable.length} resources of types the target declares no delete for: ${cleanup.undeletable.map((reference) => `<code>${escapeHtml(reference)}</code>`).join(', ')}.</p>`,
+      );
   }
   if (cleanup.failed.length > 0) {
     const items = cleanup.failed
@@ -418,7 +422,13 @@ function cleanupSection(result: RunResult): string {
       .join('\n');
     parts.push(`<ul class="messages">${items}</ul>`);
   }
-  if (!cleanup.kept && cleanup.deleted.length === 0 && cleanup.failed.length === 0) return '';
+  if (
+    !cleanup.kept &&
+    cleanup.deleted.length === 0 &&
+    cleanup.failed.length === 0 &&
+    cleanup.undeletable.length === 0
+  )
+    return '';
   return `<section aria-labelledby="cleanup-title">
 <h2 id="cleanup-title">Clean-up</h2>
 ${parts.join('\n')}

@@ -1,0 +1,193 @@
+/**
+ * The enrollment scenario: well formed; passing against the bundled server with strict validation;
+ * ending with explained verdicts (never an error or a hang) against @medplum/fhir-router, which knows
+ * nothing of openIMIS; and naming the step a server breaks when it gets one rule wrong (a fault injected
+ * between the runner and the real bundled server: an invoice of the wrong amount, a family sent twice
+ * creating its Patients again, a payment that balances nothing).
+ */
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
+import { builtInScenarios, enrollmentScenario } from '../../harness/scenarios/index.js';
+import { startServer, type RunningServer } from '../../harness/server/server.js';
+import { fakeServer, type FakeServer, type SeenRequest } from '../support/fake-servers.js';
+import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+
+type Json = Record<string, unknown>;
+
+const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
+const step = (result: RunResult, id: string) => stepsOf(result).find((s) => s.id === id);
+
+describe('the enrollment scenario', () => {
+  it('is built in, with kebab-case step ids and a clause citing its source on every step', () => {
+    expect(builtInScenarios).toContain(enrollmentScenario);
+    for (const s of enrollmentScenario.steps) {
+      expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(s.says, s.id).toMatch(/https:\/\//);
+      expect(s.needs, s.id).toBeDefined();
+    }
+  });
+});
+
+describe('against the bundled server', () => {
+  let server: RunningServer;
+  let result: RunResult;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, validation: 'strict' });
+    result = await runScenarios([enrollmentScenario], { target: { baseUrl: server.url } });
+  });
+  afterAll(() => server?.close());
+
+  it('passes every step, the negative ones included', () => {
+    expect(result.infrastructureError).toBeUndefined();
+    expect(stepsOf(result).map((s) => `${s.id}: ${s.outcome} ${s.messages.join(' | ')}`)).toEqual(
+      enrollmentScenario.steps.map((s) => `${s.id}: pass `),
+    );
+  });
+
+  it('cleans up, asking no deletion of what the server declares undeletable (policies, payments)', () => {
+    expect(result.cleanup.failed).toEqual([]);
+    const left = new Set(result.cleanup.undeletable.map((reference) => reference.split('/')[0]));
+    expect([...left].sort()).toEqual(['Contract', 'PaymentNotice']);
+    expect(result.cleanup.deleted.some((reference) => reference.startsWith('Patient/'))).toBe(true);
+  });
+});
+
+describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
+  let medplum: RunningThirdParty;
+  let declared: RunResult;
+  let ignored: RunResult;
+  beforeAll(async () => {
+    medplum = await startMedplumServer();
+    declared = await runScenarios([enrollmentScenario], { target: { baseUrl: medplum.url } });
+    ignored = await runScenarios([enrollmentScenario], {
+      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
+      capabilities: 'ignore',
+    });
+  }, 120_000);
+  afterAll(() => medplum?.close());
+
+  it('ends every step with an explained verdict, never an error', () => {
+    for (const result of [declared, ignored]) {
+      expect(result.infrastructureError).toBeUndefined();
+      for (const s of stepsOf(result)) {
+        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
+          s.outcome,
+        );
+        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('with --capabilities ignore, finds that the router issues no invoice', () => {
+    const invoice = step(ignored, 'invoice');
+    expect(invoice?.outcome).toBe('fail');
+    expect(invoice?.messages.join(' ')).toMatch(/expected an issued Invoice/);
+  });
+});
+
+interface Fault {
+  /** Changes a request body before it is forwarded; `answer` instead answers it without forwarding. */
+  request?(method: string, path: string, body: Json | undefined): { body?: Json; answer?: Json } | undefined;
+  /** Changes an answer before the runner sees it. */
+  response?(method: string, path: string, body: Json): Json | undefined;
+}
+
+/** A proxy to the real bundled server that breaks one rule. */
+function faulty(upstream: RunningServer, fault: Fault): Promise<FakeServer> {
+  return fakeServer((request: SeenRequest, response: ServerResponse) => {
+    void (async () => {
+      const path = request.path.replace(/^\/fhir/, '');
+      let body = request.body ? (JSON.parse(request.body) as Json) : undefined;
+      const changed = fault.request?.(request.method, path, body);
+      if (changed?.answer) {
+        response
+          .writeHead(201, { 'content-type': 'application/fhir+json' })
+          .end(JSON.stringify(changed.answer));
+        return;
+      }
+      if (changed?.body) body = changed.body;
+      const forwarded = await fetch(`${upstream.url}${path}`, {
+        method: request.method,
+        headers: {
+          'content-type': 'application/fhir+json',
+          accept: 'application/fhir+json',
+          ...(request.headers['if-none-exist']
+            ? { 'if-none-exist': String(request.headers['if-none-exist']) }
+            : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await forwarded.text();
+      let out = text;
+      if (text && fault.response) {
+        const replaced = fault.response(request.method, path, JSON.parse(text) as Json);
+        if (replaced) out = JSON.stringify(replaced);
+      }
+      response.writeHead(forwarded.status, { 'content-type': 'application/fhir+json' }).end(out);
+    })();
+  });
+}
+
+describe('a server that breaks an enrollment rule fails the step that checks it', () => {
+  let upstream: RunningServer;
+  const proxies: FakeServer[] = [];
+  beforeAll(async () => {
+    upstream = await startServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    await upstream?.close();
+  });
+
+  async function runUnder(fault: Fault): Promise<RunResult> {
+    const proxy = await faulty(upstream, fault);
+    proxies.push(proxy);
+    return runScenarios([enrollmentScenario], { target: { baseUrl: proxy.url } });
+  }
+
+  it('an invoice of the wrong amount', async () => {
+    const result = await runUnder({
+      response: (method, path, body) => {
+        if (method !== 'GET' || !path.startsWith('/Invoice?')) return undefined;
+        const entries = (body.entry as { resource: Json }[] | undefined) ?? [];
+        for (const entry of entries) entry.resource.totalGross = { value: 1, currency: 'EUR' };
+        return body;
+      },
+    });
+    const invoice = step(result, 'invoice');
+    expect(invoice?.outcome).toBe('fail');
+    expect(invoice?.messages.join(' ')).toMatch(/expected the invoice's totalGross \d+.*found 1/);
+  });
+
+  it('a family sent twice creating its Patients again', async () => {
+    const result = await runUnder({
+      request: (method, path, body) => {
+        if (method !== 'POST' || path !== '' || body?.resourceType !== 'Bundle') return undefined;
+        // Without their conditions, the Patients are created again.
+        const entries = (body.entry as { request: Json }[]).map((entry) => {
+          const { ifNoneExist: _condition, ...request } = entry.request;
+          return { ...entry, request };
+        });
+        return { body: { ...body, entry: entries } };
+      },
+    });
+    const twice = step(result, 'sent-twice');
+    expect(twice?.outcome).toBe('fail');
+    expect(twice?.messages.join(' ')).toMatch(/expected one Patient with the Code \w+ .*found 2/);
+  });
+
+  it('a payment that balances nothing', async () => {
+    const result = await runUnder({
+      request: (method, path, body) =>
+        method === 'POST' && path === '/PaymentNotice'
+          ? { answer: { ...body, id: 'not-stored' } }
+          : undefined,
+    });
+    const payment = step(result, 'payment');
+    expect(payment?.outcome).toBe('fail');
+    expect(payment?.messages.join(' ')).toMatch(
+      /expected Invoice\/\S+ balanced after the payment, found issued/,
+    );
+  });
+});
