@@ -47,7 +47,10 @@ export function elementChild(scope: string, segment: string): ElementChild | und
   const path = `${scope}.${segment}`;
   const choices = MODEL.choiceTypePaths[path];
   if (choices)
-    return { keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)), choiceTypes: choices };
+    return {
+      keys: choices.map((type) => segment + type[0]?.toUpperCase() + type.slice(1)),
+      choiceTypes: choices,
+    };
   const defined = MODEL.pathsDefinedElsewhere[path] ?? path;
   const type = MODEL.path2Type[defined];
   if (type === undefined) return undefined;

@@ -106,7 +106,7 @@ export function mixedRun(): RunResult {
         { reference: 'Patient/2', message: 'expected status 200 or 204, found 409', exchange: exchange() },
       ],
       remaining: [],
-    undeletable: [],
+      undeletable: [],
     },
     scenarios: [
       scenario(
@@ -200,5 +200,9 @@ export function infrastructureRun(): RunResult {
 
 /** No scenario was selected. */
 export function emptyRun(): RunResult {
-  return { ...BASE, cleanup: { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] }, scenarios: [] };
+  return {
+    ...BASE,
+    cleanup: { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] },
+    scenarios: [],
+  };
 }
