@@ -3,13 +3,15 @@ import type { ScenarioDefinition } from '../runner/types.js';
 import { claimScenario } from './claim.js';
 import { eligibilityScenario } from './eligibility.js';
 import { enrollmentScenario } from './enrollment.js';
+import { patientLookupScenario } from './patient-lookup.js';
 import { restBaseline } from './rest-baseline/index.js';
 
-export { claimScenario, eligibilityScenario, enrollmentScenario, restBaseline };
+export { claimScenario, eligibilityScenario, enrollmentScenario, patientLookupScenario, restBaseline };
 
 export const builtInScenarios: ScenarioDefinition[] = [
   restBaseline,
   claimScenario,
   eligibilityScenario,
   enrollmentScenario,
+  patientLookupScenario,
 ];
