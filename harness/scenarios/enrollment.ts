@@ -19,6 +19,7 @@ import { igExample, openimisPatient } from './support/ig-resources.js';
 import { byCode, marksFor, searchIds } from './support/patients.js';
 import { bundleOf, resourceOf } from './support/replies.js';
 import { R4 } from './support/standards.js';
+import { invoiceStatus, pay } from './support/payments.js';
 import { create, trackBundleResponse, trackUnexpected } from './support/writes.js';
 
 const ENROLMENT_PAGE = `${IG}/enrolment.html`;
@@ -201,52 +202,6 @@ async function issuedInvoice(t: StepContext, headId: string): Promise<fhir4.Invo
 function dueFor(product: Pick<Product, 'costs'>, members: Member[]) {
   const adults = members.filter((m) => isAdult(m.birthDate, dateFromToday())).length;
   return contributionDue(product.costs, adults, members.length - adults);
-}
-
-/** A PaymentReconciliation for the amount and the PaymentNotice reporting it, against an invoice. */
-async function pay(t: StepContext, invoiceId: string, amount: number, currency: string | undefined) {
-  const money = { value: amount, ...(currency ? { currency } : {}) };
-  const {
-    id: _r,
-    text: _rt,
-    ...reconciliation
-  } = igExample<JsonObject>('PaymentReconciliation-doe-family-contribution-payment.json');
-  const details = (reconciliation.detail as JsonObject[]).map((detail) => ({
-    ...detail,
-    request: { reference: `Invoice/${invoiceId}` },
-    date: dateFromToday(),
-    amount: money,
-  }));
-  const storedReconciliation = await create(t, {
-    ...reconciliation,
-    identifier: (reconciliation.identifier as JsonObject[]).map((i) => ({ ...i, value: randomUUID() })),
-    created: new Date().toISOString(),
-    paymentDate: dateFromToday(),
-    paymentAmount: money,
-    paymentIdentifier: { system: 'https://payments.example.org/receipts', value: t.unique('RCP') },
-    detail: details,
-  } as unknown as fhir4.PaymentReconciliation);
-  const {
-    id: _n,
-    text: _nt,
-    ...notice
-  } = igExample<JsonObject>('PaymentNotice-doe-family-contribution-payment.json');
-  const body = {
-    ...notice,
-    identifier: (notice.identifier as JsonObject[]).map((i) => ({ ...i, value: randomUUID() })),
-    request: { reference: `Invoice/${invoiceId}` },
-    created: new Date().toISOString(),
-    paymentDate: dateFromToday(),
-    amount: money,
-    ...(storedReconciliation
-      ? { payment: { reference: `PaymentReconciliation/${storedReconciliation.id}` } }
-      : {}),
-  };
-  return t.post('PaymentNotice', body);
-}
-
-async function invoiceStatus(t: StepContext, id: string): Promise<string | undefined> {
-  return resourceOf<fhir4.Invoice>(await t.get(`Invoice/${id}`), 'Invoice')?.status;
 }
 
 /** A product of our own, from the IG's RX01 under a code unique to the run; tracked for the clean-up. */

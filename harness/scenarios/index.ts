@@ -4,9 +4,17 @@ import { claimScenario } from './claim.js';
 import { eligibilityScenario } from './eligibility.js';
 import { enrollmentScenario } from './enrollment.js';
 import { patientLookupScenario } from './patient-lookup.js';
+import { paymentScenario } from './payment.js';
 import { restBaseline } from './rest-baseline/index.js';
 
-export { claimScenario, eligibilityScenario, enrollmentScenario, patientLookupScenario, restBaseline };
+export {
+  claimScenario,
+  eligibilityScenario,
+  enrollmentScenario,
+  patientLookupScenario,
+  paymentScenario,
+  restBaseline,
+};
 
 export const builtInScenarios: ScenarioDefinition[] = [
   restBaseline,
@@ -14,4 +22,5 @@ export const builtInScenarios: ScenarioDefinition[] = [
   eligibilityScenario,
   enrollmentScenario,
   patientLookupScenario,
+  paymentScenario,
 ];

@@ -5,15 +5,13 @@
  * between the runner and the real bundled server: an invoice of the wrong amount, a family sent twice
  * creating its Patients again, a payment that balances nothing).
  */
-import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
 import { builtInScenarios, enrollmentScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { fakeServer, type FakeServer, type SeenRequest } from '../support/fake-servers.js';
+import type { FakeServer } from '../support/fake-servers.js';
+import { faulty, type Fault, type Json } from '../support/faulty-proxy.js';
 import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-
-type Json = Record<string, unknown>;
 
 const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
 const step = (result: RunResult, id: string) => stepsOf(result).find((s) => s.id === id);
@@ -85,49 +83,6 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
     expect(invoice?.messages.join(' ')).toMatch(/expected an issued Invoice/);
   });
 });
-
-interface Fault {
-  /** Changes a request body before it is forwarded; `answer` instead answers it without forwarding. */
-  request?(method: string, path: string, body: Json | undefined): { body?: Json; answer?: Json } | undefined;
-  /** Changes an answer before the runner sees it. */
-  response?(method: string, path: string, body: Json): Json | undefined;
-}
-
-/** A proxy to the real bundled server that breaks one rule. */
-function faulty(upstream: RunningServer, fault: Fault): Promise<FakeServer> {
-  return fakeServer((request: SeenRequest, response: ServerResponse) => {
-    void (async () => {
-      const path = request.path.replace(/^\/fhir/, '');
-      let body = request.body ? (JSON.parse(request.body) as Json) : undefined;
-      const changed = fault.request?.(request.method, path, body);
-      if (changed?.answer) {
-        response
-          .writeHead(201, { 'content-type': 'application/fhir+json' })
-          .end(JSON.stringify(changed.answer));
-        return;
-      }
-      if (changed?.body) body = changed.body;
-      const forwarded = await fetch(`${upstream.url}${path}`, {
-        method: request.method,
-        headers: {
-          'content-type': 'application/fhir+json',
-          accept: 'application/fhir+json',
-          ...(request.headers['if-none-exist']
-            ? { 'if-none-exist': String(request.headers['if-none-exist']) }
-            : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await forwarded.text();
-      let out = text;
-      if (text && fault.response) {
-        const replaced = fault.response(request.method, path, JSON.parse(text) as Json);
-        if (replaced) out = JSON.stringify(replaced);
-      }
-      response.writeHead(forwarded.status, { 'content-type': 'application/fhir+json' }).end(out);
-    })();
-  });
-}
 
 describe('a server that breaks an enrollment rule fails the step that checks it', () => {
   let upstream: RunningServer;

@@ -17,6 +17,7 @@
  *   13 MAX CONSULTATIONS      the policy's consultations are used up (consultation services only)
  */
 import type { PriceListEntry, PriceListKind } from '../../openimis/price-list.js';
+import { AGE_OF_MAJORITY } from '../../openimis/premium.js';
 
 export const REASON = {
   accepted: '0',
@@ -114,8 +115,6 @@ export interface Adjudication {
   approved: number;
 }
 
-const ADULT_AGE = 18;
-
 export function ageGroupOf(insuree: Insuree, day: number): 'adult' | 'child' | undefined {
   if (insuree.birthDay === undefined) return undefined;
   const birth = new Date(insuree.birthDay * 86_400_000);
@@ -126,7 +125,7 @@ export function ageGroupOf(insuree: Insuree, day: number): 'adult' | 'child' | u
     (at.getUTCMonth() === birth.getUTCMonth() && at.getUTCDate() < birth.getUTCDate())
   )
     age -= 1;
-  return age >= ADULT_AGE ? 'adult' : 'child';
+  return age >= AGE_OF_MAJORITY ? 'adult' : 'child';
 }
 
 /** Whether the entry is for this insuree on the day: the genders and age groups it names, if any. */

@@ -123,7 +123,7 @@ export function claimResponse({ claim, claimId, adjudication, created }: Respons
   };
 }
 
-function claimCurrency(claim: JsonObject, adjudication: Adjudication | undefined): string | undefined {
+export function claimCurrency(claim: JsonObject, adjudication: Adjudication | undefined): string | undefined {
   const fromList = adjudication?.lines.find((line) => line.currency !== undefined)?.currency;
   if (fromList) return fromList;
   const total = isJsonObject(claim.total) ? stringOf(claim.total.currency) : undefined;

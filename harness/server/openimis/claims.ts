@@ -3,8 +3,9 @@
  * claim and its ClaimResponse in one commit and answers 201 with the ClaimResponse; `Claim/$submit`
  * does the same and answers 200 (claim.html#submit). Adjudication runs at once, or, with asynchronous
  * review, the claim is first only entered (outcome queued) and adjudicated after a delay or on
- * `ClaimResponse/{id}/$review`. Claims are not updated (openIMIS has no claim update); deleting one
- * deletes its response too.
+ * `ClaimResponse/{id}/$review`. A valuated claim is billed to its provider in the same commit (bills.ts).
+ * Claims are not updated (openIMIS has no claim update); deleting one deletes its response, and its bill
+ * while unpaid.
  */
 import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
 import type {
@@ -20,6 +21,7 @@ import { writtenHeaders } from '../writes.js';
 import { badRequest, notFound, OutcomeError } from '../outcomes.js';
 import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
+import { billFor, billId } from './bills.js';
 import { claimResponse } from './claim-response.js';
 import { claimDays, kindOfItem, type OpenimisRecords } from './records.js';
 import {
@@ -92,11 +94,16 @@ export class ClaimRules {
 
   private onWrite(context: WriteContext, plan: WritePlan): WritePlan | undefined {
     if (context.interaction === 'delete') {
-      const response = this.server.parts.storage.read('ClaimResponse', context.id);
+      const { storage } = this.server.parts;
+      const response = storage.read('ClaimResponse', context.id);
       if (!response?.resource) return undefined;
-      const change: Change = { kind: 'delete', type: 'ClaimResponse', id: context.id };
+      const changes: Change[] = [{ kind: 'delete', type: 'ClaimResponse', id: context.id }];
+      // Its bill goes with it while unpaid; a paid bill stays, as the record of a payment.
+      const bill = storage.read('Invoice', billId(context.id))?.resource as JsonObject | undefined;
+      if (bill?.status === 'issued')
+        changes.push({ kind: 'delete', type: 'Invoice', id: billId(context.id) });
       return {
-        changes: [...plan.changes, change],
+        changes: [...plan.changes, ...changes],
         answer: (versions) => plan.answer(versions.slice(0, plan.changes.length)),
       };
     }
@@ -118,9 +125,10 @@ export class ClaimRules {
       resource: response,
       method: 'PUT',
     };
+    const bill = adjudication ? billFor(context.id, claim, adjudication) : undefined;
     const claimChanges = plan.changes.length;
     return {
-      changes: [...plan.changes, write],
+      changes: [...plan.changes, write, ...(bill ? [bill] : [])],
       answer: (versions) => {
         const claimVersion = versions[0];
         const responseVersion = versions[claimChanges];
@@ -241,6 +249,7 @@ export class ClaimRules {
     if (!claim || !response || response.outcome !== 'queued') return;
     const adjudication = this.adjudicate(claim, claimId);
     const final = claimResponse({ claim, claimId, adjudication, created: dateFromToday() });
+    const bill = billFor(claimId, claim, adjudication);
     try {
       storage.commit([
         {
@@ -251,6 +260,7 @@ export class ClaimRules {
           method: 'PUT',
           ifVersion: current?.versionId as string,
         },
+        ...(bill ? [bill] : []),
       ]);
     } catch {
       // Reviewed or deleted meanwhile (a version conflict): nothing to do. Nothing may escape here:

@@ -305,7 +305,7 @@ function activate(change: Change): void {
   if (change.kind === 'write') change.resource = { ...change.resource, status: 'active' };
 }
 
-function money(value: number, currency: string | undefined): JsonObject {
+export function money(value: number, currency: string | undefined): JsonObject {
   return { value: cents(value), ...(currency ? { currency } : {}) };
 }
 

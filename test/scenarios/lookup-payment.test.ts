@@ -1,0 +1,150 @@
+/**
+ * The patient-lookup and payment scenarios: well formed; passing against the bundled server with strict
+ * validation; ending with explained verdicts (never an error or a hang) against @medplum/fhir-router;
+ * and naming the step a server breaks (faults injected between the runner and the real bundled server:
+ * a conditional create that creates again, a string search that ignores :exact, a bill left unpaid, a
+ * negative payment taken).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
+import { builtInScenarios, patientLookupScenario, paymentScenario } from '../../harness/scenarios/index.js';
+import { startServer, type RunningServer } from '../../harness/server/server.js';
+import type { FakeServer } from '../support/fake-servers.js';
+import { faulty, type Fault } from '../support/faulty-proxy.js';
+import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+
+const SCENARIOS = [patientLookupScenario, paymentScenario];
+
+const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
+const step = (result: RunResult, scenario: string, id: string) =>
+  result.scenarios.find((s) => s.id === scenario)?.steps.find((s) => s.id === id);
+
+describe('the scenarios', () => {
+  it('are built in, with kebab-case step ids and a clause citing its source on every step', () => {
+    for (const scenario of SCENARIOS) {
+      expect(builtInScenarios).toContain(scenario);
+      for (const s of scenario.steps) {
+        expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(s.says, `${scenario.id}/${s.id}`).toMatch(/https:\/\//);
+        expect(s.needs, `${scenario.id}/${s.id}`).toBeDefined();
+      }
+    }
+  });
+});
+
+describe('against the bundled server', () => {
+  let server: RunningServer;
+  let result: RunResult;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, validation: 'strict' });
+    result = await runScenarios(SCENARIOS, { target: { baseUrl: server.url } });
+  });
+  afterAll(() => server?.close());
+
+  it('passes every step, the negative ones included', () => {
+    expect(result.infrastructureError).toBeUndefined();
+    expect(
+      stepsOf(result)
+        .filter((s) => s.outcome !== 'pass')
+        .map((s) => `${s.id}: ${s.messages.join(' | ')}`),
+    ).toEqual([]);
+    expect(stepsOf(result)).toHaveLength(SCENARIOS.reduce((n, s) => n + s.steps.length, 0));
+  });
+});
+
+describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
+  let medplum: RunningThirdParty;
+  let declared: RunResult;
+  let ignored: RunResult;
+  beforeAll(async () => {
+    medplum = await startMedplumServer();
+    declared = await runScenarios(SCENARIOS, { target: { baseUrl: medplum.url } });
+    ignored = await runScenarios(SCENARIOS, {
+      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
+      capabilities: 'ignore',
+    });
+  }, 120_000);
+  afterAll(() => medplum?.close());
+
+  it('ends every step with an explained verdict, never an error', () => {
+    for (const result of [declared, ignored]) {
+      expect(result.infrastructureError).toBeUndefined();
+      for (const s of stepsOf(result)) {
+        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
+          s.outcome,
+        );
+        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('with --capabilities ignore, finds that the router bills nothing', () => {
+    const bill = step(ignored, 'payment', 'bill-issued');
+    expect(['fail', 'skip']).toContain(bill?.outcome);
+    expect(bill?.messages.join(' ')).toMatch(/bill|claim/);
+  });
+});
+
+describe('a server that breaks a rule fails the step that checks it', () => {
+  let upstream: RunningServer;
+  const proxies: FakeServer[] = [];
+  beforeAll(async () => {
+    upstream = await startServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    await upstream?.close();
+  });
+
+  async function runUnder(fault: Fault, scenario = patientLookupScenario): Promise<RunResult> {
+    const proxy = await faulty(upstream, fault);
+    proxies.push(proxy);
+    return runScenarios([scenario], { target: { baseUrl: proxy.url } });
+  }
+
+  it('a conditional create that creates again', async () => {
+    const result = await runUnder({ dropIfNoneExist: true });
+    const again = step(result, 'patient-lookup', 'create-again');
+    expect(again?.outcome).toBe('fail');
+    expect(again?.messages.join(' ')).toMatch(/expected status 200, found 201/);
+  });
+
+  it('a string search that ignores :exact', async () => {
+    const result = await runUnder({ rewritePath: (path) => path.replace(/family:exact=/g, 'family=') });
+    const modifiers = step(result, 'patient-lookup', 'string-modifiers');
+    expect(modifiers?.outcome).toBe('fail');
+    expect(modifiers?.messages.join(' ')).toMatch(/expected 0 Patients for family:exact=/);
+  });
+
+  it('a bill a payment leaves unpaid', async () => {
+    const result = await runUnder(
+      {
+        request: (method, path, body) =>
+          method === 'POST' && path === '/PaymentNotice'
+            ? { answer: { ...body, id: 'not-stored' } }
+            : undefined,
+      },
+      paymentScenario,
+    );
+    const paid = step(result, 'payment', 'bill-paid');
+    expect(paid?.outcome).toBe('fail');
+    expect(paid?.messages.join(' ')).toMatch(
+      /expected Invoice\/\S+ balanced after its payment, found issued/,
+    );
+  });
+
+  it('a negative payment taken', async () => {
+    const result = await runUnder(
+      {
+        request: (method, path, body) =>
+          method === 'POST' && path === '/PaymentNotice' && (body?.amount as { value: number }).value < 0
+            ? { answer: { ...body, id: 'taken' } }
+            : undefined,
+      },
+      paymentScenario,
+    );
+    const negative = step(result, 'payment', 'negative-amount');
+    expect(negative?.outcome).toBe('fail');
+    expect(negative?.messages.join(' ')).toMatch(/expected status 4xx, found 201|expected a 4xx/);
+  });
+});
