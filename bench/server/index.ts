@@ -12,7 +12,12 @@
  *
  * Adjudication (issue 13, adjudication.ts): claims of ten lines POSTed to our server over HTTP, against
  * an absolute target (no peer adjudicates): at least 500 claims/s on 2 cores and a p99 under 50 ms.
- * BENCH_SERVER_PARTS (compare,adjudication) picks the parts; BENCH_CLAIM_INSUREES (10000) the insurees.
+ * BENCH_CLAIM_INSUREES (10000) sets the insurees.
+ *
+ * Enrollment (issue 14, enrollment.ts): transactions of one family each (five Patients and their Group)
+ * POSTed to our server over HTTP, against an absolute target: at least 300 families/s on 2 cores.
+ *
+ * BENCH_SERVER_PARTS (compare,adjudication,enrollment) picks the parts.
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../harness/paths.js';
@@ -20,6 +25,7 @@ import { envFlag, envNumber, formatTable, machine, writeReport } from '../common
 import { measure, type LoadResult } from './load.js';
 import { identifierOf, patientId } from './patients.js';
 import { CLAIM_LINES, checkAdjudication, claimBody } from './adjudication.js';
+import { FAMILY_MEMBERS, checkEnrollment, familyBody } from './enrollment.js';
 import { forkTarget } from './target-process.js';
 import {
   startTarget,
@@ -77,6 +83,9 @@ const CASES: BenchCase[] = [
   },
 ];
 
+const PARTS = ['compare', 'adjudication', 'enrollment'] as const;
+type Part = (typeof PARTS)[number];
+
 interface Settings {
   patients: number;
   seconds: number;
@@ -85,7 +94,7 @@ interface Settings {
   targets: TargetName[];
   inProcess: boolean;
   cpuProfile: boolean;
-  parts: ('compare' | 'adjudication')[];
+  parts: Part[];
   claimInsurees: number;
 }
 
@@ -103,12 +112,11 @@ function settings(): Settings {
     targets: targets as TargetName[],
     inProcess: envFlag('BENCH_IN_PROCESS'),
     cpuProfile: envFlag('BENCH_CPU_PROF'),
-    parts: (process.env.BENCH_SERVER_PARTS ?? 'compare,adjudication')
+    parts: (process.env.BENCH_SERVER_PARTS ?? PARTS.join(','))
       .split(',')
       .map((part) => part.trim())
-      .filter((part): part is 'compare' | 'adjudication' => {
-        if (part !== 'compare' && part !== 'adjudication')
-          throw new RangeError(`BENCH_SERVER_PARTS: unknown part ${part}`);
+      .filter((part): part is Part => {
+        if (!PARTS.includes(part as Part)) throw new RangeError(`BENCH_SERVER_PARTS: unknown part ${part}`);
         return true;
       }),
     claimInsurees: Math.floor(envNumber('BENCH_CLAIM_INSUREES', 10_000)),
@@ -268,21 +276,66 @@ async function benchAdjudication(options: Settings): Promise<AdjudicationResult>
   }
 }
 
+interface EnrollmentResult extends LoadResult {
+  members: number;
+}
+
+/** Family transactions, each under fresh codes, POSTed for the configured time after a checked pilot. */
+async function benchEnrollment(options: Settings): Promise<EnrollmentResult> {
+  log('enrollment: starting our server (seeded, strict validation)...');
+  const target = await launch('enrollment', options, 0);
+  try {
+    const pilotAnswer = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: familyBody(),
+    });
+    const problem =
+      pilotAnswer.status === 200 ? checkEnrollment(await pilotAnswer.json()) : `HTTP ${pilotAnswer.status}`;
+    if (problem) throw new Error(`our server answers a family transaction wrongly: ${problem}`);
+    const run = (seconds: number) =>
+      measure({
+        base: target.url,
+        nextPath: () => '',
+        nextBody: familyBody,
+        connections: options.connections,
+        limit: { seconds },
+      });
+    await run(options.warmupSeconds);
+    const result = await run(options.seconds);
+    log(`enrollment: ${result.requestsPerSecond} families/s, p99 ${result.latencyMs.p99} ms`);
+    return { ...result, members: FAMILY_MEMBERS };
+  } finally {
+    await target.close();
+  }
+}
+
+const verdict = (met: boolean, text: string) => console.log(`${met ? 'met ' : 'MISS'}  ${text}`);
+
+const failures = (result: LoadResult) =>
+  result.non2xx + result.errors > 0 ? ` (! ${result.non2xx} non-2xx, ${result.errors} errors)` : '';
+
 export async function runServerBench(): Promise<void> {
   const options = settings();
   const adjudication = options.parts.includes('adjudication') ? await benchAdjudication(options) : undefined;
+  const enrollment = options.parts.includes('enrollment') ? await benchEnrollment(options) : undefined;
   if (adjudication) {
     console.log(
       `\nAdjudication: POST Claim (${adjudication.lines} lines), ${options.connections} connections, ` +
         `${adjudication.insurees.toLocaleString('en')} insurees: ${adjudication.requestsPerSecond} claims/s, ` +
         `p50 ${adjudication.latencyMs.p50} ms, p99 ${adjudication.latencyMs.p99} ms` +
-        (adjudication.non2xx + adjudication.errors > 0
-          ? ` (! ${adjudication.non2xx} non-2xx, ${adjudication.errors} errors)`
-          : ''),
+        failures(adjudication),
     );
-    const verdict = (met: boolean, text: string) => console.log(`${met ? 'met ' : 'MISS'}  ${text}`);
     verdict(adjudication.requestsPerSecond >= 500, 'adjudication: at least 500 claims/s');
     verdict(adjudication.latencyMs.p99 < 50, 'adjudication: p99 under 50 ms');
+  }
+  if (enrollment) {
+    console.log(
+      `\nEnrollment: POST transaction (a family of ${enrollment.members} and its Group), ${options.connections} connections: ` +
+        `${enrollment.requestsPerSecond} families/s, p50 ${enrollment.latencyMs.p50} ms, p99 ${enrollment.latencyMs.p99} ms` +
+        failures(enrollment),
+    );
+    verdict(enrollment.requestsPerSecond >= 300, 'enrollment: at least 300 families/s');
   }
   if (!options.parts.includes('compare')) {
     const file = writeReport('server', {
@@ -290,6 +343,7 @@ export async function runServerBench(): Promise<void> {
       machine: machine(),
       settings: options,
       adjudication,
+      enrollment,
     });
     console.log(`\nreport: ${file}`);
     return;
@@ -388,6 +442,7 @@ export async function runServerBench(): Promise<void> {
     targets,
     suspect,
     ...(adjudication ? { adjudication } : {}),
+    ...(enrollment ? { enrollment } : {}),
   });
   console.log(`\nreport: ${file}`);
 }

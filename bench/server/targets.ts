@@ -20,8 +20,8 @@ import { patient } from './patients.js';
 
 export const TARGETS = ['ours', 'medplum'] as const;
 export type TargetName = (typeof TARGETS)[number];
-/** What a target process may run: a compared server, or ours set up for claim adjudication. */
-export const TARGET_KINDS = [...TARGETS, 'openimis'] as const;
+/** What a target process may run: a compared server, or ours set up for adjudication or enrollment. */
+export const TARGET_KINDS = [...TARGETS, 'openimis', 'enrollment'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface LoadFigures {
@@ -48,6 +48,7 @@ type MedplumResource = Parameters<MemoryRepository['createResource']>[0];
 
 export async function startTarget(name: TargetKind, count: number): Promise<RunningTarget> {
   if (name === 'openimis') return (await import('./adjudication.js')).startAdjudicationTarget(count);
+  if (name === 'enrollment') return (await import('./enrollment.js')).startEnrollmentTarget();
   return name === 'ours' ? startOurs(count) : startMedplum(count);
 }
 

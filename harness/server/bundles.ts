@@ -245,12 +245,24 @@ function withReferencesRewritten(
   return { ...request, body: rewriteReferences(request.body, fullUrls, `Bundle.entry[${index}].resource`) };
 }
 
-/** Rewrites every `reference` that names an entry's fullUrl to the entry's `Type/id`. */
+/**
+ * Rewrites every `reference` that names an entry's fullUrl to the entry's `Type/id`. Only the objects
+ * and arrays on the way to a rewritten reference are copied; the rest of the body is shared, untouched.
+ */
 function rewriteReferences(node: unknown, targets: Map<string, string>, where: string): unknown {
-  if (Array.isArray(node)) return node.map((item) => rewriteReferences(item, targets, where));
+  if (Array.isArray(node)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      const rewritten = rewriteReferences(item, targets, where);
+      if (rewritten !== item) (copy ??= node.slice())[i] = rewritten;
+    }
+    return copy ?? node;
+  }
   if (!isJsonObject(node)) return node;
-  const copy: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) {
+  let copy: JsonObject | undefined;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
     let rewritten: unknown;
     if (key === 'reference' && typeof value === 'string' && value.startsWith('urn:uuid:')) {
       // A urn:uuid only means something inside the Bundle: one that no entry carries cannot be stored.
@@ -270,6 +282,8 @@ function rewriteReferences(node: unknown, targets: Map<string, string>, where: s
         key === 'reference' && typeof value === 'string' && targets.has(value)
           ? targets.get(value)
           : rewriteReferences(value, targets, where);
+    if (rewritten === value) continue;
+    copy ??= { ...node };
     // defineProperty keeps a hostile `__proto__` key an ordinary property of the copy.
     Object.defineProperty(copy, key, {
       value: rewritten,
@@ -278,7 +292,7 @@ function rewriteReferences(node: unknown, targets: Map<string, string>, where: s
       configurable: true,
     });
   }
-  return copy;
+  return copy ?? node;
 }
 
 /** A transaction may touch each resource once (http.html#trules). */
