@@ -3,7 +3,7 @@
  * ending with explained verdicts (never an error or a hang) against @medplum/fhir-router, which knows
  * nothing of openIMIS; and naming the step a server breaks when it gets one rule wrong (a fault injected
  * between the runner and the real bundled server: an invoice of the wrong amount, a family sent twice
- * creating its Patients again, a payment that balances nothing).
+ * creating its Patients again, a payment that activates no policy, a payment that balances nothing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
@@ -130,6 +130,22 @@ describe('a server that breaks an enrollment rule fails the step that checks it'
     const twice = step(result, 'sent-twice');
     expect(twice?.outcome).toBe('fail');
     expect(twice?.messages.join(' ')).toMatch(/expected one Patient with the Code \w+ .*found 2/);
+  });
+
+  it('a payment that activates no policy', async () => {
+    const result = await runUnder({
+      response: (method, path, body) => {
+        if (method !== 'GET' || !path.startsWith('/Coverage?')) return undefined;
+        for (const entry of (body.entry as { resource: Json }[] | undefined) ?? [])
+          entry.resource.status = 'draft';
+        return body;
+      },
+    });
+    const payment = step(result, 'payment');
+    expect(payment?.outcome).toBe('fail');
+    expect(payment?.messages.join(' ')).toMatch(
+      /expected an active Coverage for Patient\/\S+ after the payment, found none/,
+    );
   });
 
   it('a payment that balances nothing', async () => {
