@@ -8,10 +8,11 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
-import { builtInScenarios, claimScenario, eligibilityScenario } from '../../harness/scenarios/index.js';
+import { claimScenario, eligibilityScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
 import { fakeServer, type FakeServer, type SeenRequest } from '../support/fake-servers.js';
 import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+import { expectExplainedVerdicts, expectWellFormedWorkflows } from '../support/workflows.js';
 
 const WORKFLOWS = [claimScenario, eligibilityScenario];
 
@@ -26,14 +27,7 @@ const notPassed = (result: RunResult) =>
 
 describe('the workflow definitions', () => {
   it('are built in, with kebab-case step ids and a clause citing its source on every step', () => {
-    for (const scenario of WORKFLOWS) {
-      expect(builtInScenarios).toContain(scenario);
-      for (const s of scenario.steps) {
-        expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-        expect(s.says, `${scenario.id}/${s.id}`).toMatch(/https:\/\//);
-        expect(s.needs, `${scenario.id}/${s.id}`).toBeDefined();
-      }
-    }
+    expectWellFormedWorkflows(WORKFLOWS);
   });
 
   it('declare the inputs a vendor gives for a live server', () => {
@@ -113,15 +107,7 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
   afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
-    for (const result of [declared, ignored]) {
-      expect(result.infrastructureError).toBeUndefined();
-      for (const s of stepsOf(result)) {
-        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
-          s.outcome,
-        );
-        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
-      }
-    }
+    expectExplainedVerdicts([declared, ignored]);
   });
 
   it('with --capabilities ignore, runs the steps the router does not declare, and fails the claim precisely', () => {

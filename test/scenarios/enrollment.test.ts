@@ -6,24 +6,19 @@
  * creating its Patients again, a payment that activates no policy, a payment that balances nothing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
-import { builtInScenarios, enrollmentScenario } from '../../harness/scenarios/index.js';
+import { runScenarios, type RunResult } from '../../harness/runner/index.js';
+import { enrollmentScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
 import type { FakeServer } from '../support/fake-servers.js';
 import { faulty, type Fault, type Json } from '../support/faulty-proxy.js';
 import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+import { expectExplainedVerdicts, expectWellFormedWorkflows, stepsOf } from '../support/workflows.js';
 
-const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
 const step = (result: RunResult, id: string) => stepsOf(result).find((s) => s.id === id);
 
 describe('the enrollment scenario', () => {
   it('is built in, with kebab-case step ids and a clause citing its source on every step', () => {
-    expect(builtInScenarios).toContain(enrollmentScenario);
-    for (const s of enrollmentScenario.steps) {
-      expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      expect(s.says, s.id).toMatch(/https:\/\//);
-      expect(s.needs, s.id).toBeDefined();
-    }
+    expectWellFormedWorkflows([enrollmentScenario]);
   });
 });
 
@@ -66,15 +61,7 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
   afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
-    for (const result of [declared, ignored]) {
-      expect(result.infrastructureError).toBeUndefined();
-      for (const s of stepsOf(result)) {
-        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
-          s.outcome,
-        );
-        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
-      }
-    }
+    expectExplainedVerdicts([declared, ignored]);
   });
 
   it('with --capabilities ignore, finds that the router issues no invoice', () => {

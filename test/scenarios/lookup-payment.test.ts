@@ -6,29 +6,19 @@
  * negative payment taken).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
-import { builtInScenarios, patientLookupScenario, paymentScenario } from '../../harness/scenarios/index.js';
+import { runScenarios, type RunResult } from '../../harness/runner/index.js';
+import { patientLookupScenario, paymentScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
 import type { FakeServer } from '../support/fake-servers.js';
 import { faulty, type Fault } from '../support/faulty-proxy.js';
 import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
+import { expectExplainedVerdicts, expectWellFormedWorkflows, stepOf, stepsOf } from '../support/workflows.js';
 
 const SCENARIOS = [patientLookupScenario, paymentScenario];
 
-const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
-const step = (result: RunResult, scenario: string, id: string) =>
-  result.scenarios.find((s) => s.id === scenario)?.steps.find((s) => s.id === id);
-
 describe('the scenarios', () => {
   it('are built in, with kebab-case step ids and a clause citing its source on every step', () => {
-    for (const scenario of SCENARIOS) {
-      expect(builtInScenarios).toContain(scenario);
-      for (const s of scenario.steps) {
-        expect(s.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-        expect(s.says, `${scenario.id}/${s.id}`).toMatch(/https:\/\//);
-        expect(s.needs, `${scenario.id}/${s.id}`).toBeDefined();
-      }
-    }
+    expectWellFormedWorkflows(SCENARIOS);
   });
 });
 
@@ -67,19 +57,11 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
   afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
-    for (const result of [declared, ignored]) {
-      expect(result.infrastructureError).toBeUndefined();
-      for (const s of stepsOf(result)) {
-        expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(
-          s.outcome,
-        );
-        if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
-      }
-    }
+    expectExplainedVerdicts([declared, ignored]);
   });
 
   it('with --capabilities ignore, finds that the router bills nothing', () => {
-    const bill = step(ignored, 'payment', 'bill-issued');
+    const bill = stepOf(ignored, 'payment', 'bill-issued');
     expect(['fail', 'skip']).toContain(bill?.outcome);
     expect(bill?.messages.join(' ')).toMatch(/bill|claim/);
   });
@@ -104,14 +86,14 @@ describe('a server that breaks a rule fails the step that checks it', () => {
 
   it('a conditional create that creates again', async () => {
     const result = await runUnder({ dropIfNoneExist: true });
-    const again = step(result, 'patient-lookup', 'create-again');
+    const again = stepOf(result, 'patient-lookup', 'create-again');
     expect(again?.outcome).toBe('fail');
     expect(again?.messages.join(' ')).toMatch(/expected status 200, found 201/);
   });
 
   it('a string search that ignores :exact', async () => {
     const result = await runUnder({ rewritePath: (path) => path.replace(/family:exact=/g, 'family=') });
-    const modifiers = step(result, 'patient-lookup', 'string-modifiers');
+    const modifiers = stepOf(result, 'patient-lookup', 'string-modifiers');
     expect(modifiers?.outcome).toBe('fail');
     expect(modifiers?.messages.join(' ')).toMatch(/expected 0 Patients for family:exact=/);
   });
@@ -126,7 +108,7 @@ describe('a server that breaks a rule fails the step that checks it', () => {
       },
       paymentScenario,
     );
-    const paid = step(result, 'payment', 'bill-paid');
+    const paid = stepOf(result, 'payment', 'bill-paid');
     expect(paid?.outcome).toBe('fail');
     expect(paid?.messages.join(' ')).toMatch(
       /expected Invoice\/\S+ balanced after its payment, found issued/,
@@ -143,7 +125,7 @@ describe('a server that breaks a rule fails the step that checks it', () => {
       },
       paymentScenario,
     );
-    const negative = step(result, 'payment', 'negative-amount');
+    const negative = stepOf(result, 'payment', 'negative-amount');
     expect(negative?.outcome).toBe('fail');
     expect(negative?.messages.join(' ')).toMatch(/expected status 4xx, found 201|expected a 4xx/);
   });
