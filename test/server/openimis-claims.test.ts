@@ -1,7 +1,8 @@
 /**
  * openIMIS behaviour of the reference server over HTTP: a claim is answered 201 with its ClaimResponse
  * on every path (REST, batch, transaction) and through Claim/$submit; the response is stored under the
- * claim's id and deleted with it; claims and responses cannot be written otherwise; asynchronous review
+ * claim's id and deleted with it; a valuated claim is billed to its provider (the bill deleted with the
+ * claim while unpaid); claims and responses cannot be written otherwise; asynchronous review
  * queues a claim until its delay or $review; eligibility is answered 200 and nothing stored. Data: the
  * IG examples (--seed), whose Coverage for john-doe runs from 2025-07-01 to 2026-06-30.
  */
@@ -113,6 +114,48 @@ describe('claims, adjudicated at once', () => {
     const id = (await post(`${base}/Claim`, claim())).body.id as string;
     expect((await del(`${base}/Claim/${id}`)).status).toBeLessThan(300);
     expect((await call(`${base}/ClaimResponse/${id}`)).status).toBe(410);
+  });
+
+  it('a valuated claim is billed to its provider for the amount valuated; a rejected one is not', async () => {
+    const valuated = (await post(`${base}/Claim`, claim(marker('CL'), '2025-12-01'))).body;
+    const bill = await call(`${base}/Invoice/bill-${valuated.id as string}`);
+    expect(bill.status).toBe(200);
+    expect(bill.body).toMatchObject({
+      status: 'issued',
+      recipient: { reference: 'Organization/rapta-hospital' },
+      totalGross: { value: 40, currency: 'EUR' },
+    });
+    expect(bill.body.lineItem[0].priceComponent[0].code.coding[0].display).toBe(valuated.identifier[0].value);
+    const validated = await post(
+      `${base}/Invoice/$validate?profile=${encodeURIComponent('https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition/openimis-invoice-bill')}`,
+      bill.body,
+    );
+    expect(
+      (validated.body.issue as Json[]).filter((i) => i.severity === 'error'),
+      validated.text,
+    ).toEqual([]);
+    // The same consultation again that day: rejected for frequency, nothing to bill.
+    const rejected = (await post(`${base}/Claim`, claim(marker('CL'), '2025-12-01'))).body;
+    expect(rejected.outcome).toBe('complete');
+    expect((await call(`${base}/Invoice/bill-${rejected.id as string}`)).status).toBe(404);
+  });
+
+  it('deleting a claim deletes its bill while unpaid, and keeps a paid one', async () => {
+    const unpaid = (await post(`${base}/Claim`, claim(marker('CL'), '2025-12-02'))).body.id as string;
+    expect((await del(`${base}/Claim/${unpaid}`)).status).toBeLessThan(300);
+    expect((await call(`${base}/Invoice/bill-${unpaid}`)).status).toBe(410);
+    const paid = (await post(`${base}/Claim`, claim(marker('CL'), '2025-12-03'))).body.id as string;
+    const { id: _id, text: _text, ...notice } = example('PaymentNotice-doe-family-contribution-payment.json');
+    const payment = await post(`${base}/PaymentNotice`, {
+      ...notice,
+      identifier: [{ ...notice.identifier[0], value: randomUUID() }],
+      request: { reference: `Invoice/bill-${paid}` },
+      amount: { value: 40, currency: 'EUR' },
+    });
+    expect(payment.status, payment.text).toBe(201);
+    expect((await call(`${base}/Invoice/bill-${paid}`)).body.status).toBe('balanced');
+    expect((await del(`${base}/Claim/${paid}`)).status).toBeLessThan(300);
+    expect((await call(`${base}/Invoice/bill-${paid}`)).body.status).toBe('balanced');
   });
 
   it('a claim without items is refused with an OperationOutcome, nothing stored', async () => {
