@@ -136,9 +136,13 @@ function transaction(host: BundleHost, parent: FhirRequest, entries: Entry[]): f
     .flatMap(({ route, params }, index) => (isWriteRoute(route) ? [{ route, params, index }] : []))
     .sort((a, b) => order(entries[a.index]) - order(entries[b.index]));
   for (const { route, params, index } of writes) {
-    const request = inEntry(index, () =>
+    const rewritten = inEntry(index, () =>
       withReferencesRewritten(requests[index] as FhirRequest, fullUrls, index),
     );
+    // A plug-in may need what earlier entries write (a policy for the family created just before it).
+    const request: FhirRequest = rewritten.entry
+      ? { ...rewritten, entry: { ...rewritten.entry, planned: planned.flatMap(({ plan }) => plan.changes) } }
+      : rewritten;
     const createTarget = createTargets.get(index);
     const plan = inEntry(index, () =>
       createTarget !== undefined && params.type !== undefined

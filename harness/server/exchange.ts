@@ -3,7 +3,7 @@
  * (http.ts) and the Bundle processor (bundles.ts) both speak this.
  */
 import { OutcomeError, badRequest, internalError } from './outcomes.js';
-import type { ResourceVersion } from './storage/types.js';
+import type { Change, ResourceVersion } from './storage/types.js';
 import type { JsonObject } from '../json.js';
 
 export interface RequestHeaders {
@@ -26,7 +26,12 @@ export interface FhirRequest {
   /** The parsed body (JSON or XML), when there is one. */
   body?: unknown;
   /** Set when the request is an entry of a batch or transaction Bundle. */
-  entry?: { bundleType: 'batch' | 'transaction'; index: number };
+  entry?: {
+    bundleType: 'batch' | 'transaction';
+    index: number;
+    /** In a transaction: what the entries planned before this one will commit with it (nothing stored yet). */
+    planned?: readonly Change[];
+  };
 }
 
 export interface FhirResponse {

@@ -87,6 +87,11 @@ export interface WriteContext extends ServerContext {
   resource?: JsonObject;
   /** The version the write replaces: absent for a create (or a create on update). */
   current?: ResourceVersion;
+  /**
+   * In a transaction, what its entries planned before this one: committed together with this write,
+   * not stored yet. Empty otherwise.
+   */
+  planned: readonly Change[];
 }
 
 /**

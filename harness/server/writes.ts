@@ -265,6 +265,7 @@ export class WriteInteractions {
       request,
       interaction,
       via: pathOf(request),
+      planned: request.entry?.planned ?? [],
       type: change.type,
       id: change.id,
       ...(resource ? { resource } : {}),

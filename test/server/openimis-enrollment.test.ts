@@ -17,6 +17,8 @@ import { igPaths } from '../../harness/paths.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
 import { call, post, type Json } from '../support/http-server.js';
 
+const IG_BASE = 'https://openimis.github.io/openimis_fhir_r4_ig';
+
 const example = (file: string) =>
   JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')) as Json;
 
@@ -215,6 +217,63 @@ describe('policies and payments over HTTP', () => {
     });
     expect(answer.status).toBe(422);
     expect(await count(base, 'Patient')).toBe(before);
+  });
+
+  it('a family and its policy in one transaction: the policy sees the family the transaction creates', async () => {
+    const { id: _p, text: _pt, ...jane } = example('Patient-jane-doe.json');
+    const { id: _g, text: _gt, ...group } = example('Group-doe-family.json');
+    const patientUrl = `urn:uuid:${randomUUID()}`;
+    const groupUrl = `urn:uuid:${randomUUID()}`;
+    const code = randomUUID().replace(/-/g, '').slice(0, 12);
+    const policy = contract();
+    const answer = await post(base, {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: patientUrl,
+          resource: {
+            ...jane,
+            extension: [{ url: `${IG_BASE}/StructureDefinition/patient-is-head`, valueBoolean: true }],
+            identifier: [{ ...jane.identifier[0], value: code }],
+            birthDate: '2015-01-01',
+          },
+          request: { method: 'POST', url: 'Patient' },
+        },
+        {
+          fullUrl: groupUrl,
+          resource: {
+            ...group,
+            identifier: [{ ...group.identifier[0], value: randomUUID() }],
+            member: [{ entity: { reference: patientUrl } }],
+            quantity: 1,
+          },
+          request: { method: 'POST', url: 'Group' },
+        },
+        {
+          resource: {
+            ...policy,
+            subject: [{ reference: groupUrl }],
+            term: [
+              {
+                ...policy.term[0],
+                asset: [{ ...policy.term[0].asset[0], typeReference: [{ reference: patientUrl }] }],
+              },
+            ],
+          },
+          request: { method: 'POST', url: 'Contract' },
+        },
+      ],
+    });
+    expect(answer.status, answer.text).toBe(200);
+    const patientId = /Patient\/([^/]+)/.exec(answer.body.entry[0].response.location)?.[1] as string;
+    const contractId = /Contract\/([^/]+)/.exec(answer.body.entry[2].response.location)?.[1] as string;
+    const invoice = (await call(`${base}/Invoice/contribution-${contractId}`)).body;
+    // One child, head of the family: the lump sum and one registration fee.
+    expect(invoice).toMatchObject({
+      recipient: { reference: `Patient/${patientId}` },
+      totalGross: { value: 105, currency: 'EUR' },
+    });
   });
 
   it('invoices are read-only for clients', async () => {

@@ -50,6 +50,9 @@ const identifiers = (codeValue: string) => [
   { type: code(IDENTIFIER_SYSTEM, 'UUID'), value: randomUUID() },
 ];
 
+/** Reads a resource as the write will find it once committed. */
+type Reader = (type: string, id: string) => JsonObject | undefined;
+
 /** One policy of a Contract, as enrollment reads it. */
 interface PolicyAsset {
   index: number;
@@ -84,7 +87,13 @@ export class EnrollmentRules {
       'Issued by the server (contributions when a policy is created, bills when claims are valuated); read and searched by clients.',
   };
 
-  private read(type: string, id: string): JsonObject | undefined {
+  /** A resource as it will be once the write commits: what its transaction planned, else what is stored. */
+  private read(type: string, id: string, planned: readonly Change[] = []): JsonObject | undefined {
+    for (let i = planned.length - 1; i >= 0; i--) {
+      const change = planned[i] as Change;
+      if (change.type === type && change.id === id)
+        return change.kind === 'write' ? change.resource : undefined;
+    }
     const version = this.server.parts.storage.read(type, id);
     return version && version.method !== 'DELETE' ? (version.resource as JsonObject | undefined) : undefined;
   }
@@ -92,18 +101,19 @@ export class EnrollmentRules {
   private onContract(context: WriteContext, plan: WritePlan): WritePlan | undefined {
     if (context.interaction !== 'create' || !context.resource) return undefined;
     const contract = context.resource;
-    const assets = this.policyAssets(contract);
-    const family = this.familyOf(contract, assets);
+    const read: Reader = (type, id) => this.read(type, id, context.planned);
+    const assets = policyAssets(contract, read);
+    const family = familyOf(contract, assets, read);
     const issued = stringOf(contract.issued) ?? dateFromToday();
     const changes: Change[] = [];
     const lines: JsonObject[] = [];
     let currency: string | undefined;
     let total = 0;
     for (const asset of assets) {
-      const product = this.read('InsurancePlan', asset.planId) as JsonObject;
+      const product = read('InsurancePlan', asset.planId) as JsonObject;
       const costs = readProductCosts(product);
       const adults = asset.members.filter((id) =>
-        isAdult(stringOf(this.read('Patient', id)?.birthDate), issued),
+        isAdult(stringOf(read('Patient', id)?.birthDate), issued),
       ).length;
       const due = contributionDue(costs, adults, asset.members.length - adults);
       currency ??= costs.currency;
@@ -152,61 +162,6 @@ export class EnrollmentRules {
       ],
       answer: (versions) => plan.answer(versions.slice(0, plan.changes.length)),
     };
-  }
-
-  /** The Contract's policies, each for a product that exists, or a refusal naming the one that does not. */
-  private policyAssets(contract: JsonObject): PolicyAsset[] {
-    const assets: PolicyAsset[] = [];
-    objectsOf(contract.term).forEach((term, t) =>
-      objectsOf(term.asset).forEach((asset, a) => {
-        const where = `Contract.term[${t}].asset[${a}]`;
-        const product = referenceKey(objectsOf(asset.valuedItem)[0]?.entityReference);
-        if (product?.type !== 'InsurancePlan')
-          throw refuse(
-            'The policy names no product (valuedItem.entityReference must reference an InsurancePlan)',
-            `${where}.valuedItem[0].entityReference`,
-          );
-        if (!this.read('InsurancePlan', product.id))
-          throw refuse(
-            `The product InsurancePlan/${product.id} is not known`,
-            `${where}.valuedItem[0].entityReference`,
-          );
-        const members = objectsOf(asset.typeReference)
-          .map(referenceKey)
-          .filter((key) => key?.type === 'Patient')
-          .map((key) => (key as { id: string }).id);
-        assets.push({
-          index: assets.length,
-          planId: product.id,
-          members,
-          // Contract.term.asset.period is a list; openIMIS gives one (the policy's start and expiry).
-          period: objectsOf(asset.period)[0],
-        });
-      }),
-    );
-    if (assets.length === 0) throw refuse('The contract holds no policy (term.asset)', 'Contract.term');
-    return assets;
-  }
-
-  /** The family's head: the member marked head in the subject Group, else the first person covered. */
-  private familyOf(contract: JsonObject, assets: PolicyAsset[]): { head: string } {
-    const subject = referenceKey(objectsOf(contract.subject)[0]);
-    const group = subject?.type === 'Group' ? this.read('Group', subject.id) : undefined;
-    if (subject?.type === 'Group' && !group)
-      throw refuse(`The family Group/${subject.id} is not known`, 'Contract.subject[0]');
-    const members = group
-      ? objectsOf(group.member)
-          .map((member) => referenceKey(member.entity))
-          .filter((key) => key?.type === 'Patient')
-          .map((key) => (key as { id: string }).id)
-      : assets.flatMap((asset) => asset.members);
-    const head =
-      members.find(
-        (id) => extensionOf(this.read('Patient', id), extensionUrl('patient-is-head'))?.valueBoolean === true,
-      ) ?? members[0];
-    if (head === undefined)
-      throw refuse('The contract covers no person', 'Contract.term[0].asset[0].typeReference');
-    return { head };
   }
 
   private onPayment(context: WriteContext, plan: WritePlan): WritePlan | undefined {
@@ -298,6 +253,61 @@ export class EnrollmentRules {
     }
     return changes;
   }
+}
+
+/** The Contract's policies, each for a product that exists, or a refusal naming the one that does not. */
+function policyAssets(contract: JsonObject, read: Reader): PolicyAsset[] {
+  const assets: PolicyAsset[] = [];
+  objectsOf(contract.term).forEach((term, t) =>
+    objectsOf(term.asset).forEach((asset, a) => {
+      const where = `Contract.term[${t}].asset[${a}]`;
+      const product = referenceKey(objectsOf(asset.valuedItem)[0]?.entityReference);
+      if (product?.type !== 'InsurancePlan')
+        throw refuse(
+          'The policy names no product (valuedItem.entityReference must reference an InsurancePlan)',
+          `${where}.valuedItem[0].entityReference`,
+        );
+      if (!read('InsurancePlan', product.id))
+        throw refuse(
+          `The product InsurancePlan/${product.id} is not known`,
+          `${where}.valuedItem[0].entityReference`,
+        );
+      const members = objectsOf(asset.typeReference)
+        .map(referenceKey)
+        .filter((key) => key?.type === 'Patient')
+        .map((key) => (key as { id: string }).id);
+      assets.push({
+        index: assets.length,
+        planId: product.id,
+        members,
+        // Contract.term.asset.period is a list; openIMIS gives one (the policy's start and expiry).
+        period: objectsOf(asset.period)[0],
+      });
+    }),
+  );
+  if (assets.length === 0) throw refuse('The contract holds no policy (term.asset)', 'Contract.term');
+  return assets;
+}
+
+/** The family's head: the member marked head in the subject Group, else the first person covered. */
+function familyOf(contract: JsonObject, assets: PolicyAsset[], read: Reader): { head: string } {
+  const subject = referenceKey(objectsOf(contract.subject)[0]);
+  const group = subject?.type === 'Group' ? read('Group', subject.id) : undefined;
+  if (subject?.type === 'Group' && !group)
+    throw refuse(`The family Group/${subject.id} is not known`, 'Contract.subject[0]');
+  const members = group
+    ? objectsOf(group.member)
+        .map((member) => referenceKey(member.entity))
+        .filter((key) => key?.type === 'Patient')
+        .map((key) => (key as { id: string }).id)
+    : assets.flatMap((asset) => asset.members);
+  const head =
+    members.find(
+      (id) => extensionOf(read('Patient', id), extensionUrl('patient-is-head'))?.valueBoolean === true,
+    ) ?? members[0];
+  if (head === undefined)
+    throw refuse('The contract covers no person', 'Contract.term[0].asset[0].typeReference');
+  return { head };
 }
 
 /** A Coverage write made active. */
