@@ -1,6 +1,7 @@
 /**
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
- *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]] [--ig DIR|TGZ]...`
+ *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
+ *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]...`
  */
 import { loadUsers, type AuthOptions } from '../server/auth.js';
 import type { ClaimReviewOptions } from '../server/openimis/index.js';
@@ -30,6 +31,9 @@ Options:
   --claim-review MODE          sync (default): a claim is adjudicated when submitted; async[:MS]: it is
                                entered (outcome queued) and adjudicated MS milliseconds later (default
                                2000) or on POST ClaimResponse/{id}/$review
+  --subscriptions MODE         r4 (default): rest-hook notifications as FHIR R4 defines them; openimis:
+                               as the openIMIS backend sends them (the bare resource POSTed, Django
+                               lookups in the criteria, status active or off, end required); off: none
   --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
   -h, --help                   show this help
 
@@ -50,6 +54,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       users: { type: 'string' },
       validation: { type: 'string', default: 'strict' },
       'claim-review': { type: 'string', default: 'sync' },
+      subscriptions: { type: 'string', default: 'r4' },
       ig: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -72,6 +77,9 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     return usage(`--validation must be strict, lenient or off`);
   const claimReview = parseClaimReview(values['claim-review']);
   if (claimReview instanceof Error) return usage(claimReview.message);
+  const flavour = values.subscriptions;
+  if (flavour !== 'r4' && flavour !== 'openimis' && flavour !== 'off')
+    return usage(`--subscriptions must be r4, openimis or off, not '${flavour}'`);
   let auth: AuthOptions | undefined;
   if (values.auth) {
     const users = values.users ? loadUsers(values.users) : [{ username: 'admin', password: 'admin' }];
@@ -86,6 +94,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     seed: values.seed,
     validation: values.validation as ValidationMode,
     claimReview,
+    subscriptions: flavour === 'off' ? false : { flavour },
     ...(values.db ? { db: values.db } : {}),
     ...(auth ? { auth } : {}),
     ...(values.ig?.length ? { igs: values.ig } : {}),

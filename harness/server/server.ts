@@ -14,6 +14,7 @@ import { FhirServer } from './fhir-server.js';
 import { createListener } from './http.js';
 import { installOpenimis, type ClaimReviewOptions, type OpenimisBehaviour } from './openimis/index.js';
 import { seedSandboxPolicy } from './openimis/sandbox.js';
+import { Subscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
 import { openStorage } from './storage/index.js';
@@ -45,6 +46,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Claims adjudicated on submission (the default) or entered and reviewed later. */
   claimReview?: ClaimReviewOptions;
+  /** rest-hook notifications: R4's (the default) or openIMIS's; false serves none. */
+  subscriptions?: SubscriptionOptions | false;
 }
 
 export interface RunningServer {
@@ -52,6 +55,8 @@ export interface RunningServer {
   url: string;
   fhir: FhirServer;
   storage: Storage;
+  /** Notifications being delivered, when the server serves subscriptions. */
+  subscriptions?: Subscriptions;
   close(): Promise<void>;
 }
 
@@ -67,6 +72,7 @@ export function createFhirServer(options: ServerOptions = {}): {
   fhir: FhirServer;
   storage: Storage;
   openimis: OpenimisBehaviour;
+  subscriptions?: Subscriptions;
 } {
   const definitions = DefinitionRegistry.withCore();
   const igs = options.igs ?? [igPaths().generatedResources];
@@ -95,11 +101,15 @@ export function createFhirServer(options: ServerOptions = {}): {
     softwareVersion: projectVersion(),
   });
   const openimis = installOpenimis(fhir, options.claimReview);
-  return { fhir, storage, openimis };
+  // After the search index: a subscription's criteria are searched once the index holds the write.
+  const subscriptions =
+    options.subscriptions === false ? undefined : new Subscriptions(fhir, options.subscriptions);
+  if (subscriptions) fhir.addPlugin(subscriptions.plugin);
+  return { fhir, storage, openimis, ...(subscriptions ? { subscriptions } : {}) };
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { fhir, storage, openimis } = createFhirServer(options);
+  const { fhir, storage, openimis, subscriptions } = createFhirServer(options);
   const basePath = normaliseBase(options.base);
   const listener = createListener(fhir, {
     basePath,
@@ -140,9 +150,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://${shownHost}:${port}${basePath}`,
     fhir,
     storage,
+    ...(subscriptions ? { subscriptions } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         openimis.close();
+        subscriptions?.close();
         http.closeAllConnections();
         http.close(() => {
           storage.close();
