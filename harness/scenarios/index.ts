@@ -5,6 +5,7 @@ import { eligibilityScenario } from './eligibility.js';
 import { enrollmentScenario } from './enrollment.js';
 import { patientLookupScenario } from './patient-lookup.js';
 import { paymentScenario } from './payment.js';
+import { subscriptionScenario } from './subscription.js';
 import { restBaseline } from './rest-baseline/index.js';
 
 export {
@@ -14,6 +15,7 @@ export {
   patientLookupScenario,
   paymentScenario,
   restBaseline,
+  subscriptionScenario,
 };
 
 export const builtInScenarios: ScenarioDefinition[] = [
@@ -23,4 +25,5 @@ export const builtInScenarios: ScenarioDefinition[] = [
   enrollmentScenario,
   patientLookupScenario,
   paymentScenario,
+  subscriptionScenario,
 ];
