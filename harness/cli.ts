@@ -23,6 +23,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run the reference FHIR server for the IG',
     run: async (args) => (await import('./cli/serve.js')).runServeCommand(args),
   },
+  sync: {
+    summary: "bring a master facility list's changes into a FHIR server, mapped, validated, deduplicated",
+    run: async (args) => (await import('./cli/sync.js')).runSyncCommand(args),
+  },
   test: {
     summary: 'run the scenarios against a FHIR server (the bundled one by default)',
     run: async (args) => (await import('./cli/test.js')).runTestCommand(args),

@@ -32,10 +32,11 @@ const ALLOWED: Record<string, string[]> = {
   qa: ['ig', 'fhir', 'validator'],
   server: ['fhir', 'ig', 'validator', 'terminology', 'openimis'],
   runner: ['fhir', 'validator'],
-  scenarios: ['runner', 'openimis'],
+  scenarios: ['runner', 'openimis', 'sync'],
+  sync: ['fhir', 'validator', 'runner', 'openimis'],
   validate: ['fhir', 'validator'],
   oracle: ['fhir', 'validator', 'terminology', 'cli'],
-  cli: ['fhir', 'ig', 'qa', 'validator', 'terminology', 'server', 'runner', 'scenarios', 'validate'],
+  cli: ['fhir', 'ig', 'qa', 'validator', 'terminology', 'server', 'runner', 'scenarios', 'validate', 'sync'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -21,7 +21,15 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export const COMMANDS_WITH_EXIT_CODES = ['build', 'validate', 'qa', 'test', 'serve', 'oracle'] as const;
+export const COMMANDS_WITH_EXIT_CODES = [
+  'build',
+  'validate',
+  'qa',
+  'test',
+  'serve',
+  'sync',
+  'oracle',
+] as const;
 export type CommandName = (typeof COMMANDS_WITH_EXIT_CODES)[number];
 
 const INTERNAL_FAULT = 'an internal fault of the tool, said in one line without a stack trace';
@@ -59,6 +67,16 @@ export const EXIT_CODES: Record<CommandName, [ExitCode, string][]> = {
   serve: [
     [EXIT.ok, 'stopped cleanly'],
     [EXIT.usage, 'usage or configuration error'],
+    [EXIT.incomplete, INTERNAL_FAULT],
+  ],
+  sync: [
+    [EXIT.ok, 'every change synced (or none to sync)'],
+    [EXIT.problems, 'the run completed but some entries failed (each logged with its OperationOutcome)'],
+    [EXIT.usage, 'usage error, or a state or map file that cannot be read'],
+    [
+      EXIT.infrastructure,
+      'the registry or the target failed as a whole (unreachable, not a FHIR server): the state is left as it was',
+    ],
     [EXIT.incomplete, INTERNAL_FAULT],
   ],
   oracle: [

@@ -1,8 +1,9 @@
 /**
  * What every subcommand of `openimis-fhir` shares: option parsing that turns a usage mistake into a
- * one-line message. Exit codes are in exit-codes.ts.
+ * one-line message, and the options of a FHIR server to talk to. Exit codes are in exit-codes.ts.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { TargetAuth } from '../runner/index.js';
 
 export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 
@@ -14,4 +15,27 @@ export function tryParseArgs<const T extends ParseArgsConfig>(
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** `--auth`: bearer:TOKEN, basic:USER:PASS or openimis:USER:PASS (`flag` names the option in errors). */
+export function parseAuth(spec: string, flag = '--auth'): TargetAuth | Error {
+  const [kind, ...rest] = spec.split(':');
+  const value = rest.join(':');
+  if (kind === 'bearer' && value) return { kind: 'bearer', token: value };
+  const [user = '', ...password] = value.split(':');
+  if ((kind === 'basic' || kind === 'openimis') && user && password.length > 0) {
+    return { kind, user, password: password.join(':') };
+  }
+  return new Error(`${flag} must be bearer:TOKEN, basic:USER:PASS or openimis:USER:PASS`);
+}
+
+/** `--header 'Name: value'` (repeatable). */
+export function parseHeaders(values: string[], flag = '--header'): Record<string, string> | Error {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    if (colon < 1) return new Error(`${flag} must be 'Name: value', not '${value}'`);
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
 }

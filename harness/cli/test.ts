@@ -17,14 +17,13 @@ import {
   selectScenarios,
   type RunResult,
   type ScenarioDefinition,
-  type TargetAuth,
   type TargetOptions,
 } from '../runner/index.js';
 import { parseInputAssignment, parseInputsFile, resolveInputs } from '../runner/inputs.js';
 import type { CapabilityMode } from '../runner/types.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
-import { tryParseArgs } from './support.js';
+import { parseAuth, parseHeaders, tryParseArgs } from './support.js';
 
 /** 3: the target is unreachable or the run's infrastructure failed. */
 
@@ -66,27 +65,6 @@ Reports:
 ${exitCodesText('test', 'plain')}`;
 
 const FORMATS = ['console', ...REPORT_FORMATS] as const;
-
-function parseAuth(spec: string): TargetAuth | Error {
-  const [kind, ...rest] = spec.split(':');
-  const value = rest.join(':');
-  if (kind === 'bearer' && value) return { kind: 'bearer', token: value };
-  const [user = '', ...password] = value.split(':');
-  if ((kind === 'basic' || kind === 'openimis') && user && password.length > 0) {
-    return { kind, user, password: password.join(':') };
-  }
-  return new Error(`--auth must be bearer:TOKEN, basic:USER:PASS or openimis:USER:PASS`);
-}
-
-function parseHeaders(values: string[]): Record<string, string> | Error {
-  const headers: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    if (colon < 1) return new Error(`--header must be 'Name: value', not '${value}'`);
-    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
-  }
-  return headers;
-}
 
 /** The exit code a run deserves. */
 export function exitCodeOf(result: RunResult): ExitCode {

@@ -8,3 +8,4 @@ export { HttpClient, DEFAULT_TIMEOUT_MS, type SendResult } from './http-client.j
 export { CapabilityPlan } from './capabilities.js';
 export { startReceiver, type RunningReceiver } from './receiver.js';
 export { worstOutcome } from './outcomes.js';
+export { REPORT_STYLE, badge, escapeHtml } from './reporters/html.js';

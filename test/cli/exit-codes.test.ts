@@ -39,6 +39,7 @@ const SECTIONS: Record<CommandName, string> = {
   qa: '### `qa`',
   test: '### `test`',
   serve: '### `serve`',
+  sync: '### `sync`',
   oracle: '### The oracle',
 };
 

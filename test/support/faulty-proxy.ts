@@ -10,8 +10,15 @@ import { fakeServer, type FakeServer, type SeenRequest } from './fake-servers.js
 export type Json = Record<string, unknown>;
 
 export interface Fault {
-  /** Changes a request body before it is forwarded; `answer` instead answers it without forwarding. */
-  request?(method: string, path: string, body: Json | undefined): { body?: Json; answer?: Json } | undefined;
+  /**
+   * Changes a request body before it is forwarded; `answer` instead answers it without forwarding (with
+   * `status`, 201 by default).
+   */
+  request?(
+    method: string,
+    path: string,
+    body: Json | undefined,
+  ): { body?: Json; answer?: Json; status?: number } | undefined;
   /** Changes an answer before the runner sees it. */
   response?(method: string, path: string, body: Json): Json | undefined;
   /** Forwards a conditional create without its If-None-Exist header. */
@@ -29,7 +36,7 @@ export function faulty(upstream: RunningServer, fault: Fault): Promise<FakeServe
       const changed = fault.request?.(request.method, path, body);
       if (changed?.answer) {
         response
-          .writeHead(201, { 'content-type': 'application/fhir+json' })
+          .writeHead(changed.status ?? 201, { 'content-type': 'application/fhir+json' })
           .end(JSON.stringify(changed.answer));
         return;
       }

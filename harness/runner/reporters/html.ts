@@ -41,7 +41,7 @@ const BADGE: Record<Outcome, string> = {
   error: 'ERROR',
 };
 
-function badge(outcome: Outcome): string {
+export function badge(outcome: Outcome): string {
   return `<span class="badge badge-${outcome}">${BADGE[outcome]}</span>`;
 }
 
@@ -54,7 +54,8 @@ const COLOR: Record<Outcome, string> = {
   error: '#8250df',
 };
 
-const STYLE = `
+/** The stylesheet of the HTML reports (the sync report shares it). */
+export const REPORT_STYLE = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; }
 body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 3rem; line-height: 1.5; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; }
@@ -461,7 +462,7 @@ export function toHtml(result: RunResult): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${BADGE[outcome]} · ${result.tool.name} report · ${result.target}`)}</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 <header>

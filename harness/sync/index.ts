@@ -1,0 +1,115 @@
+/**
+ * `openimis-fhir sync`'s engine: the master facility list's changes brought into openIMIS, as the
+ * OpenHIE facility registry workflow has a mediator do it. Fetch what changed (fetch.ts), then for each
+ * record, parents first: map its codes and keep of a Location what openIMIS keeps (mapping.ts), rewrite
+ * its references to the target's ids, validate
+ * it against R4 and the openIMIS profile of its type, and write it where it differs (push.ts). A record
+ * that fails at any stage is logged with its OperationOutcome and not written; the run goes on. The
+ * registry or the target failing as a whole stops the run: it did not complete, and the caller keeps the
+ * previous lastSync, so the next run fetches the same changes again (writes are idempotent).
+ */
+import { HttpClient } from '../runner/index.js';
+import { igPaths } from '../paths.js';
+import { createValidator } from '../validator/index.js';
+import { fetchChanges } from './fetch.js';
+import { applyCodeMap, asOpenimisShape } from './mapping.js';
+import { outcome, parentsFirst, Pusher } from './push.js';
+import type { SyncCounts, SyncFailure, SyncOptions, SyncReport } from './types.js';
+
+export type { SyncCounts, SyncFailure, SyncMode, SyncOptions, SyncReport } from './types.js';
+export { parseCodeMap, type CodeMap } from './mapping.js';
+export { readState, writeState } from './state.js';
+export { writeSyncReport } from './report.js';
+
+const IG = 'https://openimis.github.io/openimis_fhir_r4_ig/StructureDefinition';
+
+/** The openIMIS profile a record is validated against (besides R4 and its own meta.profile). */
+function profileOf(resource: Record<string, unknown>): string[] {
+  if (resource.resourceType === 'Location') return [`${IG}/openimis-location`];
+  const types = JSON.stringify(resource.type ?? '');
+  if (resource.resourceType === 'Organization' && types.includes('"prov"'))
+    return [`${IG}/openimis-health-facility-organization`];
+  return [];
+}
+
+/** How often a long run says how far it is. */
+const PROGRESS_EVERY_MS = 1_000;
+
+export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  const mode = options.mode ?? 'lastUpdated';
+  const startedAt = new Date().toISOString();
+  const counts: SyncCounts = { fetched: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
+  const failures: SyncFailure[] = [];
+  const report = (completed: boolean, nextSince: string, stopped?: string): SyncReport => ({
+    from: options.from.baseUrl,
+    to: options.to.baseUrl,
+    mode,
+    ...(options.since ? { since: options.since } : {}),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    completed,
+    ...(stopped ? { stopped } : {}),
+    nextSince,
+    counts: { ...counts },
+    failures,
+  });
+  const registry = HttpClient.create(options.from);
+  if (registry instanceof Error) return report(false, startedAt, `--from: ${registry.message}`);
+  const target = HttpClient.create(options.to);
+  if (target instanceof Error) {
+    await registry.close();
+    return report(false, startedAt, `--to: ${target.message}`);
+  }
+  try {
+    let lastProgress = Date.now();
+    const progress = (force = false) => {
+      if (!force && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = Date.now();
+      options.onProgress?.({ ...counts });
+    };
+    const fetched = await fetchChanges(registry, mode, options.since, options.pageSize ?? 200, (n) => {
+      counts.fetched = n;
+      progress();
+    });
+    if (!fetched.ok) return report(false, startedAt, fetched.error);
+    const nextSince = fetched.serverTime ?? startedAt;
+    counts.fetched = fetched.resources.length;
+    const validator = createValidator({ igs: options.igs ?? [igPaths().generatedResources] });
+    const pusher = new Pusher(registry, target);
+    for (const resource of parentsFirst(fetched.resources)) {
+      const source = `${String(resource.resourceType)}/${String(resource.id)}`;
+      const fail = (failure: SyncFailure) => {
+        failures.push(failure);
+        counts.failed++;
+      };
+      const rewritten = await pusher.rewrite(asOpenimisShape(applyCodeMap(resource, options.map)));
+      if ('stopped' in rewritten) return report(false, nextSince, String(rewritten.stopped));
+      if ('unresolved' in rewritten) {
+        fail({
+          reference: source,
+          stage: 'resolve',
+          outcome: outcome(
+            `${source} refers to ${String(rewritten.unresolved)}, which is neither among this sync's records nor in the target`,
+            'not-found',
+          ),
+        });
+        continue;
+      }
+      const checked = validator.validate(rewritten, { profiles: profileOf(rewritten) });
+      const errors = (checked.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+      if (errors.length > 0) {
+        fail({ reference: source, stage: 'validate', outcome: { ...checked, issue: errors } });
+        continue;
+      }
+      const pushed = await pusher.push(source, rewritten);
+      if (pushed.result === 'stopped') return report(false, nextSince, pushed.error);
+      if (pushed.result === 'failed') fail(pushed.failure);
+      else counts[pushed.result]++;
+      progress();
+    }
+    progress(true);
+    return report(true, nextSince);
+  } finally {
+    await Promise.all([registry.close(), target.close()]);
+  }
+}
