@@ -182,6 +182,11 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
       capabilities,
       inputs,
       bundledServer: bundled !== undefined,
+      // A registry to sync from, and the like: the bundled server, empty, storing what it is sent as is.
+      helperServer: async () => {
+        const helper = await startServer({ port: 0, validation: 'off', subscriptions: false });
+        return { url: helper.url, close: () => helper.close() };
+      },
       ...(console_ ? { onEvent: (event) => console_.onEvent(event) } : {}),
     });
   } finally {

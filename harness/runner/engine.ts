@@ -21,6 +21,7 @@ import { ResourceTracker } from './tracker.js';
 import type {
   CapabilityMode,
   Outcome,
+  HelperServer,
   Receiver,
   RunEvent,
   RunOptions,
@@ -29,6 +30,7 @@ import type {
   ScenarioResult,
   StepDefinition,
   StepResult,
+  TargetOptions,
 } from './types.js';
 
 /** What every scenario of a run shares. */
@@ -38,6 +40,10 @@ interface RunScope {
   tracker: ResourceTracker;
   services: ExpectationServices;
   receivers: Promise<RunningReceiver>[];
+  /** Started for steps, closed at the end of the run. */
+  helpers: Promise<HelperServer>[];
+  startHelper?: () => Promise<HelperServer>;
+  target: TargetOptions;
   unique(prefix?: string): string;
   capabilities: CapabilityMode;
   inputs: ResolvedInputs;
@@ -96,6 +102,7 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
   }
   result.target = client.base;
   const receivers: Promise<RunningReceiver>[] = [];
+  const helpers: Promise<HelperServer>[] = [];
   try {
     emit({
       kind: 'run-started',
@@ -127,6 +134,9 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
       tracker: new ResourceTracker(client.base),
       services: expectationServices(client.base, options.igs),
       receivers,
+      helpers,
+      ...(options.helperServer ? { startHelper: options.helperServer } : {}),
+      target: options.target,
       unique: (prefix = 'oi') => `${prefix}-${runId}-${++counter}`,
       capabilities: result.capabilityMode,
       inputs,
@@ -147,6 +157,14 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
       receivers.map((pending) =>
         pending.then(
           (receiver) => receiver.close(),
+          () => undefined,
+        ),
+      ),
+    );
+    await Promise.all(
+      helpers.map((pending) =>
+        pending.then(
+          (helper) => helper.close().catch(() => undefined),
           () => undefined,
         ),
       ),
@@ -186,6 +204,13 @@ async function runScenario(definition: ScenarioDefinition, run: RunScope): Promi
         run.receivers.push(receiver);
       }
       return receiver;
+    },
+    target: run.target,
+    helperServer: async () => {
+      if (!run.startHelper) return undefined;
+      const started = run.startHelper();
+      run.helpers.push(started);
+      return started;
     },
   };
   const messages: string[] = [];

@@ -13,6 +13,7 @@ import type {
   CapabilityMode,
   EventuallyOptions,
   Exchange,
+  HelperServer,
   Key,
   Level,
   Receiver,
@@ -20,6 +21,7 @@ import type {
   RequestOptions,
   ScenarioInput,
   StepContext,
+  TargetOptions,
 } from './types.js';
 
 /** A value's name as a step gives it: a `Key` or, in the untyped form, a plain string. */
@@ -36,6 +38,8 @@ export interface ScenarioScope {
   unique(prefix?: string): string;
   tracker: ResourceTracker;
   receiver(): Promise<Receiver>;
+  helperServer(): Promise<HelperServer | undefined>;
+  target: TargetOptions;
   services: ExpectationServices;
   /** The values of the scenario's declared inputs (given or default). */
   inputs: ScenarioInputs;
@@ -68,6 +72,7 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
 
   return {
     base: client.base,
+    target: scope.target,
     capabilities: plan.statement,
     get: (path, options) => request('GET', path, options),
     post: withBody('POST'),
@@ -106,6 +111,7 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
     },
     eventually: (check, options) => eventually(check, options),
     receiver: () => scope.receiver(),
+    helperServer: () => scope.helperServer(),
     supports: (needs) => scope.capabilityMode === 'ignore' || plan.supports(needs),
     input: (name) => inputOf(scope, name),
     requireInput: (name) => {

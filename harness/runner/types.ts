@@ -148,10 +148,19 @@ export interface Key<T> {
   readonly valueType?: (value: T) => T;
 }
 
+/** A FHIR server a run starts beside the target (a registry to sync from), closed when the run ends. */
+export interface HelperServer {
+  /** Its FHIR base URL, on loopback. */
+  url: string;
+  close(): Promise<void>;
+}
+
 /** What a step's `run` gets. */
 export interface StepContext {
   /** The target's FHIR base URL, without a trailing slash. */
   base: string;
+  /** How the run reaches the target (its auth, headers, TLS), for a step that drives a tool against it. */
+  target: TargetOptions;
   /** The target's CapabilityStatement, as read at the start of the run. */
   capabilities: fhir4.CapabilityStatement | undefined;
   get(path: string, options?: RequestOptions): Promise<Reply>;
@@ -192,6 +201,11 @@ export interface StepContext {
   eventually<T>(check: () => Promise<T | undefined>, options?: EventuallyOptions): Promise<T>;
   /** The built-in HTTP receiver for notifications (started on first use). */
   receiver(): Promise<Receiver>;
+  /**
+   * A new, empty FHIR server beside the target (the bundled one, storing what it is sent as it is), or
+   * undefined when the run has none to give (`RunOptions.helperServer`).
+   */
+  helperServer(): Promise<HelperServer | undefined>;
   /**
    * Whether the target declares what is asked (for steps that adapt instead of skipping); always true
    * when the run ignores capabilities.
@@ -335,6 +349,8 @@ export interface RunOptions {
   bundledServer?: boolean;
   /** IG folders for the `valid()` expectation (default: this project's fsh-generated/resources). */
   igs?: string[];
+  /** Starts a server a step may use beside the target (`StepContext.helperServer`); the run closes it. */
+  helperServer?: () => Promise<HelperServer>;
 }
 
 export type CapabilityMode = 'declared' | 'ignore' | 'strict';

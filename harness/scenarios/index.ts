@@ -3,6 +3,7 @@ import type { ScenarioDefinition } from '../runner/types.js';
 import { claimScenario } from './claim.js';
 import { eligibilityScenario } from './eligibility.js';
 import { enrollmentScenario } from './enrollment.js';
+import { mflSyncScenario } from './mfl-sync.js';
 import { patientLookupScenario } from './patient-lookup.js';
 import { paymentScenario } from './payment.js';
 import { subscriptionScenario } from './subscription.js';
@@ -12,6 +13,7 @@ export {
   claimScenario,
   eligibilityScenario,
   enrollmentScenario,
+  mflSyncScenario,
   patientLookupScenario,
   paymentScenario,
   restBaseline,
@@ -26,4 +28,5 @@ export const builtInScenarios: ScenarioDefinition[] = [
   patientLookupScenario,
   paymentScenario,
   subscriptionScenario,
+  mflSyncScenario,
 ];
