@@ -1,19 +1,21 @@
 /**
  * `openimis-fhir sync`'s engine: the master facility list's changes brought into openIMIS, as the
  * OpenHIE facility registry workflow has a mediator do it. Fetch what changed (fetch.ts), then for each
- * record, parents first: map its codes and keep of a Location what openIMIS keeps (mapping.ts), rewrite
- * its references to the target's ids, validate
- * it against R4 and the openIMIS profile of its type, and write it where it differs (push.ts). A record
+ * record, parents first (in waves: push.ts): map its codes and keep of a Location what openIMIS keeps
+ * (mapping.ts), rewrite its references to the target's ids, validate
+ * it against R4 and the openIMIS profile of its type, and write it where it differs (push.ts): in
+ * batches of 200 where the target takes batch Bundles, one by one otherwise. A record
  * that fails at any stage is logged with its OperationOutcome and not written; the run goes on. The
  * registry or the target failing as a whole stops the run: it did not complete, and the caller keeps the
  * previous lastSync, so the next run fetches the same changes again (writes are idempotent).
  */
+import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
 import { HttpClient } from '../runner/index.js';
 import { igPaths } from '../paths.js';
 import { createValidator } from '../validator/index.js';
 import { fetchChanges } from './fetch.js';
 import { applyCodeMap, asOpenimisShape } from './mapping.js';
-import { outcome, parentsFirst, Pusher } from './push.js';
+import { outcome, Pusher, waves } from './push.js';
 import type { SyncCounts, SyncFailure, SyncOptions, SyncReport } from './types.js';
 
 export type { SyncCounts, SyncFailure, SyncMode, SyncOptions, SyncReport } from './types.js';
@@ -30,6 +32,18 @@ function profileOf(resource: Record<string, unknown>): string[] {
   if (resource.resourceType === 'Organization' && types.includes('"prov"'))
     return [`${IG}/openimis-health-facility-organization`];
   return [];
+}
+
+/** Records written per batch (and validated before it). */
+const CHUNK = 200;
+
+/** Whether the target declares the batch interaction (then lookups and writes go 200 at a time). */
+async function takesBatches(target: HttpClient): Promise<boolean> {
+  const sent = await target.send('GET', 'metadata');
+  if (!sent.ok || !isJsonObject(sent.reply.json)) return false;
+  return objectsOf(sent.reply.json.rest).some((rest) =>
+    objectsOf(rest.interaction).some((interaction) => interaction.code === 'batch'),
+  );
 }
 
 /** How often a long run says how far it is. */
@@ -75,38 +89,44 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     const nextSince = fetched.serverTime ?? startedAt;
     counts.fetched = fetched.resources.length;
     const validator = createValidator({ igs: options.igs ?? [igPaths().generatedResources] });
-    const pusher = new Pusher(registry, target);
-    for (const resource of parentsFirst(fetched.resources)) {
-      const source = `${String(resource.resourceType)}/${String(resource.id)}`;
-      const fail = (failure: SyncFailure) => {
-        failures.push(failure);
-        counts.failed++;
-      };
-      const rewritten = await pusher.rewrite(asOpenimisShape(applyCodeMap(resource, options.map)));
-      if ('stopped' in rewritten) return report(false, nextSince, String(rewritten.stopped));
-      if ('unresolved' in rewritten) {
-        fail({
-          reference: source,
-          stage: 'resolve',
-          outcome: outcome(
-            `${source} refers to ${String(rewritten.unresolved)}, which is neither among this sync's records nor in the target`,
-            'not-found',
-          ),
-        });
-        continue;
+    const pusher = new Pusher(registry, target, await takesBatches(target));
+    const fail = (failure: SyncFailure) => {
+      failures.push(failure);
+      counts.failed++;
+    };
+    for (const wave of waves(fetched.resources))
+      for (let first = 0; first < wave.length; first += CHUNK) {
+        const ready: { source: string; resource: JsonObject }[] = [];
+        for (const resource of wave.slice(first, first + CHUNK)) {
+          const source = `${String(resource.resourceType)}/${String(resource.id)}`;
+          const rewritten = await pusher.rewrite(asOpenimisShape(applyCodeMap(resource, options.map)));
+          if ('stopped' in rewritten) return report(false, nextSince, String(rewritten.stopped));
+          if ('unresolved' in rewritten) {
+            fail({
+              reference: source,
+              stage: 'resolve',
+              outcome: outcome(
+                `${source} refers to ${String(rewritten.unresolved)}, which is neither among this sync's records nor in the target`,
+                'not-found',
+              ),
+            });
+            continue;
+          }
+          const checked = validator.validate(rewritten, { profiles: profileOf(rewritten) });
+          const errors = (checked.issue ?? []).filter(
+            (i) => i.severity === 'error' || i.severity === 'fatal',
+          );
+          if (errors.length > 0)
+            fail({ reference: source, stage: 'validate', outcome: { ...checked, issue: errors } });
+          else ready.push({ source, resource: rewritten });
+        }
+        for (const pushed of await pusher.pushAll(ready)) {
+          if (pushed.result === 'stopped') return report(false, nextSince, pushed.error);
+          if (pushed.result === 'failed') fail(pushed.failure);
+          else counts[pushed.result]++;
+        }
+        progress();
       }
-      const checked = validator.validate(rewritten, { profiles: profileOf(rewritten) });
-      const errors = (checked.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-      if (errors.length > 0) {
-        fail({ reference: source, stage: 'validate', outcome: { ...checked, issue: errors } });
-        continue;
-      }
-      const pushed = await pusher.push(source, rewritten);
-      if (pushed.result === 'stopped') return report(false, nextSince, pushed.error);
-      if (pushed.result === 'failed') fail(pushed.failure);
-      else counts[pushed.result]++;
-      progress();
-    }
     progress(true);
     return report(true, nextSince);
   } finally {

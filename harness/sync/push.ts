@@ -27,28 +27,32 @@ export function outcome(text: string, code = 'processing'): fhir4.OperationOutco
 }
 
 /**
- * Endpoints, then Locations with every parent (partOf) before its children, then Organizations (a health
- * facility's address names its Location; an Organization names its Endpoints).
+ * The order records are written in, as waves whose records do not refer to each other: Endpoints, then
+ * Locations one level of the hierarchy at a time (a parent in an earlier wave than its children), then
+ * Organizations (a health facility's address names its Location; an Organization names its Endpoints).
  */
-export function parentsFirst(resources: JsonObject[]): JsonObject[] {
+export function waves(resources: JsonObject[]): JsonObject[][] {
   const endpoints = resources.filter((r) => r.resourceType === 'Endpoint');
   const organizations = resources.filter((r) => r.resourceType === 'Organization');
   const locations = resources.filter((r) => r.resourceType === 'Location');
   const byKey = new Map(locations.map((l) => [`Location/${String(l.id)}`, l]));
-  const ordered: JsonObject[] = [];
-  const placed = new Set<string>();
-  const place = (location: JsonObject, path: Set<string>) => {
+  const depths = new Map<string, number>();
+  const depthOf = (location: JsonObject, path: Set<string>): number => {
     const key = `Location/${String(location.id)}`;
-    if (placed.has(key) || path.has(key)) return; // a cycle of partOf: placed where it is met
+    const known = depths.get(key);
+    if (known !== undefined) return known;
+    // A cycle of partOf: the record is placed where the cycle is met.
+    if (path.has(key)) return 0;
     path.add(key);
     const parent = isJsonObject(location.partOf) ? stringOf(location.partOf.reference) : undefined;
     const parentResource = parent ? byKey.get(parent) : undefined;
-    if (parentResource) place(parentResource, path);
-    placed.add(key);
-    ordered.push(location);
+    const depth = parentResource ? depthOf(parentResource, path) + 1 : 0;
+    depths.set(key, depth);
+    return depth;
   };
-  for (const location of locations) place(location, new Set());
-  return [...endpoints, ...ordered, ...organizations];
+  const levels: JsonObject[][] = [];
+  for (const location of locations) (levels[depthOf(location, new Set())] ??= []).push(location);
+  return [endpoints, ...levels.filter(Boolean), organizations].filter((wave) => wave.length > 0);
 }
 
 /** The search that finds a resource by one of its identifiers. */
@@ -85,7 +89,124 @@ export class Pusher {
   constructor(
     private readonly registry: HttpClient,
     private readonly target: HttpClient,
+    /** Whether the target takes batch Bundles (its CapabilityStatement says so): lookups and writes go in one. */
+    private batch = false,
   ) {}
+
+  /** Writes records that do not refer to each other: in two batch requests, else one by one. */
+  async pushAll(items: { source: string; resource: JsonObject }[]): Promise<Pushed[]> {
+    if (this.batch && items.length > 1) {
+      const batched = await this.pushBatch(items);
+      if (batched) return batched;
+      this.batch = false; // the target refused the batch itself: one by one from now on
+    }
+    const results: Pushed[] = [];
+    for (const item of items) {
+      const pushed = await this.push(item.source, item.resource);
+      results.push(pushed);
+      if (pushed.result === 'stopped') break;
+    }
+    return results;
+  }
+
+  /** One batch finding the records, one writing those that differ; undefined when batches are refused. */
+  private async pushBatch(items: { source: string; resource: JsonObject }[]): Promise<Pushed[] | undefined> {
+    const lookups = items.map(({ resource }) =>
+      identifierQueries(resource).map((query) => `${String(resource.resourceType)}?${query}`),
+    );
+    const found = await this.sendBatch(lookups.flat().map((url) => ({ request: { method: 'GET', url } })));
+    if (!found || 'stopped' in found) return found && [{ result: 'stopped', error: found.stopped }];
+    let at = 0;
+    const results: (Pushed | undefined)[] = [];
+    const writes: { index: number; entry: JsonObject; method: 'POST' | 'PUT' }[] = [];
+    items.forEach(({ source, resource }, index) => {
+      const type = String(resource.resourceType);
+      const answers = found.slice(at, at + (lookups[index] as string[]).length);
+      at += (lookups[index] as string[]).length;
+      if (answers.length === 0) {
+        results[index] = {
+          result: 'failed',
+          failure: {
+            reference: source,
+            stage: 'resolve',
+            outcome: outcome(`${source} has no identifier to find it by in the target`, 'required'),
+          },
+        };
+        return;
+      }
+      const current = answers
+        .flatMap((answer) => objectsOf(isJsonObject(answer.resource) ? answer.resource.entry : undefined))
+        .map((entry) => entry.resource)
+        .find((r): r is JsonObject => isJsonObject(r) && r.resourceType === type && typeof r.id === 'string');
+      if (current) {
+        this.targets.set(source, `${type}/${String(current.id)}`);
+        const wanted = { ...resource, id: current.id };
+        if (canonical(wanted) === canonical(current)) results[index] = { result: 'unchanged' };
+        else
+          writes.push({
+            index,
+            method: 'PUT',
+            entry: { resource: wanted, request: { method: 'PUT', url: `${type}/${String(current.id)}` } },
+          });
+        return;
+      }
+      const { id: _id, meta: _meta, ...body } = resource;
+      writes.push({
+        index,
+        method: 'POST',
+        entry: {
+          resource: body,
+          request: { method: 'POST', url: type, ifNoneExist: identifierQueries(resource)[0] },
+        },
+      });
+    });
+    if (writes.length > 0) {
+      const written = await this.sendBatch(writes.map((w) => w.entry));
+      if (!written) return undefined;
+      if ('stopped' in written) return [{ result: 'stopped', error: written.stopped }];
+      writes.forEach((write, n) => {
+        const item = items[write.index] as { source: string; resource: JsonObject };
+        const response = isJsonObject(written[n]?.response) ? (written[n]?.response as JsonObject) : {};
+        const status = Number.parseInt(String(response.status ?? ''), 10);
+        const location = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history|$)/.exec(
+          stringOf(response.location) ?? '',
+        );
+        if ((status === 200 || status === 201) && location)
+          this.targets.set(item.source, `${location[1]}/${location[2]}`);
+        results[write.index] =
+          status === 201
+            ? { result: write.method === 'POST' ? 'created' : 'updated' }
+            : status === 200
+              ? { result: write.method === 'POST' ? 'unchanged' : 'updated' }
+              : {
+                  result: 'failed',
+                  failure: {
+                    reference: item.source,
+                    stage: 'push',
+                    outcome: refusal(
+                      response.outcome,
+                      `${write.method} ${String(item.resource.resourceType)} answered ${String(response.status)}`,
+                    ),
+                  },
+                };
+      });
+    }
+    return results as Pushed[];
+  }
+
+  /** A batch's response entries, in order; undefined when the target refuses batches as such. */
+  private async sendBatch(entries: JsonObject[]): Promise<JsonObject[] | { stopped: string } | undefined> {
+    if (entries.length === 0) return [];
+    const sent = await this.target.send('POST', '', {
+      body: { resourceType: 'Bundle', type: 'batch', entry: entries },
+    });
+    if (!sent.ok) return { stopped: `the target is unreachable: ${sent.message}` };
+    const bundle = sent.reply.json;
+    if (sent.reply.status !== 200 || !isJsonObject(bundle) || bundle.resourceType !== 'Bundle')
+      return undefined;
+    const answered = objectsOf(bundle.entry);
+    return answered.length === entries.length ? answered : undefined;
+  }
 
   /** The target's `Type/id` of a registry record already dealt with, or found there. */
   async targetOf(reference: string): Promise<string | null | { stopped: string }> {

@@ -279,6 +279,32 @@ describe('a registry that fails midway, and the resumed run', () => {
     expect(again.stdout).toMatch(/created 0, updated 0, unchanged 0, failed 0/);
   });
 
+  it('a target that does not declare batch is written one record at a time, with the same result', async () => {
+    const fresh = await startServer({ port: 0, subscriptions: false });
+    const noBatch = await faulty(fresh, {
+      response: (method, path, body) => {
+        if (method !== 'GET' || !path.startsWith('/metadata')) return undefined;
+        for (const rest of (body.rest as { interaction?: { code: string }[] }[] | undefined) ?? [])
+          rest.interaction = (rest.interaction ?? []).filter(
+            (i) => i.code !== 'batch' && i.code !== 'transaction',
+          );
+        return body;
+      },
+      request: (method, path, body) =>
+        method === 'POST' && path === '' && body?.resourceType === 'Bundle'
+          ? { status: 400, answer: { resourceType: 'OperationOutcome' } }
+          : undefined,
+    });
+    try {
+      const report = await runSync({ from: { baseUrl: registry.url }, to: { baseUrl: noBatch.url } });
+      expect(report.completed, report.stopped).toBe(true);
+      expect(report.counts).toMatchObject({ fetched: 42, created: 42, failed: 0 });
+    } finally {
+      await noBatch.close();
+      await fresh.close();
+    }
+  });
+
   it('usage errors exit 2', async () => {
     for (const args of [
       ['sync', '--to', target.url],
