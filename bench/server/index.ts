@@ -17,7 +17,12 @@
  * Enrollment (issue 14, enrollment.ts): transactions of one family each (five Patients and their Group)
  * POSTed to our server over HTTP, against an absolute target: at least 300 families/s on 2 cores.
  *
- * BENCH_SERVER_PARTS (compare,adjudication,enrollment) picks the parts.
+ * Sync (issue 15, sync.ts): a registry of BENCH_SYNC_FACILITIES (10000) facilities synced into an empty
+ * server, both bundled, each in a process of its own: at least 1,000 facilities/s. Notifications
+ * (notifications.ts): writes at 100/s that a rest-hook subscription selects, latency from write to
+ * delivery: p99 under 100 ms.
+ *
+ * BENCH_SERVER_PARTS (compare,adjudication,enrollment,sync,notifications) picks the parts.
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../harness/paths.js';
@@ -26,6 +31,8 @@ import { measure, type LoadResult } from './load.js';
 import { identifierOf, patientId } from './patients.js';
 import { CLAIM_LINES, checkAdjudication, claimBody } from './adjudication.js';
 import { FAMILY_MEMBERS, checkEnrollment, familyBody } from './enrollment.js';
+import { measureNotifications, type NotificationBenchResult } from './notifications.js';
+import { measureSync, type SyncBenchResult } from './sync.js';
 import { forkTarget } from './target-process.js';
 import {
   startTarget,
@@ -83,7 +90,7 @@ const CASES: BenchCase[] = [
   },
 ];
 
-const PARTS = ['compare', 'adjudication', 'enrollment'] as const;
+const PARTS = ['compare', 'adjudication', 'enrollment', 'sync', 'notifications'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Settings {
@@ -96,6 +103,7 @@ interface Settings {
   cpuProfile: boolean;
   parts: Part[];
   claimInsurees: number;
+  syncFacilities: number;
 }
 
 function settings(): Settings {
@@ -120,6 +128,7 @@ function settings(): Settings {
         return true;
       }),
     claimInsurees: Math.floor(envNumber('BENCH_CLAIM_INSUREES', 10_000)),
+    syncFacilities: Math.floor(envNumber('BENCH_SYNC_FACILITIES', 10_000)),
   };
 }
 
@@ -315,10 +324,39 @@ const verdict = (met: boolean, text: string) => console.log(`${met ? 'met ' : 'M
 const failures = (result: LoadResult) =>
   result.non2xx + result.errors > 0 ? ` (! ${result.non2xx} non-2xx, ${result.errors} errors)` : '';
 
+async function benchSync(options: Settings): Promise<SyncBenchResult> {
+  log(`sync: loading a registry of ${options.syncFacilities.toLocaleString('en')} facilities...`);
+  const registry = await launch('registry', options, options.syncFacilities);
+  const target = await launch('sync-target', options, 0);
+  try {
+    const result = await measureSync(registry.url, target.url, options.syncFacilities);
+    log(
+      `sync: ${result.facilitiesPerSecond} facilities/s (${result.resources} resources in ${result.firstMs} ms)`,
+    );
+    return result;
+  } finally {
+    await Promise.all([registry.close(), target.close()]);
+  }
+}
+
+async function benchNotifications(options: Settings): Promise<NotificationBenchResult> {
+  log('notifications: writes at 100/s, a rest-hook subscription...');
+  const target = await launch('notifying', options, 0);
+  try {
+    return await measureNotifications(target.url, 100, options.seconds);
+  } finally {
+    await target.close();
+  }
+}
+
 export async function runServerBench(): Promise<void> {
   const options = settings();
   const adjudication = options.parts.includes('adjudication') ? await benchAdjudication(options) : undefined;
   const enrollment = options.parts.includes('enrollment') ? await benchEnrollment(options) : undefined;
+  const sync = options.parts.includes('sync') ? await benchSync(options) : undefined;
+  const notifications = options.parts.includes('notifications')
+    ? await benchNotifications(options)
+    : undefined;
   if (adjudication) {
     console.log(
       `\nAdjudication: POST Claim (${adjudication.lines} lines), ${options.connections} connections, ` +
@@ -337,6 +375,23 @@ export async function runServerBench(): Promise<void> {
     );
     verdict(enrollment.requestsPerSecond >= 300, 'enrollment: at least 300 families/s');
   }
+  if (sync) {
+    console.log(
+      `\nSync: ${sync.facilities.toLocaleString('en')} facilities (${sync.resources.toLocaleString('en')} resources) between two bundled servers: ` +
+        `${sync.facilitiesPerSecond} facilities/s (${sync.firstMs} ms); a second sync with nothing changed: ${sync.secondMs} ms, ` +
+        `${sync.second.created + sync.second.updated} written`,
+    );
+    verdict(sync.facilitiesPerSecond >= 1_000, 'sync: at least 1,000 facilities/s');
+    verdict(sync.second.created + sync.second.updated === 0, 'sync: a second run writes nothing');
+  }
+  if (notifications) {
+    console.log(
+      `\nNotifications: ${notifications.writesPerSecond} writes/s for ${options.seconds} s, ${notifications.delivered} of ${notifications.writes} delivered: ` +
+        `p50 ${notifications.p50Ms} ms, p99 ${notifications.p99Ms} ms, max ${notifications.maxMs} ms (write sent to notification received)`,
+    );
+    verdict(notifications.delivered === notifications.writes, 'notifications: every write notified');
+    verdict(notifications.p99Ms < 100, 'notifications: p99 under 100 ms');
+  }
   if (!options.parts.includes('compare')) {
     const file = writeReport('server', {
       date: new Date().toISOString(),
@@ -344,6 +399,8 @@ export async function runServerBench(): Promise<void> {
       settings: options,
       adjudication,
       enrollment,
+      sync,
+      notifications,
     });
     console.log(`\nreport: ${file}`);
     return;
@@ -443,6 +500,8 @@ export async function runServerBench(): Promise<void> {
     suspect,
     ...(adjudication ? { adjudication } : {}),
     ...(enrollment ? { enrollment } : {}),
+    ...(sync ? { sync } : {}),
+    ...(notifications ? { notifications } : {}),
   });
   console.log(`\nreport: ${file}`);
 }

@@ -20,8 +20,15 @@ import { patient } from './patients.js';
 
 export const TARGETS = ['ours', 'medplum'] as const;
 export type TargetName = (typeof TARGETS)[number];
-/** What a target process may run: a compared server, or ours set up for adjudication or enrollment. */
-export const TARGET_KINDS = [...TARGETS, 'openimis', 'enrollment'] as const;
+/** What a target process may run: a compared server, or ours set up for a workflow's bench. */
+export const TARGET_KINDS = [
+  ...TARGETS,
+  'openimis',
+  'enrollment',
+  'registry',
+  'sync-target',
+  'notifying',
+] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export interface LoadFigures {
@@ -49,6 +56,9 @@ type MedplumResource = Parameters<MemoryRepository['createResource']>[0];
 export async function startTarget(name: TargetKind, count: number): Promise<RunningTarget> {
   if (name === 'openimis') return (await import('./adjudication.js')).startAdjudicationTarget(count);
   if (name === 'enrollment') return (await import('./enrollment.js')).startEnrollmentTarget();
+  if (name === 'registry') return (await import('./sync.js')).startRegistryTarget(count);
+  if (name === 'sync-target') return (await import('./sync.js')).startSyncTarget();
+  if (name === 'notifying') return (await import('./notifications.js')).startNotifyingTarget();
   return name === 'ours' ? startOurs(count) : startMedplum(count);
 }
 

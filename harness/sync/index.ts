@@ -15,7 +15,7 @@ import { igPaths } from '../paths.js';
 import { createValidator } from '../validator/index.js';
 import { fetchChanges } from './fetch.js';
 import { applyCodeMap, asOpenimisShape } from './mapping.js';
-import { outcome, Pusher, waves } from './push.js';
+import { outcome, Pusher, waves, type Pushed } from './push.js';
 import type { SyncCounts, SyncFailure, SyncOptions, SyncReport } from './types.js';
 
 export type { SyncCounts, SyncFailure, SyncMode, SyncOptions, SyncReport } from './types.js';
@@ -36,6 +36,34 @@ function profileOf(resource: Record<string, unknown>): string[] {
 
 /** Records written per batch (and validated before it). */
 const CHUNK = 200;
+/** Chunks of a wave prepared and written at once. */
+const CHUNKS_IN_FLIGHT = 8;
+
+interface ChunkOutcome {
+  failed: SyncFailure[];
+  pushed: Pushed[];
+  stopped?: string;
+}
+
+/** `work` on every item, `limit` at a time; the results in the items' order. */
+async function inOrder<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  done: () => void,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+      done();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 /** Whether the target declares the batch interaction (then lookups and writes go 200 at a time). */
 async function takesBatches(target: HttpClient): Promise<boolean> {
@@ -81,7 +109,7 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       lastProgress = Date.now();
       options.onProgress?.({ ...counts });
     };
-    const fetched = await fetchChanges(registry, mode, options.since, options.pageSize ?? 200, (n) => {
+    const fetched = await fetchChanges(registry, mode, options.since, options.pageSize ?? 1000, (n) => {
       counts.fetched = n;
       progress();
     });
@@ -90,43 +118,52 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     counts.fetched = fetched.resources.length;
     const validator = createValidator({ igs: options.igs ?? [igPaths().generatedResources] });
     const pusher = new Pusher(registry, target, await takesBatches(target));
-    const fail = (failure: SyncFailure) => {
-      failures.push(failure);
-      counts.failed++;
-    };
-    for (const wave of waves(fetched.resources))
-      for (let first = 0; first < wave.length; first += CHUNK) {
-        const ready: { source: string; resource: JsonObject }[] = [];
-        for (const resource of wave.slice(first, first + CHUNK)) {
-          const source = `${String(resource.resourceType)}/${String(resource.id)}`;
-          const rewritten = await pusher.rewrite(asOpenimisShape(applyCodeMap(resource, options.map)));
-          if ('stopped' in rewritten) return report(false, nextSince, String(rewritten.stopped));
-          if ('unresolved' in rewritten) {
-            fail({
-              reference: source,
-              stage: 'resolve',
-              outcome: outcome(
-                `${source} refers to ${String(rewritten.unresolved)}, which is neither among this sync's records nor in the target`,
-                'not-found',
-              ),
-            });
-            continue;
-          }
-          const checked = validator.validate(rewritten, { profiles: profileOf(rewritten) });
-          const errors = (checked.issue ?? []).filter(
-            (i) => i.severity === 'error' || i.severity === 'fatal',
-          );
-          if (errors.length > 0)
-            fail({ reference: source, stage: 'validate', outcome: { ...checked, issue: errors } });
-          else ready.push({ source, resource: rewritten });
+    /** One chunk of a wave: mapped, rewritten and validated here, then written; nothing counted yet. */
+    const chunkOf = async (chunk: JsonObject[]): Promise<ChunkOutcome> => {
+      const failed: SyncFailure[] = [];
+      const ready: { source: string; resource: JsonObject }[] = [];
+      for (const resource of chunk) {
+        const source = `${String(resource.resourceType)}/${String(resource.id)}`;
+        const rewritten = await pusher.rewrite(asOpenimisShape(applyCodeMap(resource, options.map)));
+        if ('stopped' in rewritten) return { failed, pushed: [], stopped: String(rewritten.stopped) };
+        if ('unresolved' in rewritten) {
+          failed.push({
+            reference: source,
+            stage: 'resolve',
+            outcome: outcome(
+              `${source} refers to ${String(rewritten.unresolved)}, which is neither among this sync's records nor in the target`,
+              'not-found',
+            ),
+          });
+          continue;
         }
-        for (const pushed of await pusher.pushAll(ready)) {
-          if (pushed.result === 'stopped') return report(false, nextSince, pushed.error);
-          if (pushed.result === 'failed') fail(pushed.failure);
-          else counts[pushed.result]++;
-        }
-        progress();
+        const checked = validator.validate(rewritten, { profiles: profileOf(rewritten) });
+        const errors = (checked.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+        if (errors.length > 0)
+          failed.push({ reference: source, stage: 'validate', outcome: { ...checked, issue: errors } });
+        else ready.push({ source, resource: rewritten });
       }
+      return { failed, pushed: await pusher.pushAll(ready) };
+    };
+    for (const wave of waves(fetched.resources)) {
+      const chunks: JsonObject[][] = [];
+      for (let first = 0; first < wave.length; first += CHUNK) chunks.push(wave.slice(first, first + CHUNK));
+      // The chunks of a wave do not refer to each other: while the target writes one, the next is
+      // prepared. Their outcomes are counted in order, so the report reads the same however they ran.
+      const outcomes = await inOrder(chunks, CHUNKS_IN_FLIGHT, chunkOf, () => progress());
+      for (const { failed, pushed, stopped } of outcomes) {
+        for (const failure of failed) failures.push(failure);
+        counts.failed += failed.length;
+        for (const result of pushed) {
+          if (result.result === 'stopped') return report(false, nextSince, result.error);
+          if (result.result === 'failed') {
+            failures.push(result.failure);
+            counts.failed++;
+          } else counts[result.result]++;
+        }
+        if (stopped) return report(false, nextSince, stopped);
+      }
+    }
     progress(true);
     return report(true, nextSince);
   } finally {

@@ -66,6 +66,27 @@ function identifierQueries(resource: JsonObject): string[] {
     .filter((query): query is string => query !== undefined);
 }
 
+/** One search matching a resource by any of its identifiers (`,` is OR within a token parameter). */
+function anyIdentifier(resource: JsonObject): string | undefined {
+  const values = objectsOf(resource.identifier)
+    .map((identifier) => {
+      const value = stringOf(identifier.value);
+      const system = stringOf(identifier.system);
+      // A comma inside a value is escaped (search.html#escaping).
+      const escaped = (text: string) =>
+        text.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/\|/g, '\\|');
+      return value
+        ? encodeURIComponent(system ? `${escaped(system)}|${escaped(value)}` : escaped(value))
+        : undefined;
+    })
+    .filter((value): value is string => value !== undefined);
+  return values.length > 0 ? `identifier=${values.join(',')}` : undefined;
+}
+
+/** The id in a Location (`Type/id/_history/v`). */
+const locationId = (location: string | undefined) =>
+  location ? /(?:^|\/)[A-Za-z]+\/([A-Za-z0-9\-.]{1,64})(?:\/_history|$)/.exec(location)?.[1] : undefined;
+
 /** The resource as compared: without id, meta and text, keys sorted. */
 function canonical(resource: JsonObject): string {
   const { id: _id, meta: _meta, text: _text, ...rest } = resource;
@@ -109,96 +130,131 @@ export class Pusher {
     return results;
   }
 
-  /** One batch finding the records, one writing those that differ; undefined when batches are refused. */
+  /**
+   * One batch creating each record unless the target holds one with any of its identifiers (conditional
+   * creates); where it does, the record is compared with the target's and PUT in a second batch when it
+   * differs. A full first sync is one request per chunk (answered minimal: the ids are in the Locations).
+   * Undefined when the target refuses batches.
+   */
   private async pushBatch(items: { source: string; resource: JsonObject }[]): Promise<Pushed[] | undefined> {
-    const lookups = items.map(({ resource }) =>
-      identifierQueries(resource).map((query) => `${String(resource.resourceType)}?${query}`),
-    );
-    const found = await this.sendBatch(lookups.flat().map((url) => ({ request: { method: 'GET', url } })));
-    if (!found || 'stopped' in found) return found && [{ result: 'stopped', error: found.stopped }];
-    let at = 0;
     const results: (Pushed | undefined)[] = [];
-    const writes: { index: number; entry: JsonObject; method: 'POST' | 'PUT' }[] = [];
+    const failed = (index: number, stage: SyncStage, why: fhir4.OperationOutcome) => {
+      results[index] = {
+        result: 'failed',
+        failure: { reference: (items[index] as { source: string }).source, stage, outcome: why },
+      };
+    };
+    const creates: { index: number; entry: JsonObject }[] = [];
     items.forEach(({ source, resource }, index) => {
-      const type = String(resource.resourceType);
-      const answers = found.slice(at, at + (lookups[index] as string[]).length);
-      at += (lookups[index] as string[]).length;
-      if (answers.length === 0) {
-        results[index] = {
-          result: 'failed',
-          failure: {
-            reference: source,
-            stage: 'resolve',
-            outcome: outcome(`${source} has no identifier to find it by in the target`, 'required'),
-          },
-        };
-        return;
-      }
-      const current = answers
-        .flatMap((answer) => objectsOf(isJsonObject(answer.resource) ? answer.resource.entry : undefined))
-        .map((entry) => entry.resource)
-        .find((r): r is JsonObject => isJsonObject(r) && r.resourceType === type && typeof r.id === 'string');
-      if (current) {
-        this.targets.set(source, `${type}/${String(current.id)}`);
-        const wanted = { ...resource, id: current.id };
-        if (canonical(wanted) === canonical(current)) results[index] = { result: 'unchanged' };
-        else
-          writes.push({
-            index,
-            method: 'PUT',
-            entry: { resource: wanted, request: { method: 'PUT', url: `${type}/${String(current.id)}` } },
-          });
-        return;
-      }
+      const condition = anyIdentifier(resource);
+      if (!condition)
+        return failed(
+          index,
+          'resolve',
+          outcome(`${source} has no identifier to find it by in the target`, 'required'),
+        );
       const { id: _id, meta: _meta, ...body } = resource;
-      writes.push({
+      creates.push({
         index,
-        method: 'POST',
         entry: {
           resource: body,
-          request: { method: 'POST', url: type, ifNoneExist: identifierQueries(resource)[0] },
+          request: { method: 'POST', url: String(resource.resourceType), ifNoneExist: condition },
         },
       });
     });
-    if (writes.length > 0) {
-      const written = await this.sendBatch(writes.map((w) => w.entry));
-      if (!written) return undefined;
-      if ('stopped' in written) return [{ result: 'stopped', error: written.stopped }];
-      writes.forEach((write, n) => {
-        const item = items[write.index] as { source: string; resource: JsonObject };
-        const response = isJsonObject(written[n]?.response) ? (written[n]?.response as JsonObject) : {};
-        const status = Number.parseInt(String(response.status ?? ''), 10);
-        const location = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history|$)/.exec(
-          stringOf(response.location) ?? '',
+    const created = await this.sendBatch(
+      creates.map((c) => c.entry),
+      'minimal',
+    );
+    if (!created) return undefined;
+    if ('stopped' in created) return [{ result: 'stopped', error: created.stopped }];
+    const existing: { index: number; id: string; current?: JsonObject }[] = [];
+    creates.forEach(({ index }, n) => {
+      const item = items[index] as { source: string; resource: JsonObject };
+      const answer = created[n] as JsonObject;
+      const response = isJsonObject(answer.response) ? answer.response : {};
+      const status = Number.parseInt(String(response.status ?? ''), 10);
+      const id =
+        locationId(stringOf(response.location)) ??
+        (isJsonObject(answer.resource) ? stringOf(answer.resource.id) : undefined);
+      if ((status === 200 || status === 201) && id)
+        this.targets.set(item.source, `${String(item.resource.resourceType)}/${id}`);
+      if (status === 201) results[index] = { result: 'created' };
+      else if (status === 200 && id)
+        existing.push({ index, id, ...(isJsonObject(answer.resource) ? { current: answer.resource } : {}) });
+      else
+        failed(
+          index,
+          'push',
+          refusal(
+            response.outcome,
+            `POST ${String(item.resource.resourceType)} answered ${String(response.status)}`,
+          ),
         );
-        if ((status === 200 || status === 201) && location)
-          this.targets.set(item.source, `${location[1]}/${location[2]}`);
-        results[write.index] =
-          status === 201
-            ? { result: write.method === 'POST' ? 'created' : 'updated' }
-            : status === 200
-              ? { result: write.method === 'POST' ? 'unchanged' : 'updated' }
-              : {
-                  result: 'failed',
-                  failure: {
-                    reference: item.source,
-                    stage: 'push',
-                    outcome: refusal(
-                      response.outcome,
-                      `${write.method} ${String(item.resource.resourceType)} answered ${String(response.status)}`,
-                    ),
-                  },
-                };
-      });
+    });
+    // A target that answered a match without the resource: read it.
+    const unread = existing.filter((e) => !e.current);
+    const read = await this.sendBatch(
+      unread.map((e) => ({
+        request: {
+          method: 'GET',
+          url: `${String((items[e.index] as { resource: JsonObject }).resource.resourceType)}/${e.id}`,
+        },
+      })),
+    );
+    if (!read) return undefined;
+    if ('stopped' in read) return [{ result: 'stopped', error: read.stopped }];
+    unread.forEach((e, n) => {
+      const resource = read[n]?.resource;
+      if (isJsonObject(resource)) e.current = resource;
+    });
+    const updates: { index: number; entry: JsonObject }[] = [];
+    for (const { index, id, current } of existing) {
+      const item = items[index] as { source: string; resource: JsonObject };
+      const wanted = { ...item.resource, id };
+      if (current && canonical(wanted) === canonical(current)) results[index] = { result: 'unchanged' };
+      else
+        updates.push({
+          index,
+          entry: {
+            resource: wanted,
+            request: { method: 'PUT', url: `${String(item.resource.resourceType)}/${id}` },
+          },
+        });
     }
+    const updated = await this.sendBatch(
+      updates.map((u) => u.entry),
+      'minimal',
+    );
+    if (!updated) return undefined;
+    if ('stopped' in updated) return [{ result: 'stopped', error: updated.stopped }];
+    updates.forEach(({ index }, n) => {
+      const item = items[index] as { resource: JsonObject };
+      const response = isJsonObject(updated[n]?.response) ? (updated[n]?.response as JsonObject) : {};
+      const status = Number.parseInt(String(response.status ?? ''), 10);
+      if (status === 200 || status === 201) results[index] = { result: 'updated' };
+      else
+        failed(
+          index,
+          'push',
+          refusal(
+            response.outcome,
+            `PUT ${String(item.resource.resourceType)} answered ${String(response.status)}`,
+          ),
+        );
+    });
     return results as Pushed[];
   }
 
   /** A batch's response entries, in order; undefined when the target refuses batches as such. */
-  private async sendBatch(entries: JsonObject[]): Promise<JsonObject[] | { stopped: string } | undefined> {
+  private async sendBatch(
+    entries: JsonObject[],
+    prefer: 'minimal' | 'representation' = 'representation',
+  ): Promise<JsonObject[] | { stopped: string } | undefined> {
     if (entries.length === 0) return [];
     const sent = await this.target.send('POST', '', {
       body: { resourceType: 'Bundle', type: 'batch', entry: entries },
+      headers: { prefer: `return=${prefer}` },
     });
     if (!sent.ok) return { stopped: `the target is unreachable: ${sent.message}` };
     const bundle = sent.reply.json;

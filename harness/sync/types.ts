@@ -22,7 +22,7 @@ export interface SyncOptions {
   igs?: string[];
   /** Called now and then on a long run, and once at the end. */
   onProgress?: (counts: SyncCounts) => void;
-  /** Resources per page asked of the registry (default 200). */
+  /** Resources per page asked of the registry (default 1,000; a registry may give fewer). */
   pageSize?: number;
 }
 

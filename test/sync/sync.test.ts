@@ -276,7 +276,8 @@ describe('a registry that fails midway, and the resumed run', () => {
     const codes = (await all(target, 'Location')).map(codeOf);
     expect(new Set(codes).size).toBe(codes.length);
     const again = await runCli(['sync', '--from', registry.url, '--to', target.url, '--state', state]);
-    expect(again.stdout).toMatch(/created 0, updated 0, unchanged 0, failed 0/);
+    // Nothing written (what the last second held may be fetched again, and found unchanged).
+    expect(again.stdout).toMatch(/created 0, updated 0, unchanged \d+, failed 0/);
   });
 
   it('a target that does not declare batch is written one record at a time, with the same result', async () => {
