@@ -103,7 +103,12 @@ export function createFhirServer(options: ServerOptions = {}): {
   const openimis = installOpenimis(fhir, options.claimReview);
   // After the search index: a subscription's criteria are searched once the index holds the write.
   const subscriptions =
-    options.subscriptions === false ? undefined : new Subscriptions(fhir, options.subscriptions);
+    options.subscriptions === false
+      ? undefined
+      : new Subscriptions(fhir, {
+          ...(options.db ? { logPath: `${options.db}.deliveries` } : {}),
+          ...options.subscriptions,
+        });
   if (subscriptions) fhir.addPlugin(subscriptions.plugin);
   return { fhir, storage, openimis, ...(subscriptions ? { subscriptions } : {}) };
 }

@@ -4,10 +4,14 @@
  * (422); a matching create or update is notified (no payload: an empty POST; a payload: the resource
  * PUT to {endpoint}/{Type}/{id}; headers sent), a non-matching one is not; notifications of one
  * subscription keep their order; deliveries that keep failing turn it error and a success active again;
- * past its end nothing is sent and it turns off; deleted, nothing more. openIMIS flavour: the bare
+ * past its end nothing is sent and it turns off; deleted, nothing more; with a journal, what was queued
+ * is sent after a restart. openIMIS flavour: the bare
  * resource POSTed as application/json, Django lookups in the criteria, openIMIS's refusals.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
@@ -195,6 +199,46 @@ describe('R4 rest-hook subscriptions', () => {
     const write = await post(`${server.url}/Patient`, patient(family));
     expect(write.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('with a journal, deliveries not yet made survive a restart', () => {
+  it('sends after the restart what was queued before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subscriptions-'));
+    const db = join(dir, 'fhir.journal');
+    const hook = await receiver();
+    try {
+      hook.answer.status = 503;
+      // Retried only after a minute: still queued when the server stops.
+      let server = await startServer({
+        port: 0,
+        db,
+        validation: 'off',
+        subscriptions: { backoffMs: [60_000] },
+      });
+      await post(`${server.url}/Subscription`, subscription(`${hook.url}/kept`, 'Patient?family=Kept'));
+      const id = (await post(`${server.url}/Patient`, patient('Kept'))).body.id as string;
+      expect(await until(() => hook.seen.length === 1)).toBe(true);
+      await server.close();
+      hook.answer.status = 200;
+      server = await startServer({ port: 0, db, validation: 'off', subscriptions: { backoffMs: [] } });
+      try {
+        expect(await until(() => hook.seen.length === 2)).toBe(true);
+        expect(hook.seen[1]).toMatchObject({ method: 'POST', path: '/kept' });
+        await server.subscriptions?.idle();
+        // Delivered: a third start sends nothing more.
+        expect((await call(`${server.url}/Patient/${id}`)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+      server = await startServer({ port: 0, db, validation: 'off', subscriptions: { backoffMs: [] } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await server.close();
+      expect(hook.seen).toHaveLength(2);
+    } finally {
+      hook.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

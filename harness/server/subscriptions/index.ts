@@ -15,6 +15,7 @@
  *   invoices with Django field lookups (criteria.ts); status active or off; `end` required; one header,
  *   a JSON object string; the bare resource POSTed as application/json; failures are not written back
  *   (openIMIS logs them).
+ * - With a journal, notifications not yet delivered are kept beside it (log.ts) and sent after a restart.
  */
 import { isJsonObject, stringOf, type JsonObject } from '../../json.js';
 import type { ServerServices, TypePlugin, WriteContext, WritePlan } from '../extension-points.js';
@@ -24,12 +25,15 @@ import { isSearchError } from '../search/index.js';
 import type { Change, ResourceVersion } from '../storage/types.js';
 import { parseCriteria, type Criteria, type Flavour } from './criteria.js';
 import { Deliveries, type DeliveryOptions, type DeliveryOutcome, type Notification } from './delivery.js';
+import { DeliveryLog } from './log.js';
 
 export type { Flavour } from './criteria.js';
 
 export interface SubscriptionOptions extends DeliveryOptions {
   /** 'r4' (default): subscription.html's rest-hook. 'openimis': as the openIMIS backend notifies. */
   flavour?: Flavour;
+  /** Where notifications not yet delivered are kept across a restart (the server gives `{db}.deliveries`). */
+  logPath?: string;
 }
 
 const JSON_PAYLOADS = new Set(['application/fhir+json', 'application/json', 'application/json+fhir']);
@@ -54,6 +58,7 @@ export class Subscriptions {
   private readonly served = new Map<string, Served>();
   private readonly deliveries: Deliveries;
   private readonly flavour: Flavour;
+  private readonly log: DeliveryLog;
 
   constructor(
     private readonly server: ServerServices,
@@ -67,6 +72,16 @@ export class Subscriptions {
       if (resource) this.remember(resource);
     }
     storage.onCommit((versions) => this.heard(versions));
+    // What a previous run queued and never delivered is sent now, in the order it was queued.
+    const { log, pending } = DeliveryLog.open(options.logPath);
+    this.log = log;
+    for (const entry of pending) {
+      const [type = '', id = '', , versionId = ''] = entry.version.split('/');
+      const version = storage.vread(type, id, versionId);
+      const subscription = this.served.get(entry.subscription);
+      if (version?.resource && subscription) this.enqueue(subscription, version);
+      else log.done(entry);
+    }
   }
 
   readonly plugin: TypePlugin = {
@@ -186,12 +201,21 @@ export class Subscriptions {
           setImmediate(() => this.setStatus(subscription.id, 'off'));
           continue;
         }
-        if (!this.matches(subscription.criteria, version)) continue;
-        this.deliveries.send(subscription.id, this.notification(subscription, version), (outcome) =>
-          this.delivered(subscription.id, outcome),
-        );
+        if (this.matches(subscription.criteria, version)) this.enqueue(subscription, version);
       }
     }
+  }
+
+  private enqueue(subscription: Served, version: ResourceVersion): void {
+    const entry = {
+      subscription: subscription.id,
+      version: `${version.type}/${version.id}/_history/${version.versionId}`,
+    };
+    this.log.queued(entry);
+    this.deliveries.send(subscription.id, this.notification(subscription, version), (outcome) => {
+      this.log.done(entry);
+      this.delivered(subscription.id, outcome);
+    });
   }
 
   private matches(criteria: Criteria, version: ResourceVersion): boolean {
