@@ -27,7 +27,8 @@ export async function fetchChanges(
   mode: SyncMode,
   since: string | undefined,
   pageSize: number,
-  onPage: (count: number) => void,
+  /** Each page's records not seen before, with the count so far: a caller may start on them at once. */
+  onPage: (count: number, added: JsonObject[]) => void,
 ): Promise<Fetched> {
   const first =
     mode === 'history'
@@ -53,6 +54,7 @@ export async function fetchChanges(
         ok: false,
         error: `GET ${registry.resolve(next)} answered ${reply.status}${isJsonObject(bundle) ? ` with a ${String(bundle.resourceType)}` : ''}, not a Bundle`,
       };
+    const added: JsonObject[] = [];
     for (const entry of objectsOf(bundle.entry)) {
       const resource = entry.resource;
       if (!isJsonObject(resource)) continue;
@@ -62,9 +64,10 @@ export async function fetchChanges(
       const key = `${type}/${id}`;
       // History lists newest first: the first version seen of a resource is the one to keep.
       if (mode === 'history' && byKey.has(key)) continue;
+      if (!byKey.has(key)) added.push(resource);
       byKey.set(key, resource);
     }
-    onPage(byKey.size);
+    onPage(byKey.size, added);
     next = objectsOf(bundle.link).find((link) => link.relation === 'next')?.url as string | undefined;
   }
   return { ok: true, resources: [...byKey.values()], ...(serverTime ? { serverTime } : {}) };

@@ -1,13 +1,14 @@
 /**
  * `openimis-fhir sync`'s engine: the master facility list's changes brought into openIMIS, as the
- * OpenHIE facility registry workflow has a mediator do it. Fetch what changed (fetch.ts), then for each
- * record, parents first (in waves: push.ts): map its codes and keep of a Location what openIMIS keeps
- * (mapping.ts), rewrite its references to the target's ids, validate
- * it against R4 and the openIMIS profile of its type, and write it where it differs (push.ts): in
- * batches of 200 where the target takes batch Bundles, one by one otherwise. A record
- * that fails at any stage is logged with its OperationOutcome and not written; the run goes on. The
- * registry or the target failing as a whole stops the run: it did not complete, and the caller keeps the
- * previous lastSync, so the next run fetches the same changes again (writes are idempotent).
+ * OpenHIE facility registry workflow has a mediator do it. Fetch what changed (fetch.ts); then for each
+ * record, parents first (in waves: push.ts), map its codes and keep of a Location what openIMIS keeps
+ * (mapping.ts), rewrite its references to the target's ids, validate it against R4 and the openIMIS
+ * profile of its type, and write it where it differs (push.ts): 200 per batch Bundle where the target
+ * takes them, one by one otherwise. Endpoints, which refer to nothing, are written while the registry's
+ * later pages are still coming. A record that fails at any stage is logged with its OperationOutcome and
+ * not written; the run goes on. The registry or the target failing as a whole stops the run: it did not
+ * complete, and the caller keeps the previous lastSync, so the next run fetches the same changes again
+ * (writes are idempotent: what was written is found unchanged).
  */
 import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
 import { HttpClient } from '../runner/index.js';
@@ -109,13 +110,6 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       lastProgress = Date.now();
       options.onProgress?.({ ...counts });
     };
-    const fetched = await fetchChanges(registry, mode, options.since, options.pageSize ?? 1000, (n) => {
-      counts.fetched = n;
-      progress();
-    });
-    if (!fetched.ok) return report(false, startedAt, fetched.error);
-    const nextSince = fetched.serverTime ?? startedAt;
-    counts.fetched = fetched.resources.length;
     const validator = createValidator({ igs: options.igs ?? [igPaths().generatedResources] });
     const pusher = new Pusher(registry, target, await takesBatches(target));
     /** One chunk of a wave: mapped, rewritten and validated here, then written; nothing counted yet. */
@@ -145,24 +139,52 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       }
       return { failed, pushed: await pusher.pushAll(ready) };
     };
-    for (const wave of waves(fetched.resources)) {
+    // The chunks of a wave do not refer to each other: while the target writes one, the next is
+    // prepared. Their outcomes are counted in order, so the report reads the same however they ran.
+    const run = (wave: JsonObject[]) => {
       const chunks: JsonObject[][] = [];
       for (let first = 0; first < wave.length; first += CHUNK) chunks.push(wave.slice(first, first + CHUNK));
-      // The chunks of a wave do not refer to each other: while the target writes one, the next is
-      // prepared. Their outcomes are counted in order, so the report reads the same however they ran.
-      const outcomes = await inOrder(chunks, CHUNKS_IN_FLIGHT, chunkOf, () => progress());
+      return inOrder(chunks, CHUNKS_IN_FLIGHT, chunkOf, () => progress());
+    };
+    // Endpoints refer to nothing: they are written while the registry's later pages are fetched.
+    const early: Promise<ChunkOutcome[]>[] = [];
+    const fetched = await fetchChanges(
+      registry,
+      mode,
+      options.since,
+      options.pageSize ?? 1000,
+      (n, added) => {
+        counts.fetched = n;
+        const endpoints = added.filter((r) => r.resourceType === 'Endpoint');
+        if (endpoints.length > 0) early.push(run(endpoints));
+        progress();
+      },
+    );
+    const earlyOutcomes = (await Promise.all(early)).flat();
+    /** Counts a wave's outcomes in order; the reason the run stops, when it must. */
+    const tally = (outcomes: ChunkOutcome[]): string | undefined => {
       for (const { failed, pushed, stopped } of outcomes) {
         for (const failure of failed) failures.push(failure);
         counts.failed += failed.length;
         for (const result of pushed) {
-          if (result.result === 'stopped') return report(false, nextSince, result.error);
+          if (result.result === 'stopped') return result.error;
           if (result.result === 'failed') {
             failures.push(result.failure);
             counts.failed++;
           } else counts[result.result]++;
         }
-        if (stopped) return report(false, nextSince, stopped);
+        if (stopped) return stopped;
       }
+      return undefined;
+    };
+    const earlyStop = tally(earlyOutcomes);
+    if (!fetched.ok) return report(false, startedAt, fetched.error);
+    const nextSince = fetched.serverTime ?? startedAt;
+    counts.fetched = fetched.resources.length;
+    if (earlyStop) return report(false, nextSince, earlyStop);
+    for (const wave of waves(fetched.resources.filter((r) => r.resourceType !== 'Endpoint'))) {
+      const stopped = tally(await run(wave));
+      if (stopped) return report(false, nextSince, stopped);
     }
     progress(true);
     return report(true, nextSince);
