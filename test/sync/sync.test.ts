@@ -7,6 +7,7 @@
  * mapped from a CSV or a ConceptMap; history mode; a registry that fails midway stops the run (exit 3,
  * state kept) and the resumed run finishes without duplicates; the CLI's state, report and usage errors.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +18,14 @@ import {
   registryLocation,
   registryTransaction,
 } from '../../harness/scenarios/support/registry.js';
+import { PROJECT_ROOT } from '../../harness/paths.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
 import { parseCodeMap, runSync } from '../../harness/sync/index.js';
 import { runCli } from '../support/cli.js';
 import type { FakeServer } from '../support/fake-servers.js';
 import { faulty } from '../support/faulty-proxy.js';
+
+const CLI = join(PROJECT_ROOT, 'dist', 'harness', 'cli.js');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies probed freely
 
@@ -167,35 +171,26 @@ describe('sync between two bundled servers', () => {
     expect(parseCodeMap('a,b\n1,2\n', 'bad.csv')).toBeInstanceOf(Error);
   });
 
-  it('history mode fetches the same changes from _history', async () => {
+  it('history mode fetches every record once, at its newest version', async () => {
     const fresh = await startServer({ port: 0, subscriptions: false });
     try {
       const report = await runSync({
         from: { baseUrl: registry.url },
         to: { baseUrl: fresh.url },
         mode: 'history',
-        since: firstNext,
       });
       expect(report.completed, report.stopped).toBe(true);
-      // What changed after the first run (renamed, added, retired, broken, child, national), and what was
-      // written in the second the first run's lastSync was taken in (the Date header has whole seconds:
-      // those are fetched again rather than missed).
-      const changed = ['T-r0-d0', 'T-r0-d9', 'T-r0-d0-f0', 'T-bad', 'T-bad-child', 'T-nat'];
-      const seen = [
-        ...report.failures.map((f) => f.reference.split('/')[1]),
-        ...(await all(fresh, 'Location')).map((l) => l.name as string),
-      ];
-      expect(report.counts.fetched).toBeGreaterThanOrEqual(changed.length);
-      expect(seen).toEqual(
-        expect.arrayContaining([
-          'T-r0-d0-f0',
-          'T-bad',
-          'T-bad-child',
-          'District renamed',
-          'District added',
-          'T-nat',
-        ]),
+      let current = 0;
+      for (const type of ['Location', 'Organization', 'Endpoint'])
+        current += ((await (await fetch(`${registry.url}/${type}?_summary=count`)).json()) as Json)
+          .total as number;
+      expect(report.counts.fetched).toBe(current);
+      expect(report.failures.map((f) => f.reference).sort()).toEqual(
+        ['Location/T-bad', 'Location/T-bad-child', 'Location/T-nat', 'Location/T-r0-d0-f0'].sort(),
       );
+      const names = (await all(fresh, 'Location')).map((l) => l.name as string);
+      expect(names).toContain('District renamed');
+      expect(names).not.toContain('District T 0.0');
     } finally {
       await fresh.close();
     }
@@ -310,6 +305,32 @@ describe('a registry that fails midway, and the resumed run', () => {
       await noBatch.close();
       await fresh.close();
     }
+  });
+
+  it('--every runs again at the interval, each run from where the last left off, until stopped', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'sync', '--from', registry.url, '--to', target.url, '--every', '1s'],
+      {
+        cwd: PROJECT_ROOT,
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2_800));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const runs = stdout.match(/^sync: fetched/gm) ?? [];
+    expect(runs.length, stdout).toBeGreaterThanOrEqual(2);
+    // The runs after the first start from its lastSync: nothing new is created.
+    expect(
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('sync: fetched'))
+        .slice(1)
+        .join('\n'),
+    ).toMatch(/created 0/);
   });
 
   it('usage errors exit 2', async () => {
