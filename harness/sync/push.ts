@@ -172,8 +172,7 @@ export class Pusher {
     creates.forEach(({ index }, n) => {
       const item = items[index] as { source: string; resource: JsonObject };
       const answer = created[n] as JsonObject;
-      const response = isJsonObject(answer.response) ? answer.response : {};
-      const status = Number.parseInt(String(response.status ?? ''), 10);
+      const { response, status } = entryAnswer(answer);
       const id =
         locationId(stringOf(response.location)) ??
         (isJsonObject(answer.resource) ? stringOf(answer.resource.id) : undefined);
@@ -230,8 +229,7 @@ export class Pusher {
     if ('stopped' in updated) return [{ result: 'stopped', error: updated.stopped }];
     updates.forEach(({ index }, n) => {
       const item = items[index] as { resource: JsonObject };
-      const response = isJsonObject(updated[n]?.response) ? (updated[n]?.response as JsonObject) : {};
-      const status = Number.parseInt(String(response.status ?? ''), 10);
+      const { response, status } = entryAnswer(updated[n]);
       if (status === 200 || status === 201) results[index] = { result: 'updated' };
       else
         failed(
@@ -362,6 +360,12 @@ export class Pusher {
     if (sent.reply.status === 200) return { result: 'unchanged' };
     return fail('push', refusal(sent.reply.json, `POST ${type} answered ${sent.reply.status}`));
   }
+}
+
+/** A batch response entry's response and its status code (NaN when it gives none). */
+function entryAnswer(entry: JsonObject | undefined): { response: JsonObject; status: number } {
+  const response = isJsonObject(entry?.response) ? entry.response : {};
+  return { response, status: Number.parseInt(String(response.status ?? ''), 10) };
 }
 
 /** The target's OperationOutcome, or one saying what it answered. */
