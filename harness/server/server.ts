@@ -150,6 +150,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   const { port } = http.address() as AddressInfo;
+  subscriptions?.listeningOn(port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}${basePath}`,

@@ -4,8 +4,8 @@
  * (422); a matching create or update is notified (no payload: an empty POST; a payload: the resource
  * PUT to {endpoint}/{Type}/{id}; headers sent), a non-matching one is not; notifications of one
  * subscription keep their order; deliveries that keep failing turn it error and a success active again;
- * past its end nothing is sent and it turns off; deleted, nothing more; with a journal, what was queued
- * is sent after a restart. openIMIS flavour: the bare
+ * past its end nothing is sent and it turns off; deleted, nothing more; the server never notifies
+ * itself; a pile-up is bounded; with a journal, what was queued is sent after a restart. openIMIS flavour: the bare
  * resource POSTed as application/json, Django lookups in the criteria, openIMIS's refusals.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -189,6 +189,26 @@ describe('R4 rest-hook subscriptions', () => {
     expect((await call(`${server.url}/Subscription/${ended}`)).body.status).toBe('off');
   });
 
+  it('does not notify itself: its own endpoint refused, an update that changes nothing not notified', async () => {
+    const own = await post(`${server.url}/Subscription`, subscription(server.url, 'Patient'));
+    expect(own.status).toBe(422);
+    expect(own.text).toContain('The endpoint is this server');
+    const family = `Same${Date.now()}`;
+    await post(
+      `${server.url}/Subscription`,
+      subscription(`${hook.url}/same`, `Patient?family=${family}`, {
+        channel: { payload: 'application/fhir+json' },
+      }),
+    );
+    const id = (await post(`${server.url}/Patient`, patient(family))).body.id as string;
+    await put(`${server.url}/Patient/${id}`, { ...patient(family), id }); // the same content again
+    await put(`${server.url}/Patient/${id}`, { ...patient(family, 'Changed'), id });
+    await server.subscriptions?.idle();
+    expect(
+      hook.seen.filter((s) => s.path.startsWith('/same')).map((s) => (JSON.parse(s.body) as Json).meta),
+    ).toEqual([expect.objectContaining({ versionId: '1' }), expect.objectContaining({ versionId: '3' })]);
+  });
+
   it('a delivery never fails the write that caused it (an endpoint nobody listens on)', async () => {
     const family = `Nobody${Date.now()}`;
     await post(
@@ -199,6 +219,32 @@ describe('R4 rest-hook subscriptions', () => {
     const write = await post(`${server.url}/Patient`, patient(family));
     expect(write.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('a subscription whose notifications pile up', () => {
+  it('queues at most maxPending, then turns error and drops the rest', async () => {
+    const hook = await receiver();
+    hook.answer.status = 503;
+    const server = await startServer({
+      port: 0,
+      validation: 'off',
+      subscriptions: { backoffMs: [200], maxPending: 3 },
+    });
+    try {
+      const id = (
+        await post(`${server.url}/Subscription`, subscription(`${hook.url}/slow`, 'Patient?family=Piled'))
+      ).body.id as string;
+      for (let i = 0; i < 6; i++) await post(`${server.url}/Patient`, patient('Piled', `N${i}`));
+      await server.subscriptions?.idle();
+      const status = (await call(`${server.url}/Subscription/${id}`)).body;
+      expect(status.status).toBe('error');
+      // Three queued, each tried twice; the other three dropped.
+      expect(hook.seen.filter((s) => s.path === '/slow')).toHaveLength(6);
+    } finally {
+      hook.close();
+      await server.close();
+    }
   });
 });
 

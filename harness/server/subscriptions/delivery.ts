@@ -17,6 +17,11 @@ export interface DeliveryOptions {
   backoffMs?: number[];
   /** Per try, in ms (default 5,000). */
   timeoutMs?: number;
+  /**
+   * Notifications one subscription may have waiting (default 1,000): past it, a new one is refused, so
+   * an endpoint that is down, or slower than the writes, cannot grow the server's memory without end.
+   */
+  maxPending?: number;
 }
 
 export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
@@ -25,6 +30,8 @@ const DEFAULT_BACKOFF = [200, 800, 3_200];
 
 export class Deliveries {
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly waiting = new Map<string, number>();
+  private readonly maxPending: number;
   private readonly backoff: number[];
   private readonly timeoutMs: number;
   private closed = false;
@@ -32,13 +39,23 @@ export class Deliveries {
   constructor(options: DeliveryOptions = {}) {
     this.backoff = options.backoffMs ?? DEFAULT_BACKOFF;
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.maxPending = options.maxPending ?? 1_000;
   }
 
-  /** Queues a notification behind the subscription's earlier ones; `done` hears how it went. */
-  send(subscription: string, notification: Notification, done: (outcome: DeliveryOutcome) => void): void {
+  /**
+   * Queues a notification behind the subscription's earlier ones; `done` hears how it went. False (and
+   * nothing queued) when the subscription already has `maxPending` waiting.
+   */
+  send(subscription: string, notification: Notification, done: (outcome: DeliveryOutcome) => void): boolean {
+    const waiting = this.waiting.get(subscription) ?? 0;
+    if (waiting >= this.maxPending) return false;
+    this.waiting.set(subscription, waiting + 1);
     const before = this.queues.get(subscription) ?? Promise.resolve();
     const next = before.then(async () => {
       const outcome = await this.deliver(notification);
+      const left = (this.waiting.get(subscription) ?? 1) - 1;
+      if (left > 0) this.waiting.set(subscription, left);
+      else this.waiting.delete(subscription);
       if (!this.closed) done(outcome);
     });
     this.queues.set(subscription, next);
@@ -46,6 +63,7 @@ export class Deliveries {
     void next.then(() => {
       if (this.queues.get(subscription) === next) this.queues.delete(subscription);
     });
+    return true;
   }
 
   /** Resolves when every queued notification has been delivered or given up. */

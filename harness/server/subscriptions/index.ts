@@ -16,6 +16,10 @@
  *   a JSON object string; the bare resource POSTed as application/json; failures are not written back
  *   (openIMIS logs them).
  * - With a journal, notifications not yet delivered are kept beside it (log.ts) and sent after a restart.
+ * - The server does not notify itself: an endpoint on its own port on this machine is refused, and an
+ *   update that leaves the content as it was is not notified (a notification PUT back to the server
+ *   would otherwise start a loop). A subscription with 1,000 notifications waiting turns error and the
+ *   next are dropped, so a dead endpoint cannot grow the server's memory.
  */
 import { isJsonObject, stringOf, type JsonObject } from '../../json.js';
 import type { ServerServices, TypePlugin, WriteContext, WritePlan } from '../extension-points.js';
@@ -59,6 +63,8 @@ export class Subscriptions {
   private readonly deliveries: Deliveries;
   private readonly flavour: Flavour;
   private readonly log: DeliveryLog;
+  /** The server's own port, once it listens: an endpoint on it would notify the server itself. */
+  private ownPort: number | undefined;
 
   constructor(
     private readonly server: ServerServices,
@@ -90,6 +96,11 @@ export class Subscriptions {
       'rest-hook subscriptions: creates and updates matching the criteria are notified to the endpoint after the write is answered; a subscription whose deliveries fail turns error, one past its end turns off.',
     write: (context, plan) => this.onWrite(context, plan),
   };
+
+  /** The port the server listens on (the HTTP layer says it once it listens). */
+  listeningOn(port: number): void {
+    this.ownPort = port;
+  }
 
   /** Resolves when every notification made so far has been delivered or given up (for tests and benches). */
   idle(): Promise<void> {
@@ -126,6 +137,11 @@ export class Subscriptions {
     const endpoint = stringOf(channel.endpoint);
     if (!endpoint || !/^https?:\/\/[^\s/]+/i.test(endpoint) || !URL.canParse(endpoint))
       throw refuse('A rest-hook needs an http(s) URL as its endpoint', 'Subscription.channel.endpoint');
+    if (this.isSelf(new URL(endpoint)))
+      throw refuse(
+        'The endpoint is this server: its notifications would write to it, and each write notify again',
+        'Subscription.channel.endpoint',
+      );
     const criteria = parseCriteria(String(subscription.criteria ?? ''), this.flavour, (name) =>
       this.server.parts.definitions.isResourceType(name),
     );
@@ -149,6 +165,23 @@ export class Subscriptions {
     const first = headers[0];
     if (first !== undefined && !isJsonObject(parseJsonObject(String(first))))
       throw refuse('openIMIS takes the header as one JSON object string', 'Subscription.channel.header');
+  }
+
+  /** Whether a URL reaches this server on this machine (its port, on a loopback address). */
+  private isSelf(url: URL): boolean {
+    if (this.ownPort === undefined) return false;
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const loopback = host === 'localhost' || host === '::1' || host === '0.0.0.0' || /^127\./.test(host);
+    return port === this.ownPort && loopback;
+  }
+
+  /** Whether an update left the resource as it was (a PUT of the same content: nothing to notify). */
+  private unchanged(version: ResourceVersion): boolean {
+    const number = Number(version.versionId);
+    if (version.method === 'POST' || !(number > 1) || !version.resource) return false;
+    const previous = this.server.parts.storage.vread(version.type, version.id, String(number - 1))?.resource;
+    return previous !== undefined && sameContent(previous, version.resource);
   }
 
   /** What a Subscription's stored version says the server delivers. */
@@ -194,6 +227,7 @@ export class Subscriptions {
         continue;
       }
       if (!version.resource || version.method === 'DELETE') continue;
+      let unchanged: boolean | undefined; // compared once, only when a subscription is on the type
       for (const subscription of this.served.values()) {
         if (subscription.criteria.type !== version.type) continue;
         if (subscription.end !== undefined && subscription.end <= Date.now()) {
@@ -201,7 +235,8 @@ export class Subscriptions {
           setImmediate(() => this.setStatus(subscription.id, 'off'));
           continue;
         }
-        if (this.matches(subscription.criteria, version)) this.enqueue(subscription, version);
+        unchanged ??= this.unchanged(version);
+        if (!unchanged && this.matches(subscription.criteria, version)) this.enqueue(subscription, version);
       }
     }
   }
@@ -211,11 +246,20 @@ export class Subscriptions {
       subscription: subscription.id,
       version: `${version.type}/${version.id}/_history/${version.versionId}`,
     };
-    this.log.queued(entry);
-    this.deliveries.send(subscription.id, this.notification(subscription, version), (outcome) => {
-      this.log.done(entry);
-      this.delivered(subscription.id, outcome);
-    });
+    const queued = this.deliveries.send(
+      subscription.id,
+      this.notification(subscription, version),
+      (outcome) => {
+        this.log.done(entry);
+        this.delivered(subscription.id, outcome);
+      },
+    );
+    if (queued) this.log.queued(entry);
+    // Too many waiting: this one is dropped, and the subscription says why (written after this commit).
+    else if (this.flavour !== 'openimis')
+      setImmediate(() =>
+        this.setStatus(subscription.id, 'error', 'too many notifications are waiting: some were dropped'),
+      );
   }
 
   private matches(criteria: Criteria, version: ResourceVersion): boolean {
@@ -277,6 +321,23 @@ export class Subscriptions {
       // this runs after the write that caused it, where an exception would end the server.
     }
   }
+}
+
+/** Two versions of a resource with the same content (their meta aside). */
+function sameContent(a: JsonObject, b: JsonObject): boolean {
+  const { meta: _a, ...left } = a;
+  const { meta: _b, ...right } = b;
+  return JSON.stringify(sorted(left)) === JSON.stringify(sorted(right));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (!isJsonObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sorted(value[key])]),
+  );
 }
 
 /** `Name: value`, or a JSON object string of names and string values; undefined when it is neither. */
