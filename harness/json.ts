@@ -21,3 +21,17 @@ export function stringOf(value: unknown): string | undefined {
 export function objectsOf(value: unknown): JsonObject[] {
   return Array.isArray(value) ? value.filter(isJsonObject) : [];
 }
+
+/**
+ * A copy of a JSON value with the keys of every object in sorted order (arrays keep theirs): two values
+ * with the same content serialise the same. Keys are own data properties (a `__proto__` key stays one).
+ */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isJsonObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  );
+}

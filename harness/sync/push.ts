@@ -6,7 +6,7 @@
  * records (partOf, managingOrganization, endpoint) are rewritten to the target's ids; a record referred to
  * but not in this run's changes is read from the registry and found in the target by its identifiers.
  */
-import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../json.js';
+import { isJsonObject, objectsOf, sortKeys, stringOf, type JsonObject } from '../json.js';
 import type { HttpClient } from '../runner/index.js';
 import { SYNCED_TYPES } from './fetch.js';
 import type { SyncFailure, SyncStage } from './types.js';
@@ -91,16 +91,6 @@ const locationId = (location: string | undefined) =>
 function canonical(resource: JsonObject): string {
   const { id: _id, meta: _meta, text: _text, ...rest } = resource;
   return JSON.stringify(sortKeys(rest));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isJsonObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys(value[key])]),
-  );
 }
 
 export class Pusher {

@@ -21,7 +21,7 @@
  *   would otherwise start a loop). A subscription with 1,000 notifications waiting turns error and the
  *   next are dropped, so a dead endpoint cannot grow the server's memory.
  */
-import { isJsonObject, stringOf, type JsonObject } from '../../json.js';
+import { isJsonObject, sortKeys, stringOf, type JsonObject } from '../../json.js';
 import type { ServerServices, TypePlugin, WriteContext, WritePlan } from '../extension-points.js';
 import { toXml } from '../formats.js';
 import { badRequest, OutcomeError } from '../outcomes.js';
@@ -327,17 +327,7 @@ export class Subscriptions {
 function sameContent(a: JsonObject, b: JsonObject): boolean {
   const { meta: _a, ...left } = a;
   const { meta: _b, ...right } = b;
-  return JSON.stringify(sorted(left)) === JSON.stringify(sorted(right));
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (!isJsonObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sorted(value[key])]),
-  );
+  return JSON.stringify(sortKeys(left)) === JSON.stringify(sortKeys(right));
 }
 
 /** `Name: value`, or a JSON object string of names and string values; undefined when it is neither. */
