@@ -5,14 +5,12 @@
  * of openIMIS; and naming the step a server breaks when it answers a claim wrongly (a fault injected
  * between the runner and the real bundled server).
  */
-import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
 import { claimScenario, eligibilityScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { fakeServer, type FakeServer, type SeenRequest } from '../support/fake-servers.js';
-import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-import { expectExplainedVerdicts, expectWellFormedWorkflows } from '../support/workflows.js';
+import { faultyTargets, type Json } from '../support/faulty-proxy.js';
+import { expectExplainedVerdicts, expectWellFormedWorkflows, runOnMedplum } from '../support/workflows.js';
 
 const WORKFLOWS = [claimScenario, eligibilityScenario];
 
@@ -91,20 +89,11 @@ describe('against the bundled server, reviewing claims asynchronously', () => {
 });
 
 describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
-  let medplum: RunningThirdParty;
   let declared: RunResult;
   let ignored: RunResult;
-
   beforeAll(async () => {
-    medplum = await startMedplumServer();
-    declared = await runScenarios(WORKFLOWS, { target: { baseUrl: medplum.url } });
-    ignored = await runScenarios(WORKFLOWS, {
-      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
-      capabilities: 'ignore',
-      inputs: { 'review-deadline-ms': '500' },
-    });
+    ({ declared, ignored } = await runOnMedplum(WORKFLOWS, { inputs: { 'review-deadline-ms': '500' } }));
   }, 120_000);
-  afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
     expectExplainedVerdicts([declared, ignored]);
@@ -119,47 +108,24 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
   });
 });
 
-/** A proxy to the real bundled server that answers POST Claim its own way. */
-async function faultyClaims(
-  upstream: RunningServer,
-  fault: (response: Record<string, unknown>) => { status: number; body: unknown },
-): Promise<FakeServer> {
-  return fakeServer((request: SeenRequest, response: ServerResponse) => {
-    void (async () => {
-      const path = request.path.replace(/^\/fhir/, '');
-      const forwarded = await fetch(`${upstream.url}${path}`, {
-        method: request.method,
-        headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
-        ...(request.body ? { body: request.body } : {}),
-      });
-      const text = await forwarded.text();
-      let status = forwarded.status;
-      let body = text;
-      if (request.method === 'POST' && /^\/Claim\/?$/.test(path) && status === 201) {
-        const changed = fault(JSON.parse(text) as Record<string, unknown>);
-        status = changed.status;
-        body = JSON.stringify(changed.body);
-      }
-      response.writeHead(status, { 'content-type': 'application/fhir+json' }).end(body);
-    })();
-  });
-}
-
 describe('a server that answers a claim wrongly fails the step that checks it', () => {
-  let upstream: RunningServer;
-  const proxies: FakeServer[] = [];
-  beforeAll(async () => {
-    upstream = await startServer({ port: 0 });
-  });
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await upstream?.close();
-  });
+  const targets = faultyTargets();
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
 
-  async function submitUnder(fault: Parameters<typeof faultyClaims>[1]): Promise<StepResult | undefined> {
-    const proxy = await faultyClaims(upstream, fault);
-    proxies.push(proxy);
-    const result = await runScenarios([claimScenario], { target: { baseUrl: proxy.url } });
+  /** The claim's answer changed by `fault` (POST Claim answered 201 only), the submit step's result. */
+  async function submitUnder(
+    fault: (response: Json) => { status: number; body: unknown },
+  ): Promise<StepResult | undefined> {
+    const result = await targets.runUnder(
+      {
+        response: (method, path, body, status) =>
+          method === 'POST' && /^\/Claim\/?$/.test(path) && status === 201
+            ? (fault(body) as { status: number; body: Json })
+            : undefined,
+      },
+      [claimScenario],
+    );
     return step(result, 'claim', 'submit');
   }
 

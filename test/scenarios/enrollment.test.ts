@@ -9,10 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult } from '../../harness/runner/index.js';
 import { enrollmentScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import type { FakeServer } from '../support/fake-servers.js';
-import { faulty, type Fault, type Json } from '../support/faulty-proxy.js';
-import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-import { expectExplainedVerdicts, expectWellFormedWorkflows, stepsOf } from '../support/workflows.js';
+import { faultyTargets, type Fault, type Json } from '../support/faulty-proxy.js';
+import {
+  expectExplainedVerdicts,
+  expectWellFormedWorkflows,
+  stepsOf,
+  runOnMedplum,
+} from '../support/workflows.js';
 
 const step = (result: RunResult, id: string) => stepsOf(result).find((s) => s.id === id);
 
@@ -47,18 +50,11 @@ describe('against the bundled server', () => {
 });
 
 describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
-  let medplum: RunningThirdParty;
   let declared: RunResult;
   let ignored: RunResult;
   beforeAll(async () => {
-    medplum = await startMedplumServer();
-    declared = await runScenarios([enrollmentScenario], { target: { baseUrl: medplum.url } });
-    ignored = await runScenarios([enrollmentScenario], {
-      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
-      capabilities: 'ignore',
-    });
+    ({ declared, ignored } = await runOnMedplum([enrollmentScenario]));
   }, 120_000);
-  afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
     expectExplainedVerdicts([declared, ignored]);
@@ -72,21 +68,11 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
 });
 
 describe('a server that breaks an enrollment rule fails the step that checks it', () => {
-  let upstream: RunningServer;
-  const proxies: FakeServer[] = [];
-  beforeAll(async () => {
-    upstream = await startServer({ port: 0 });
-  });
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await upstream?.close();
-  });
+  const targets = faultyTargets();
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
 
-  async function runUnder(fault: Fault): Promise<RunResult> {
-    const proxy = await faulty(upstream, fault);
-    proxies.push(proxy);
-    return runScenarios([enrollmentScenario], { target: { baseUrl: proxy.url } });
-  }
+  const runUnder = (fault: Fault) => targets.runUnder(fault, [enrollmentScenario]);
 
   it('an invoice of the wrong amount', async () => {
     const result = await runUnder({
@@ -94,7 +80,7 @@ describe('a server that breaks an enrollment rule fails the step that checks it'
         if (method !== 'GET' || !path.startsWith('/Invoice?')) return undefined;
         const entries = (body.entry as { resource: Json }[] | undefined) ?? [];
         for (const entry of entries) entry.resource.totalGross = { value: 1, currency: 'EUR' };
-        return body;
+        return { body };
       },
     });
     const invoice = step(result, 'invoice');
@@ -125,7 +111,7 @@ describe('a server that breaks an enrollment rule fails the step that checks it'
         if (method !== 'GET' || !path.startsWith('/Coverage?')) return undefined;
         for (const entry of (body.entry as { resource: Json }[] | undefined) ?? [])
           entry.resource.status = 'draft';
-        return body;
+        return { body };
       },
     });
     const payment = step(result, 'payment');

@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult } from '../../harness/runner/index.js';
 import { patientLookupScenario, paymentScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import type { FakeServer } from '../support/fake-servers.js';
-import { faulty, type Fault } from '../support/faulty-proxy.js';
-import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-import { expectExplainedVerdicts, expectWellFormedWorkflows, stepOf, stepsOf } from '../support/workflows.js';
+import { faultyTargets, type Fault } from '../support/faulty-proxy.js';
+import {
+  expectExplainedVerdicts,
+  expectWellFormedWorkflows,
+  stepOf,
+  stepsOf,
+  runOnMedplum,
+} from '../support/workflows.js';
 
 const SCENARIOS = [patientLookupScenario, paymentScenario];
 
@@ -43,18 +47,11 @@ describe('against the bundled server', () => {
 });
 
 describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => {
-  let medplum: RunningThirdParty;
   let declared: RunResult;
   let ignored: RunResult;
   beforeAll(async () => {
-    medplum = await startMedplumServer();
-    declared = await runScenarios(SCENARIOS, { target: { baseUrl: medplum.url } });
-    ignored = await runScenarios(SCENARIOS, {
-      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
-      capabilities: 'ignore',
-    });
+    ({ declared, ignored } = await runOnMedplum(SCENARIOS));
   }, 120_000);
-  afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
     expectExplainedVerdicts([declared, ignored]);
@@ -68,21 +65,11 @@ describe('against @medplum/fhir-router, which knows nothing of openIMIS', () => 
 });
 
 describe('a server that breaks a rule fails the step that checks it', () => {
-  let upstream: RunningServer;
-  const proxies: FakeServer[] = [];
-  beforeAll(async () => {
-    upstream = await startServer({ port: 0 });
-  });
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await upstream?.close();
-  });
+  const targets = faultyTargets();
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
 
-  async function runUnder(fault: Fault, scenario = patientLookupScenario): Promise<RunResult> {
-    const proxy = await faulty(upstream, fault);
-    proxies.push(proxy);
-    return runScenarios([scenario], { target: { baseUrl: proxy.url } });
-  }
+  const runUnder = (fault: Fault, scenario = patientLookupScenario) => targets.runUnder(fault, [scenario]);
 
   it('a conditional create that creates again', async () => {
     const result = await runUnder({ dropIfNoneExist: true });

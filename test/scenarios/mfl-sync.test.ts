@@ -8,10 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type HelperServer, type RunResult } from '../../harness/runner/index.js';
 import { mflSyncScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import type { FakeServer } from '../support/fake-servers.js';
-import { faulty } from '../support/faulty-proxy.js';
-import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-import { expectExplainedVerdicts, expectWellFormedWorkflows, stepOf, stepsOf } from '../support/workflows.js';
+import { faultyTargets } from '../support/faulty-proxy.js';
+import {
+  expectExplainedVerdicts,
+  expectWellFormedWorkflows,
+  stepOf,
+  stepsOf,
+  runOnMedplum,
+} from '../support/workflows.js';
 
 const step = (result: RunResult, id: string) => stepOf(result, 'mfl-sync', id);
 
@@ -57,19 +61,11 @@ describe('against the bundled server', () => {
 });
 
 describe('against @medplum/fhir-router', () => {
-  let medplum: RunningThirdParty;
   let declared: RunResult;
   let ignored: RunResult;
   beforeAll(async () => {
-    medplum = await startMedplumServer();
-    declared = await runScenarios([mflSyncScenario], { target: { baseUrl: medplum.url }, helperServer });
-    ignored = await runScenarios([mflSyncScenario], {
-      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
-      capabilities: 'ignore',
-      helperServer,
-    });
+    ({ declared, ignored } = await runOnMedplum([mflSyncScenario], { helperServer }));
   }, 120_000);
-  afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
     expectExplainedVerdicts([declared, ignored]);
@@ -77,21 +73,16 @@ describe('against @medplum/fhir-router', () => {
 });
 
 describe('a server that ignores partof fails the query step', () => {
-  let upstream: RunningServer;
-  let proxy: FakeServer;
-  beforeAll(async () => {
-    upstream = await startServer({ port: 0, subscriptions: false });
-    proxy = await faulty(upstream, {
-      rewritePath: (path) => path.replace(/([?&])partof=[^&]*/, '$1_count=50'),
-    });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-  });
+  const targets = faultyTargets({ subscriptions: false });
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
 
   it('names the query that went wrong', async () => {
-    const result = await runScenarios([mflSyncScenario], { target: { baseUrl: proxy.url }, helperServer });
+    const result = await targets.runUnder(
+      { rewritePath: (path) => path.replace(/([?&])partof=[^&]*/, '$1_count=50') },
+      [mflSyncScenario],
+      { helperServer },
+    );
     const queries = step(result, 'query-side');
     expect(queries?.outcome).toBe('fail');
     expect(queries?.messages.join(' ')).toMatch(

@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult } from '../../harness/runner/index.js';
 import { subscriptionScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import type { FakeServer } from '../support/fake-servers.js';
-import { faulty, type Fault, type Json } from '../support/faulty-proxy.js';
-import { startMedplumServer, type RunningThirdParty } from '../support/medplum-server.js';
-import { expectExplainedVerdicts, expectWellFormedWorkflows, stepOf, stepsOf } from '../support/workflows.js';
+import { faultyTargets, type Fault, type Json } from '../support/faulty-proxy.js';
+import {
+  expectExplainedVerdicts,
+  expectWellFormedWorkflows,
+  stepOf,
+  stepsOf,
+  runOnMedplum,
+} from '../support/workflows.js';
 
 const step = (result: RunResult, id: string) => stepOf(result, 'subscription', id);
 const notPassed = (result: RunResult) =>
@@ -62,20 +66,13 @@ describe('against the bundled server', () => {
 });
 
 describe('against @medplum/fhir-router, which sends no notifications', () => {
-  let medplum: RunningThirdParty;
   let declared: RunResult;
   let ignored: RunResult;
   beforeAll(async () => {
-    medplum = await startMedplumServer();
-    const inputs = { 'notification-deadline-ms': '300' };
-    declared = await runScenarios([subscriptionScenario], { target: { baseUrl: medplum.url }, inputs });
-    ignored = await runScenarios([subscriptionScenario], {
-      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
-      capabilities: 'ignore',
-      inputs,
-    });
+    ({ declared, ignored } = await runOnMedplum([subscriptionScenario], {
+      inputs: { 'notification-deadline-ms': '300' },
+    }));
   }, 120_000);
-  afterAll(() => medplum?.close());
 
   it('ends every step with an explained verdict, never an error', () => {
     expectExplainedVerdicts([declared, ignored]);
@@ -89,24 +86,12 @@ describe('against @medplum/fhir-router, which sends no notifications', () => {
 });
 
 describe('a server that breaks a rule fails the step that checks it', () => {
-  let upstream: RunningServer;
-  const proxies: FakeServer[] = [];
-  beforeAll(async () => {
-    upstream = await startServer({ port: 0, subscriptions: { backoffMs: [50] } });
-  });
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await upstream?.close();
-  });
+  const targets = faultyTargets({ subscriptions: { backoffMs: [50] } });
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
 
-  async function runUnder(fault: Fault): Promise<RunResult> {
-    const proxy = await faulty(upstream, fault);
-    proxies.push(proxy);
-    return runScenarios([subscriptionScenario], {
-      target: { baseUrl: proxy.url },
-      inputs: { 'notification-deadline-ms': '3000' },
-    });
-  }
+  const runUnder = (fault: Fault) =>
+    targets.runUnder(fault, [subscriptionScenario], { inputs: { 'notification-deadline-ms': '3000' } });
 
   const onSubscription = (change: (channel: Json, body: Json) => Json) => ({
     request: (method: string, path: string, body: Json | undefined) =>

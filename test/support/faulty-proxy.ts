@@ -4,7 +4,13 @@
  * that a scenario names the step a server gets wrong.
  */
 import type { ServerResponse } from 'node:http';
-import type { RunningServer } from '../../harness/server/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../harness/server/server.js';
+import {
+  runScenarios,
+  type RunOptions,
+  type RunResult,
+  type ScenarioDefinition,
+} from '../../harness/runner/index.js';
 import { fakeServer, type FakeServer, type SeenRequest } from './fake-servers.js';
 
 export type Json = Record<string, unknown>;
@@ -19,8 +25,8 @@ export interface Fault {
     path: string,
     body: Json | undefined,
   ): { body?: Json; answer?: Json; status?: number } | undefined;
-  /** Changes an answer before the runner sees it. */
-  response?(method: string, path: string, body: Json): Json | undefined;
+  /** Changes an answer (its body, and its status when given) before the runner sees it. */
+  response?(method: string, path: string, body: Json, status: number): { status?: number; body: Json } | undefined;
   /** Forwards a conditional create without its If-None-Exist header. */
   dropIfNoneExist?: boolean;
   /** Changes the path (with its query) before it is forwarded. */
@@ -55,11 +61,42 @@ export function faulty(upstream: RunningServer, fault: Fault): Promise<FakeServe
       });
       const text = await forwarded.text();
       let out = text;
+      let status = forwarded.status;
       if (text && fault.response) {
-        const replaced = fault.response(request.method, path, JSON.parse(text) as Json);
-        if (replaced) out = JSON.stringify(replaced);
+        const replaced = fault.response(request.method, path, JSON.parse(text) as Json, status);
+        if (replaced) {
+          out = JSON.stringify(replaced.body);
+          status = replaced.status ?? status;
+        }
       }
-      response.writeHead(forwarded.status, { 'content-type': 'application/fhir+json' }).end(out);
+      response.writeHead(status, { 'content-type': 'application/fhir+json' }).end(out);
     })();
   });
+}
+
+/**
+ * The bundled server behind faulty proxies, for a suite that breaks one rule per test: `runUnder(fault,
+ * scenarios)` runs the scenarios through a new proxy; `close()` ends them all.
+ */
+export function faultyTargets(options: ServerOptions = {}) {
+  let upstream: RunningServer | undefined;
+  const proxies: FakeServer[] = [];
+  return {
+    async start(): Promise<void> {
+      upstream = await startServer({ port: 0, ...options });
+    },
+    async runUnder(
+      fault: Fault,
+      scenarios: ScenarioDefinition[],
+      run: Omit<RunOptions, 'target'> = {},
+    ): Promise<RunResult> {
+      const proxy = await faulty(upstream as RunningServer, fault);
+      proxies.push(proxy);
+      return runScenarios(scenarios, { ...run, target: { baseUrl: proxy.url } });
+    },
+    async close(): Promise<void> {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+      await upstream?.close();
+    },
+  };
 }

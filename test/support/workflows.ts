@@ -4,7 +4,14 @@
  * explained verdict on every step (never an error).
  */
 import { expect } from 'vitest';
-import type { RunResult, ScenarioDefinition, StepResult } from '../../harness/runner/index.js';
+import {
+  runScenarios,
+  type RunOptions,
+  type RunResult,
+  type ScenarioDefinition,
+  type StepResult,
+} from '../../harness/runner/index.js';
+import { startMedplumServer } from './medplum-server.js';
 import { builtInScenarios } from '../../harness/scenarios/index.js';
 
 export const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
@@ -32,5 +39,27 @@ export function expectExplainedVerdicts(results: RunResult[]): void {
       expect(['pass', 'fail', 'warning', 'skip'], `${s.id}: ${s.messages.join(' | ')}`).toContain(s.outcome);
       if (s.outcome !== 'pass') expect(s.messages.join(' ').trim().length, s.id).toBeGreaterThan(0);
     }
+  }
+}
+
+/**
+ * The scenarios against @medplum/fhir-router, which knows nothing of openIMIS: once as its
+ * CapabilityStatement declares, once under `--capabilities ignore` (5 s a request).
+ */
+export async function runOnMedplum(
+  scenarios: ScenarioDefinition[],
+  run: Omit<RunOptions, 'target'> = {},
+): Promise<{ declared: RunResult; ignored: RunResult }> {
+  const medplum = await startMedplumServer();
+  try {
+    const declared = await runScenarios(scenarios, { ...run, target: { baseUrl: medplum.url } });
+    const ignored = await runScenarios(scenarios, {
+      ...run,
+      target: { baseUrl: medplum.url, timeoutMs: 5_000 },
+      capabilities: 'ignore',
+    });
+    return { declared, ignored };
+  } finally {
+    await medplum.close();
   }
 }

@@ -222,7 +222,7 @@ describe('a registry that fails midway, and the resumed run', () => {
       response: (_method, _path, body) => {
         for (const link of (body.link as { url: string }[] | undefined) ?? [])
           link.url = link.url.replace(registry.url, proxy.url);
-        return body;
+        return { body };
       },
     });
     dir = mkdtempSync(join(tmpdir(), 'sync-'));
@@ -290,7 +290,7 @@ describe('a registry that fails midway, and the resumed run', () => {
           rest.interaction = (rest.interaction ?? []).filter(
             (i) => i.code !== 'batch' && i.code !== 'transaction',
           );
-        return body;
+        return { body };
       },
       request: (method, path, body) =>
         method === 'POST' && path === '' && body?.resourceType === 'Bundle'
