@@ -26,7 +26,12 @@ export interface Fault {
     body: Json | undefined,
   ): { body?: Json; answer?: Json; status?: number } | undefined;
   /** Changes an answer (its body, and its status when given) before the runner sees it. */
-  response?(method: string, path: string, body: Json, status: number): { status?: number; body: Json } | undefined;
+  response?(
+    method: string,
+    path: string,
+    body: Json,
+    status: number,
+  ): { status?: number; body: Json } | undefined;
   /** Forwards a conditional create without its If-None-Exist header. */
   dropIfNoneExist?: boolean;
   /** Changes the path (with its query) before it is forwarded. */
