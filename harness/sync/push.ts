@@ -134,6 +134,16 @@ export class Pusher {
         failure: { reference: (items[index] as { source: string }).source, stage, outcome: why },
       };
     };
+    /** An entry the target refused: its OperationOutcome, or one saying what it answered. */
+    const refused = (index: number, method: string, response: JsonObject) =>
+      failed(
+        index,
+        'push',
+        refusal(
+          response.outcome,
+          `${method} ${String((items[index] as { resource: JsonObject }).resource.resourceType)} answered ${String(response.status)}`,
+        ),
+      );
     const creates: { index: number; entry: JsonObject }[] = [];
     items.forEach(({ source, resource }, index) => {
       const condition = anyIdentifier(resource);
@@ -171,15 +181,7 @@ export class Pusher {
       if (status === 201) results[index] = { result: 'created' };
       else if (status === 200 && id)
         existing.push({ index, id, ...(isJsonObject(answer.resource) ? { current: answer.resource } : {}) });
-      else
-        failed(
-          index,
-          'push',
-          refusal(
-            response.outcome,
-            `POST ${String(item.resource.resourceType)} answered ${String(response.status)}`,
-          ),
-        );
+      else refused(index, 'POST', response);
     });
     // A target that answered a match without the resource: read it.
     const unread = existing.filter((e) => !e.current);
@@ -218,18 +220,9 @@ export class Pusher {
     if (!updated) return undefined;
     if ('stopped' in updated) return [{ result: 'stopped', error: updated.stopped }];
     updates.forEach(({ index }, n) => {
-      const item = items[index] as { resource: JsonObject };
       const { response, status } = entryAnswer(updated[n]);
       if (status === 200 || status === 201) results[index] = { result: 'updated' };
-      else
-        failed(
-          index,
-          'push',
-          refusal(
-            response.outcome,
-            `PUT ${String(item.resource.resourceType)} answered ${String(response.status)}`,
-          ),
-        );
+      else refused(index, 'PUT', response);
     });
     return results as Pushed[];
   }

@@ -14,6 +14,7 @@ import {
   expectWellFormedWorkflows,
   stepOf,
   stepsOf,
+  notPassed,
   runOnMedplum,
 } from '../support/workflows.js';
 
@@ -44,11 +45,7 @@ describe('against the bundled server', () => {
 
   it('passes every step', () => {
     expect(result.infrastructureError).toBeUndefined();
-    expect(
-      stepsOf(result)
-        .filter((s) => s.outcome !== 'pass')
-        .map((s) => `${s.id}: ${s.messages.join(' | ')}`),
-    ).toEqual([]);
+    expect(notPassed(result)).toEqual([]);
   });
 
   it('without a registry to sync from, skips and says why', () => {

@@ -14,16 +14,11 @@ import {
   expectExplainedVerdicts,
   expectWellFormedWorkflows,
   stepOf,
-  stepsOf,
+  notPassed,
   runOnMedplum,
 } from '../support/workflows.js';
 
 const step = (result: RunResult, id: string) => stepOf(result, 'subscription', id);
-const notPassed = (result: RunResult) =>
-  stepsOf(result)
-    .filter((s) => s.outcome !== 'pass')
-    .map((s) => `${s.id}: ${s.outcome} ${s.messages.join(' | ')}`);
-
 describe('the subscription scenario', () => {
   it('is built in, with kebab-case step ids and a clause citing its source on every step', () => {
     expectWellFormedWorkflows([subscriptionScenario]);

@@ -16,6 +16,12 @@ import { builtInScenarios } from '../../harness/scenarios/index.js';
 
 export const stepsOf = (result: RunResult): StepResult[] => result.scenarios.flatMap((s) => s.steps);
 
+/** The steps that did not pass, each as `id: outcome messages` (an empty list when all passed). */
+export const notPassed = (result: RunResult): string[] =>
+  stepsOf(result)
+    .filter((s) => s.outcome !== 'pass')
+    .map((s) => `${s.id}: ${s.outcome} ${s.messages.join(' | ')}`);
+
 /** One step of one scenario's result. */
 export const stepOf = (result: RunResult, scenario: string, id: string): StepResult | undefined =>
   result.scenarios.find((s) => s.id === scenario)?.steps.find((s) => s.id === id);
