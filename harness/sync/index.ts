@@ -13,7 +13,7 @@
 import { isJsonObject, objectsOf, type JsonObject } from '../json.js';
 import { HttpClient } from '../runner/index.js';
 import { igPaths } from '../paths.js';
-import { createValidator } from '../validator/index.js';
+import { createValidator, type Validator } from '../validator/index.js';
 import { fetchChanges } from './fetch.js';
 import { applyCodeMap, asOpenimisShape } from './mapping.js';
 import { outcome, Pusher, waves, type Pushed } from './push.js';
@@ -33,6 +33,16 @@ function profileOf(resource: Record<string, unknown>): string[] {
   if (resource.resourceType === 'Organization' && types.includes('"prov"'))
     return [`${IG}/openimis-health-facility-organization`];
   return [];
+}
+
+const validators = new Map<string, Validator>();
+
+/** One validator per set of IGs, kept for the process: `--every` runs again without loading them again. */
+function validatorFor(igs: string[]): Validator {
+  const key = igs.join('\u0000');
+  let validator = validators.get(key);
+  if (!validator) validators.set(key, (validator = createValidator({ igs })));
+  return validator;
 }
 
 /** Records written per batch (and validated before it). */
@@ -110,7 +120,7 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       lastProgress = Date.now();
       options.onProgress?.({ ...counts });
     };
-    const validator = createValidator({ igs: options.igs ?? [igPaths().generatedResources] });
+    const validator = validatorFor(options.igs ?? [igPaths().generatedResources]);
     const pusher = new Pusher(registry, target, await takesBatches(target));
     /** One chunk of a wave: mapped, rewritten and validated here, then written; nothing counted yet. */
     const chunkOf = async (chunk: JsonObject[]): Promise<ChunkOutcome> => {

@@ -59,15 +59,34 @@ export const DATE_TYPES = new Set(['date', 'dateTime', 'instant']);
 
 // ---- navigation -------------------------------------------------------------------------------------
 
-const children = new Map<string, Map<string, ElementChild | null>>();
+/** A child element as navigation reads it: each JSON key, its `_key` companion and the type it holds. */
+interface Child {
+  keys: string[];
+  companions: string[];
+  types: string[];
+}
+
+const children = new Map<string, Map<string, Child | null>>();
 
 /** A child of a type or backbone path, as the model knows it (memoised: every evaluation asks). */
-function childOf(type: string, name: string): ElementChild | undefined {
+function childOf(type: string, name: string): Child | undefined {
   let byName = children.get(type);
   if (!byName) children.set(type, (byName = new Map()));
   let child = byName.get(name);
-  if (child === undefined) byName.set(name, (child = elementChild(type, name) ?? null));
+  if (child === undefined) byName.set(name, (child = readChild(elementChild(type, name))));
   return child ?? undefined;
+}
+
+function readChild(element: ElementChild | undefined): Child | null {
+  if (!element) return null;
+  const choices = element.choiceTypes;
+  return {
+    keys: element.keys,
+    companions: element.keys.map((key) => `_${key}`),
+    types: element.keys.map((_, k) =>
+      choices ? fhirType(choices[k] as string) : (element.scope ?? element.type ?? ''),
+    ),
+  };
 }
 
 /** The FHIR name of a type the model names (`DateTime` for a choice's dateTime). */
@@ -84,12 +103,16 @@ export function navigate(focus: Collection, name: string): Collection | undefine
     const child = childOf(item.t, name);
     if (!child) return undefined;
     const holder = record as Record<string, unknown>;
-    const types = child.choiceTypes;
-    for (let k = 0; k < child.keys.length; k++) {
-      const key = child.keys[k] as string;
-      const type = types ? fhirType(types[k] as string) : (child.scope ?? child.type ?? '');
-      if (!collect(holder[key], holder[`_${key}`], type, out)) return undefined;
-    }
+    for (let k = 0; k < child.keys.length; k++)
+      if (
+        !collect(
+          holder[child.keys[k] as string],
+          holder[child.companions[k] as string],
+          child.types[k] as string,
+          out,
+        )
+      )
+        return undefined;
   }
   return out;
 }
