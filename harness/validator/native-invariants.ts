@@ -45,6 +45,7 @@ import {
   type Evaluation,
   type Item,
 } from './native-values.js';
+import { compileTypeTest, isModelType, ofTypeFilter, specifiedType } from './native-types.js';
 import { isPrimitiveType } from './primitive-types.js';
 
 /** A node of fhirpath.js's parse tree. */
@@ -66,7 +67,27 @@ export function compileNative(
   expression: string,
 ): ((node: unknown) => unknown[] | undefined) | undefined {
   const rootType = elementScope(basePath.replace(/\[x\]/g, ''));
-  if (rootType === undefined || isPrimitiveType(rootType)) return undefined;
+  if (rootType === undefined) return undefined;
+  const items = compileNativeItems(rootType, expression);
+  return (
+    items &&
+    ((node) => {
+      const result = items(node);
+      return result && valuesOf(result);
+    })
+  );
+}
+
+/**
+ * The same subset for any expression on an element of `rootType` (a type name or a backbone path):
+ * the typed items it selects (the search index extracts its values so), or undefined when only
+ * fhirpath.js can answer for this node. undefined (no function): outside the subset.
+ */
+export function compileNativeItems(
+  rootType: string,
+  expression: string,
+): ((node: unknown) => Collection | undefined) | undefined {
+  if (isPrimitiveType(rootType)) return undefined;
   let tree: AstNode;
   try {
     tree = fhirpath.parse(expression) as AstNode;
@@ -78,8 +99,7 @@ export function compileNative(
   return (node) => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
     const root: Item = { v: node, t: rootType };
-    const result = evaluation([root], { self: root, total: undefined });
-    return result && valuesOf(result);
+    return evaluation([root], { self: root, total: undefined });
   };
 }
 
@@ -108,6 +128,13 @@ function compileExpression(node: AstNode, rootType: string): Evaluation | undefi
         const input = source(focus, scope);
         return input && invocation(input, scope);
       };
+    }
+    case 'TypeExpression': {
+      const source = left && compileExpression(left, rootType);
+      const type = right?.type === 'TypeSpecifier' ? specifiedType(right) : undefined;
+      const operator = node.text;
+      if (!source || !type || (operator !== 'is' && operator !== 'as')) return undefined;
+      return compileTypeTest(operator, source, type);
     }
     default:
       return compileOperator(node, left, right, rootType);
@@ -336,6 +363,18 @@ function compileWithLiterals(name: string, params: AstNode[]): Evaluation | unde
 }
 
 function compileFunction(name: string, params: AstNode[], rootType: string): Evaluation | undefined {
+  if (name === 'ofType' || name === 'is' || name === 'as') {
+    // The argument is a type name, written as a path of one element.
+    const [argument] = params;
+    const type =
+      params.length === 1 && argument?.text && /^[A-Za-z]+$/.test(argument.text) ? argument.text : undefined;
+    if (!type || !isModelType(type)) return undefined;
+    if (name === 'ofType') {
+      const filter = ofTypeFilter(type);
+      return (focus) => filter(focus);
+    }
+    return compileTypeTest(name, (focus) => focus, type);
+  }
   const plain = PLAIN.get(name);
   if (plain) return params.length === 0 ? (focus) => plain(focus) : compileCriteria(name, params, rootType);
   if (name === 'where' || name === 'select' || name === 'all' || name === 'aggregate')

@@ -1,12 +1,16 @@
 /**
- * Index values extracted two ways: a plain element path walked on the JSON (the fast way) and the same
- * expression in fhirpath.js. For every IG example (a realistic spread of types and shapes) and every
- * search parameter of its type, both must give the same values; and the fast way must actually serve
- * most core parameters, or it would be a fast path nobody takes.
+ * Index values extracted three ways: a plain element path walked on the JSON, the validator's native
+ * FHIRPath subset (where(), exists(), type tests...), and fhirpath.js. For every IG example, every
+ * fixture resource and a spread of the bench's Patients, and every search parameter of its type, the
+ * fast ways must give what fhirpath.js gives; and they must actually serve the parameters of the
+ * workflow types, or they would be fast paths nobody takes.
  */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { patient as benchPatient } from '../../bench/server/patients.js';
 import { DefinitionRegistry } from '../../harness/fhir/index.js';
-import { igPaths } from '../../harness/paths.js';
+import { PROJECT_ROOT, igPaths } from '../../harness/paths.js';
 import { compileExtractor, plainPathWalker } from '../../harness/server/search/extractor.js';
 import { expressionForType } from '../../harness/server/search/parameters.js';
 import { SearchEngine } from '../../harness/server/search/index.js';
@@ -20,7 +24,34 @@ const examples = generatedIg().examples.map(
   (example) => example.resource as unknown as Record<string, unknown>,
 );
 
-describe('index values from plain paths and from fhirpath.js', () => {
+/** Every resource in the test fixtures (files, fixtures' `resource`, Bundle entries), broken ones too. */
+function fixtureResources(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (typeof value !== 'object' || value === null || depth > 6) return;
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
+    const record = value as Record<string, unknown>;
+    if (typeof record.resourceType === 'string') out.push(record);
+    for (const key of ['resource', 'entry']) visit(record[key], depth + 1);
+  };
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.json')) {
+        try {
+          visit(JSON.parse(readFileSync(path, 'utf8')), 0);
+        } catch {
+          // a fixture of malformed JSON on purpose
+        }
+      }
+    }
+  };
+  walk(join(PROJECT_ROOT, 'test', 'fixtures'));
+  return out;
+}
+
+describe('index values from plain paths, native FHIRPath and fhirpath.js', () => {
   it.each(examples.map((resource) => [`${String(resource.resourceType)}/${String(resource.id)}`, resource]))(
     '%s: the same values for every parameter',
     (_name, resource) => {
@@ -43,6 +74,47 @@ describe('index values from plain paths and from fhirpath.js', () => {
       const plain = expressions.filter((expression) => plainPathWalker(expression) !== undefined);
       expect(plain.length / expressions.length, type).toBeGreaterThan(0.5);
     }
+  });
+
+  it('serves the rest of them natively where the validator\'s FHIRPath subset reaches', () => {
+    const ways = (type: string) =>
+      Object.fromEntries(
+        search.parameters(type).flatMap((info) => {
+          const extract = compileExtractor(info, type);
+          return 'error' in extract ? [] : [[info.code, extract.way]];
+        }),
+      );
+    expect(ways('Patient')).toMatchObject({
+      phone: 'native',
+      email: 'native',
+      deceased: 'native',
+      'death-date': 'native',
+      identifier: 'plain',
+      name: 'plain',
+    });
+    expect(ways('Contract')).toMatchObject({ patient: 'native' });
+    const fhirpathOnly = ['Patient', 'Claim', 'ClaimResponse', 'Coverage', 'Contract', 'Invoice', 'Location']
+      .flatMap((type) => Object.entries(ways(type)).filter(([, way]) => way === 'fhirpath'))
+      .map(([code]) => code);
+    expect(fhirpathOnly).toEqual([]);
+  });
+
+  it('gives the same values both ways on the bench\'s Patients and the validator\'s fixtures', () => {
+    const resources = [...Array.from({ length: 200 }, (_, i) => benchPatient(i)), ...fixtureResources()];
+    let compared = 0;
+    for (const resource of resources) {
+      const type = String(resource.resourceType);
+      for (const info of search.parameters(type)) {
+        const fast = compileExtractor(info, type);
+        const slow = compileExtractor(info, type, false);
+        if ('error' in fast || 'error' in slow || fast.way === 'fhirpath') continue;
+        expect(fast(resource), `${type} ${info.code} on ${JSON.stringify(resource).slice(0, 200)}`).toEqual(
+          slow(resource),
+        );
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5_000);
   });
 
   it('leaves functions, choices and casts to fhirpath.js', () => {

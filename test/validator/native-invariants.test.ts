@@ -303,11 +303,45 @@ describe('native comparisons, arithmetic and text, against fhirpath.js', () => {
     }
   });
 
+  it('type tests (is, as, ofType) follow the R4 model as fhirpath.js does', () => {
+    const expressions = [
+      'value is Quantity',
+      'value is Age',
+      '(value as Quantity).value > 1',
+      'value.as(Quantity).exists()',
+      'value.ofType(Quantity).exists()',
+      'value.is(string)',
+      'value is Element',
+      '(value as string) = \'x\'',
+      'value.ofType(string).exists() or value.ofType(CodeableConcept).exists()',
+      'value.ofType(Resource).empty()',
+      'component.value.ofType(Quantity).count() = 1',
+      'component.value is Quantity',
+    ];
+    const observations = [
+      {},
+      { valueQuantity: { value: 2 } },
+      { valueQuantity: { value: 0.5 } },
+      { valueString: 'x' },
+      { valueString: 'y' },
+      { valueCodeableConcept: { text: 'z' } },
+      { valueBoolean: true },
+      { component: [{ valueQuantity: { value: 1 } }] },
+      { component: [{ valueQuantity: { value: 1 } }, { valueString: 'a' }] },
+      { _valueString: { extension: [{ url: 'urn:x', valueString: 'y' }] } },
+    ];
+    for (const expression of expressions) {
+      expect(compileNative('Observation', expression), expression).toBeDefined();
+      expect(agree(at('Observation', expression), observations), expression).toBeGreaterThanOrEqual(8);
+    }
+  });
+
   it('leaves what is outside the subset to fhirpath.js', () => {
     for (const expression of [
       'value.descendants().exists()',
       '%resource.id.exists()',
-      'value is Quantity',
+      'value is FHIR.Quantity',
+      'value is System.String',
       'value / 2 > 1',
       "code.memberOf('http://x')",
       'iif(value.exists(), true, false)',

@@ -131,13 +131,19 @@ export class SearchEngine {
       const ids = this.matchAll(index, clauses);
       if (isSearchError(ids)) return ids;
       const ordered = index.ordered(ids, end).slice(start);
-      return { matches: ordered.map((id) => ({ type, id })), total: ids.size, used, unknown };
+      return {
+        matches: ordered.map((ordinal) => ({ type, id: index.id(ordinal) })),
+        total: ids.size,
+        used,
+        unknown,
+      };
     }
     const found: ResourceKey[] = [];
     for (const searchedType of searched) {
-      const ids = this.matchAll(this.typeIndex(searchedType), clauses);
-      if (isSearchError(ids)) return ids;
-      for (const id of ids) found.push({ type: searchedType, id });
+      const index = this.typeIndex(searchedType);
+      const ordinals = this.matchAll(index, clauses);
+      if (isSearchError(ordinals)) return ordinals;
+      for (const ordinal of ordinals) found.push({ type: searchedType, id: index.id(ordinal) });
     }
     const matches = this.sort(found, sortKeys).slice(start, end);
     return { matches, total: found.length, used, unknown };
@@ -173,7 +179,7 @@ export class SearchEngine {
   }
 
   private typesWithData(): string[] {
-    return [...this.indexes.values()].filter((i) => i.ids.size > 0).map((i) => i.type);
+    return [...this.indexes.values()].filter((i) => i.live.size > 0).map((i) => i.type);
   }
 
   private unknownReason(type: string | undefined, code: string): string {
@@ -246,12 +252,12 @@ export class SearchEngine {
       if (isSearchError(ids)) return ids;
       sets.push(ids);
     }
-    if (sets.length === 0) return index.ids;
+    if (sets.length === 0) return index.live;
     sets.sort((a, b) => a.size - b.size);
     const [smallest, ...others] = sets as [IdSet, ...IdSet[]];
     if (others.length === 0) return smallest;
-    const out = new Set<string>();
-    for (const id of smallest) if (others.every((s) => s.has(id))) out.add(id);
+    const out = new Set<number>();
+    for (const ordinal of smallest) if (others.every((s) => s.has(ordinal))) out.add(ordinal);
     return out;
   }
 
@@ -265,7 +271,7 @@ export class SearchEngine {
     const parameter = index.parameter(info.code);
     if (!parameter) return new Set();
     if (parsed.modifier === 'missing' && parsed.chain === undefined)
-      return matchMissing(parameter, index.ids, value);
+      return matchMissing(parameter, index.live, value);
     if (parsed.chain !== undefined) return this.matchChain(index, info, parsed, value);
     const alternatives = splitEscaped(value, ',');
     const results: IdSet[] = [];
@@ -276,8 +282,8 @@ export class SearchEngine {
     }
     const union = results.length === 1 ? (results[0] as IdSet) : new Set(results.flatMap((r) => [...r]));
     if (parsed.modifier !== 'not') return union;
-    const out = new Set<string>();
-    for (const id of index.ids) if (!union.has(id)) out.add(id);
+    const out = new Set<number>();
+    for (const ordinal of index.live) if (!union.has(ordinal)) out.add(ordinal);
     return out;
   }
 
@@ -316,20 +322,25 @@ export class SearchEngine {
   ): IdSet | SearchError {
     const reference = index.parameter(info.code);
     const chained = parseName(parsed.chain as string);
-    const out = new Set<string>();
+    const out = new Set<number>();
     for (const target of this.chainTargets(info, parsed)) {
       const targetInfo = this.catalog.forType(target).get(chained.code);
       if (!targetInfo || !reference) continue;
-      const targets = this.matchClause(this.typeIndex(target), targetInfo, chained, value);
+      const targetIndex = this.typeIndex(target);
+      const targets = this.matchClause(targetIndex, targetInfo, chained, value);
       if (isSearchError(targets)) return targets;
-      for (const id of targets)
-        for (const source of reference.lookup(`${target}/${id}`) ?? []) out.add(source);
+      for (const ordinal of targets)
+        for (const source of reference.lookup(`${target}/${targetIndex.id(ordinal)}`) ?? []) out.add(source);
     }
     return out;
   }
 
   private sort(found: ResourceKey[], keys: SortKey[]): ResourceKey[] {
-    const lastUpdated = (key: ResourceKey): string => this.typeIndex(key.type).lastUpdated.get(key.id) ?? '';
+    const lastUpdated = (key: ResourceKey): number => {
+      const index = this.typeIndex(key.type);
+      const ordinal = index.ordinalOf(key.id);
+      return ordinal === undefined ? -Infinity : index.instant(ordinal);
+    };
     const byDefault = [...found].sort((a, b) => {
       const x = lastUpdated(a);
       const y = lastUpdated(b);
@@ -344,8 +355,12 @@ export class SearchEngine {
       keys,
       (key, k) => {
         const sortKey = keys[k] as SortKey;
-        const parameter = this.typeIndex(key.type).parameter(sortKey.code);
-        return parameter ? sortValue(parameter, key.id, sortKey.descending) : undefined;
+        const index = this.typeIndex(key.type);
+        const parameter = index.parameter(sortKey.code);
+        const ordinal = index.ordinalOf(key.id);
+        return parameter && ordinal !== undefined
+          ? sortValue(parameter, ordinal, sortKey.descending)
+          : undefined;
       },
       (key) => rank.get(key) ?? 0,
     );

@@ -7,6 +7,7 @@
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import { elementChild, isBackboneType, type ElementChild } from '../../fhir/element-paths.js';
+import { compileNativeItems } from '../../validator/native-invariants.js';
 import { expressionForType } from './parameters.js';
 import type { SearchParameterInfo } from './types.js';
 import {
@@ -20,7 +21,13 @@ import {
   type TypedNode,
 } from './values.js';
 
-export type Extractor = (resource: unknown) => unknown[];
+/** How an extractor reads the resource: a plain path walk, native FHIRPath, or fhirpath.js. */
+export type ExtractionWay = 'plain' | 'native' | 'fhirpath';
+
+export type Extractor = ((resource: unknown) => unknown[]) & { readonly way: ExtractionWay };
+
+const extractor = (way: ExtractionWay, extract: (resource: unknown) => unknown[]): Extractor =>
+  Object.assign(extract, { way });
 
 type Evaluator = (data: unknown) => unknown[];
 
@@ -44,32 +51,30 @@ export function isIndexedType(type: SearchParameterInfo['type']): boolean {
 export function compileExtractor(
   info: SearchParameterInfo,
   type: string,
-  /** false: always fhirpath.js (the test comparing both ways uses it). */
-  plainPaths = true,
+  /** false: always fhirpath.js (the test comparing the ways uses it). */
+  fast = true,
 ): Extractor | { error: string } {
   const makeValues = VALUE_MAKERS[info.type];
   if (!makeValues) return { error: `${info.type} parameters are not supported` };
   if (!info.expression) return { error: 'the parameter has no expression' };
   const expression = expressionForType(info.expression, type);
   if (!expression) return { error: `the expression has no part for ${type}` };
-  const plain = plainPaths ? plainPathWalker(expression) : undefined;
+  const plain = fast ? plainPathWalker(expression) : undefined;
   if (plain) {
-    return (resource) => {
+    return extractor('plain', (resource) => {
       const out: unknown[] = [];
       for (const node of plain(resource)) makeValues(node, out);
       return out;
-    };
+    });
   }
   let evaluate: Evaluator;
+  const rewritten = rewriteResolve(expression);
   try {
-    evaluate = fhirpath.compile(rewriteResolve(expression), r4Model, {
-      resolveInternalTypes: false,
-    }) as Evaluator;
+    evaluate = fhirpath.compile(rewritten, r4Model, { resolveInternalTypes: false }) as Evaluator;
   } catch (error) {
     return { error: `the expression cannot be compiled: ${(error as Error).message}` };
   }
-  return (resource) => {
-    const out: unknown[] = [];
+  const slow = (resource: unknown, out: unknown[]): unknown[] => {
     let nodes: unknown[];
     try {
       nodes = evaluate(resource);
@@ -79,6 +84,23 @@ export function compileExtractor(
     for (const node of nodes) makeValues(typedNode(node), out);
     return out;
   };
+  // The validator's native FHIRPath (where(), exists(), comparisons...) on the JSON; fhirpath.js for
+  // what it does not compile, and for a resource it cannot judge.
+  const native = fast ? compileNativeItems(type, rewritten) : undefined;
+  if (!native) return extractor('fhirpath', (resource) => slow(resource, []));
+  return extractor('native', (resource) => {
+    const items = native(resource);
+    if (!items) return slow(resource, []);
+    const out: unknown[] = [];
+    for (const item of items)
+      if (item.v !== undefined) makeValues({ fhirType: nativeType(item.t), data: item.v }, out);
+    return out;
+  });
+}
+
+/** A native item's type as fhirpath.js names it for the value makers: FHIRPath's own types have none. */
+function nativeType(type: string): string | undefined {
+  return type.startsWith('System.') ? undefined : type;
 }
 
 const PLAIN_PATH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*)+$/;

@@ -53,7 +53,7 @@ export function collectIncludes(
     const found: ResourceKey[] = [];
     const add = (type: string, id: string): void => {
       const key = `${type}/${id}`;
-      if (seen.has(key) || !context.typeIndex(type).ids.has(id)) return;
+      if (seen.has(key) || !context.typeIndex(type).hasId(id)) return;
       seen.add(key);
       found.push({ type, id });
     };
@@ -81,9 +81,11 @@ function includeFrom(
   add: (type: string, id: string) => void,
 ): void {
   const index = context.typeIndex(resource.type);
+  const ordinal = index.ordinalOf(resource.id);
+  if (ordinal === undefined) return;
   for (const param of parametersOf(context, spec)) {
-    const values = index.parameter(param)?.values.get(resource.id) as ReferenceValue[] | undefined;
-    for (const value of values ?? [])
+    const values = (index.parameter(param)?.valuesAt(ordinal) ?? []) as ReferenceValue[];
+    for (const value of values)
       if (value.type && value.id && (!spec.target || spec.target === value.type)) add(value.type, value.id);
   }
 }
@@ -98,6 +100,6 @@ function revIncludeFrom(
   const index = context.typeIndex(spec.source);
   for (const param of parametersOf(context, spec)) {
     const referring = index.parameter(param)?.lookup(`${resource.type}/${resource.id}`);
-    for (const id of referring ?? []) add(spec.source, id);
+    for (const ordinal of referring ?? []) add(spec.source, index.id(ordinal));
   }
 }

@@ -4,14 +4,7 @@
  * looked up in the postings; ranges, substrings and modifiers over parts of values scan the stored values
  * of the resources that have any.
  */
-import type { ParameterIndex } from './parameter-index.js';
-import {
-  REFERENCE_ID,
-  TOKEN_CODE,
-  TOKEN_NO_SYSTEM_CODE,
-  TOKEN_SYSTEM,
-  TOKEN_SYSTEM_CODE,
-} from './parameter-index.js';
+import { EMPTY_ORDINALS, type IndexedParameter, type OrdinalSet } from './parameter-index.js';
 import { compareNumber, compareRanges, dateRange, numberRange, splitPrefix, type Range } from './ranges.js';
 import { splitEscaped, unescape } from './syntax.js';
 import { normaliseText } from './text.js';
@@ -24,9 +17,10 @@ import {
   type TokenValue,
 } from './values.js';
 
-export type IdSet = ReadonlySet<string>;
+/** A set of ordinals of one type (see type-index.ts). */
+export type IdSet = OrdinalSet;
 
-const EMPTY: IdSet = new Set();
+const EMPTY: IdSet = EMPTY_ORDINALS;
 
 /** The modifiers each type understands here; a reference also takes a resource type (`subject:Patient`). */
 export const MODIFIERS: Record<string, ReadonlySet<string>> = {
@@ -49,42 +43,47 @@ export function modifierProblem(info: SearchParameterInfo, modifier: string | un
   return `unknown modifier :${modifier} for a ${info.type} parameter`;
 }
 
-function scan<V>(index: ParameterIndex, test: (value: V) => boolean): Set<string> {
-  const out = new Set<string>();
-  for (const [id, values] of index.values) if ((values as V[]).some(test)) out.add(id);
+function scan<V>(index: IndexedParameter, test: (value: V) => boolean): Set<number> {
+  return index.scan(test as (value: unknown) => boolean);
+}
+
+/** The candidates whose values pass `test`: a lookup narrowed by what the key alone cannot tell. */
+function narrow<V>(
+  index: IndexedParameter,
+  candidates: IdSet | undefined,
+  test: (value: V) => boolean,
+): IdSet {
+  if (!candidates) return EMPTY;
+  const out = new Set<number>();
+  for (const ordinal of candidates)
+    if (index.some(ordinal, test as (value: unknown) => boolean)) out.add(ordinal);
   return out;
 }
 
 /** :missing=true|false, for every type. */
-export function matchMissing(index: ParameterIndex, all: IdSet, value: string): IdSet | SearchError {
+export function matchMissing(index: IndexedParameter, all: IdSet, value: string): IdSet | SearchError {
   if (value !== 'true' && value !== 'false')
     return { error: `:missing takes true or false, not '${value}'`, parameter: index.info.code };
-  const present = new Set(index.values.keys());
+  const present = index.withValues();
   if (value === 'false') return present;
-  const out = new Set<string>();
-  for (const id of all) if (!present.has(id)) out.add(id);
+  const out = new Set<number>();
+  for (const ordinal of all) if (!present.has(ordinal)) out.add(ordinal);
   return out;
 }
 
-export function matchString(index: ParameterIndex, value: string, modifier: string | undefined): IdSet {
+export function matchString(index: IndexedParameter, value: string, modifier: string | undefined): IdSet {
   const text = unescape(value);
   const wanted = normaliseText(text);
-  if (modifier === 'exact') {
-    const candidates = index.lookup(wanted);
-    if (!candidates) return EMPTY;
-    const out = new Set<string>();
-    for (const id of candidates)
-      if ((index.values.get(id) as StringValue[]).some((v) => v.raw === text)) out.add(id);
-    return out;
-  }
-  const out = new Set<string>();
+  if (modifier === 'exact') return narrow<StringValue>(index, index.lookup(wanted), (v) => v.raw === text);
+  const out = new Set<number>();
   const test =
     modifier === 'contains' ? (key: string) => key.includes(wanted) : (key: string) => key.startsWith(wanted);
-  for (const [key, ids] of index.entries()) if (test(key)) for (const id of ids) out.add(id);
+  for (const [key, ordinals] of index.entries())
+    if (test(key)) for (const ordinal of ordinals) out.add(ordinal);
   return out;
 }
 
-export function matchToken(index: ParameterIndex, value: string, modifier: string | undefined): IdSet {
+export function matchToken(index: IndexedParameter, value: string, modifier: string | undefined): IdSet {
   if (modifier === 'text') {
     const wanted = normaliseText(unescape(value));
     return scan<TokenValue>(index, (v) =>
@@ -93,8 +92,9 @@ export function matchToken(index: ParameterIndex, value: string, modifier: strin
   }
   if (modifier === 'of-type') {
     const [typeSystem = '', typeCode = '', code = ''] = splitEscaped(value, '|', 3).map(unescape);
-    return scan<TokenValue>(
+    return narrow<TokenValue>(
       index,
+      index.lookup(code),
       (v) =>
         v.code === code &&
         (v.identifierType ?? []).some(
@@ -103,14 +103,15 @@ export function matchToken(index: ParameterIndex, value: string, modifier: strin
     );
   }
   const parts = splitEscaped(value, '|', 2).map(unescape);
-  if (parts.length === 1) return index.lookup(TOKEN_CODE + parts[0]) ?? EMPTY;
+  if (parts.length === 1) return index.lookup(parts[0]!) ?? EMPTY;
   const [system = '', code = ''] = parts;
-  if (system === '') return index.lookup(TOKEN_NO_SYSTEM_CODE + code) ?? EMPTY;
-  if (code === '') return index.lookup(TOKEN_SYSTEM + system) ?? EMPTY;
-  return index.lookup(`${TOKEN_SYSTEM_CODE}${system}|${code}`) ?? EMPTY;
+  if (system === '')
+    return narrow<TokenValue>(index, index.lookup(code), (v) => v.code === code && v.system === undefined);
+  if (code === '') return scan<TokenValue>(index, (v) => v.system === system);
+  return narrow<TokenValue>(index, index.lookup(code), (v) => v.code === code && v.system === system);
 }
 
-export function matchReference(index: ParameterIndex, value: string, modifier: string | undefined): IdSet {
+export function matchReference(index: IndexedParameter, value: string, modifier: string | undefined): IdSet {
   const text = unescape(value);
   if (modifier === 'identifier') {
     const [system, code] = splitEscaped(value, '|', 2).map(unescape);
@@ -125,7 +126,7 @@ export function matchReference(index: ParameterIndex, value: string, modifier: s
     const targets = index.info.targets ?? [];
     return targets.length === 1
       ? (index.lookup(`${targets[0]}/${text}`) ?? EMPTY)
-      : (index.lookup(REFERENCE_ID + text) ?? EMPTY);
+      : (index.lookupId(text) ?? EMPTY);
   }
   const byKey = index.lookup(text);
   const parsed = /^[a-z]+:/.test(text) ? referenceKey(text) : undefined;
@@ -134,7 +135,7 @@ export function matchReference(index: ParameterIndex, value: string, modifier: s
   return byKey ? new Set([...byKey, ...byUrl]) : byUrl;
 }
 
-export function matchDate(index: ParameterIndex, value: string): IdSet | SearchError {
+export function matchDate(index: IndexedParameter, value: string): IdSet | SearchError {
   const split = splitPrefix(value);
   const range = split && dateRange(split.rest);
   if (!split || !range)
@@ -143,7 +144,7 @@ export function matchDate(index: ParameterIndex, value: string): IdSet | SearchE
   return scan<Range>(index, (v) => compareRanges(split.prefix, v, range, now));
 }
 
-export function matchNumber(index: ParameterIndex, value: string): IdSet | SearchError {
+export function matchNumber(index: IndexedParameter, value: string): IdSet | SearchError {
   const split = splitPrefix(value);
   const search = split && numberRange(split.rest);
   if (!split || !search)
@@ -151,7 +152,7 @@ export function matchNumber(index: ParameterIndex, value: string): IdSet | Searc
   return scan<number>(index, (v) => compareNumber(split.prefix, v, search));
 }
 
-export function matchQuantity(index: ParameterIndex, value: string): IdSet | SearchError {
+export function matchQuantity(index: IndexedParameter, value: string): IdSet | SearchError {
   const [number = '', system = '', code = ''] = splitEscaped(value, '|', 3).map(unescape);
   const split = splitPrefix(number);
   const search = split && numberRange(split.rest);
@@ -166,7 +167,7 @@ export function matchQuantity(index: ParameterIndex, value: string): IdSet | Sea
   );
 }
 
-export function matchUri(index: ParameterIndex, value: string, modifier: string | undefined): IdSet {
+export function matchUri(index: IndexedParameter, value: string, modifier: string | undefined): IdSet {
   const text = unescape(value);
   if (modifier === 'below') return scan<string>(index, (v) => v.startsWith(text));
   if (modifier === 'above') return scan<string>(index, (v) => text.startsWith(v));

@@ -1,91 +1,243 @@
 /**
- * The index of one search parameter on one resource type: the values extracted from each resource (for
- * range comparisons, :missing, :contains and sorting) and postings from exact keys to ids (for token,
- * reference, string and uri lookups without a scan).
+ * The index of one search parameter on one resource type, compact enough for millions of resources.
+ * Resources are numbered per type (ordinals, see type-index.ts), so nothing here is keyed by a string
+ * per resource:
+ *
+ * - each resource's extracted values by ordinal, one value held as itself and several as an array, read
+ *   by the matchers that compare parts of values (ranges, :missing, :text, :of-type, sorting). Values
+ *   many resources share (a gender, a given name, a status) are interned: one object for all of them;
+ * - postings from exact keys to ordinals, for lookups without a scan. A key held by one resource maps
+ *   to its ordinal alone, by a few to a small array, by many to a Set. The keys are the values' own
+ *   strings (a token's code, a string's normalised text), never a string built per resource; a lookup
+ *   by system and code narrows by code and then checks the system on the candidates.
+ *
+ * Two parameters of a type with the same expression (Patient's name and phonetic) share one index.
  */
 import type { SearchParameterInfo } from './types.js';
+import type { Range } from './ranges.js';
 import type { ReferenceValue, StringValue, TokenValue } from './values.js';
 
-/** Key spaces in the postings, kept apart by a leading control character. */
-export const TOKEN_CODE = '\u0001';
-export const TOKEN_SYSTEM_CODE = '\u0002';
-export const TOKEN_SYSTEM = '\u0003';
-export const TOKEN_NO_SYSTEM_CODE = '\u0004';
-export const REFERENCE_ID = '\u0001';
+/** Ordinals of resources of one type: a Set, or a view that answers the same questions. */
+export interface OrdinalSet {
+  readonly size: number;
+  has(ordinal: number): boolean;
+  [Symbol.iterator](): Iterator<number>;
+}
 
-type KeysOf = (value: unknown) => string[];
+export const EMPTY_ORDINALS: OrdinalSet = new Set<number>();
 
+/** What the matchers, sorting and includes ask of a parameter's index (type-index.ts has virtual ones). */
+export interface IndexedParameter {
+  readonly info: SearchParameterInfo;
+  /** The values of a resource (empty when it has none). */
+  valuesAt(ordinal: number): readonly unknown[];
+  /** Whether some value of the resource passes `test`. */
+  some(ordinal: number, test: (value: unknown) => boolean): boolean;
+  /** The ordinals whose values pass `test` (a scan over every resource with a value). */
+  scan(test: (value: unknown) => boolean): Set<number>;
+  /** The ordinals of the resources with a value. */
+  withValues(): OrdinalSet;
+  /** The ordinals holding an exact key: a code, a normalised string, a reference key, a uri. */
+  lookup(key: string): OrdinalSet | undefined;
+  /** The ordinals holding a reference to a resource with this id, whatever its type. */
+  lookupId(id: string): OrdinalSet | undefined;
+  /** Every key with its ordinals, for prefix and substring scans over distinct values. */
+  entries(): IterableIterator<[string, OrdinalSet]>;
+}
+
+/** Postings past this many ordinals become a Set (removal and membership in constant time). */
+const SMALL_POSTING = 8;
+/** Distinct values interned per parameter at most: the common ones come early, unique ones stop it. */
+const INTERNED = 4_096;
+
+type Posting = number | number[] | Set<number>;
+
+/** The key spaces of a parameter, each a map of its own: no prefix is concatenated onto a value. */
+type KeysOf = (value: unknown, add: (space: number, key: string) => void) => void;
+
+/** Token: by code. Reference: by `Type/id` or the text as written (0), and by the bare id (1). */
 const KEYS: Partial<Record<SearchParameterInfo['type'], KeysOf>> = {
-  token: (value) => {
-    const { system, code } = value as TokenValue;
-    const keys: string[] = [];
-    if (code !== undefined) {
-      keys.push(TOKEN_CODE + code);
-      keys.push(system === undefined ? TOKEN_NO_SYSTEM_CODE + code : `${TOKEN_SYSTEM_CODE}${system}|${code}`);
-    }
-    if (system !== undefined) keys.push(TOKEN_SYSTEM + system);
-    return keys;
+  token: (value, add) => {
+    const { code } = value as TokenValue;
+    if (code !== undefined) add(0, code);
   },
-  string: (value) => [(value as StringValue).norm],
-  reference: (value) => {
+  string: (value, add) => add(0, (value as StringValue).norm),
+  reference: (value, add) => {
     const { key, id, raw } = value as ReferenceValue;
-    const keys: string[] = [];
-    if (key !== undefined) keys.push(key);
-    if (id !== undefined) keys.push(REFERENCE_ID + id);
-    if (raw !== undefined && raw !== key) keys.push(raw);
-    return keys;
+    if (key !== undefined) add(0, key);
+    if (raw !== undefined && raw !== key) add(0, raw);
+    if (id !== undefined) add(1, id);
   },
-  uri: (value) => [value as string],
+  uri: (value, add) => add(0, value as string),
 };
 
-export class ParameterIndex {
-  /** Each resource's values; resources without a value are absent. */
-  readonly values = new Map<string, unknown[]>();
-  /** A key held by one resource maps to its id alone (most keys: ids, identifiers, names), saving a Set. */
-  private readonly postings = new Map<string, string | Set<string>>();
+/**
+ * A value's interned twin, keyed by its parts (two levels of maps, so no key string is built), or the
+ * value itself when it is one of a kind (texts, identifier types, a reference's identifier).
+ */
+type Interner = (value: unknown) => unknown;
+
+function interner(type: SearchParameterInfo['type']): Interner | undefined {
+  const single = new Map<unknown, unknown>();
+  const double = new Map<unknown, Map<unknown, unknown>>();
+  let count = 0;
+  const remember = (value: unknown) => (count++, value);
+  /** By one part. */
+  const byOne = (key: unknown, value: unknown): unknown => {
+    const found = single.get(key);
+    if (found !== undefined) return found;
+    if (count >= INTERNED) return value;
+    single.set(key, value);
+    return remember(value);
+  };
+  /** By two parts; the first has few distinct values (a code system, a date's start). */
+  const byTwo = (first: unknown, second: unknown, value: unknown): unknown => {
+    let inner = double.get(first);
+    const found = inner?.get(second);
+    if (found !== undefined) return found;
+    if (count >= INTERNED) return value;
+    if (!inner) double.set(first, (inner = new Map()));
+    inner.set(second, value);
+    return remember(value);
+  };
+  switch (type) {
+    case 'token':
+      return (value) => {
+        const v = value as TokenValue;
+        return v.texts.length === 0 && v.identifierType === undefined ? byTwo(v.system, v.code, v) : v;
+      };
+    case 'string':
+      return (value) => byOne((value as StringValue).raw, value);
+    case 'date':
+      return (value) => byTwo((value as Range).low, (value as Range).high, value);
+    case 'reference':
+      // The key and the id are read from the text, so the text alone tells two references apart.
+      return (value) => {
+        const v = value as ReferenceValue;
+        return v.identifier === undefined && v.raw !== undefined ? byOne(v.raw, v) : v;
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** What an index holds; shared by the parameters that index the same expression. */
+interface Held {
+  /** By ordinal: the value, the values (two or more), or undefined for none. */
+  readonly values: unknown[];
+  present: number;
+  readonly spaces: readonly [Map<string, Posting>, Map<string, Posting>];
+}
+
+export class ParameterIndex implements IndexedParameter {
   private readonly keysOf: KeysOf | undefined;
+  private readonly intern: Interner | undefined;
 
-  constructor(readonly info: SearchParameterInfo) {
+  constructor(
+    readonly info: SearchParameterInfo,
+    private readonly held: Held = { values: [], present: 0, spaces: [new Map(), new Map()] },
+  ) {
     this.keysOf = KEYS[info.type];
+    this.intern = interner(info.type);
   }
 
-  set(id: string, values: unknown[]): void {
-    this.delete(id);
+  /** The index of another parameter with the same type and expression: the same values, its own info. */
+  alias(info: SearchParameterInfo): ParameterIndex {
+    return new ParameterIndex(info, this.held);
+  }
+
+  /** Replaces the values of a resource; `values` is the extractor's fresh array (kept when several). */
+  set(ordinal: number, values: unknown[]): void {
+    this.delete(ordinal);
     if (values.length === 0) return;
-    this.values.set(id, values);
+    const { intern } = this;
+    if (intern) for (let i = 0; i < values.length; i++) values[i] = intern(values[i]);
+    this.held.values[ordinal] = values.length === 1 ? values[0] : values;
+    this.held.present++;
     if (!this.keysOf) return;
-    for (const value of values)
-      for (const key of this.keysOf(value)) {
-        const ids = this.postings.get(key);
-        if (ids === undefined) this.postings.set(key, id);
-        else if (typeof ids === 'string') {
-          if (ids !== id) this.postings.set(key, new Set([ids, id]));
-        } else ids.add(id);
-      }
+    for (const value of values) this.keysOf(value, (space, key) => this.post(space, key, ordinal));
   }
 
-  delete(id: string): void {
-    const old = this.values.get(id);
-    if (!old) return;
-    this.values.delete(id);
+  delete(ordinal: number): void {
+    const old = this.held.values[ordinal];
+    if (old === undefined) return;
+    this.held.values[ordinal] = undefined;
+    this.held.present--;
     if (!this.keysOf) return;
-    for (const value of old)
-      for (const key of this.keysOf(value)) {
-        const ids = this.postings.get(key);
-        if (ids === id) this.postings.delete(key);
-        else if (typeof ids === 'object' && ids.delete(id) && ids.size === 1)
-          this.postings.set(key, ids.values().next().value as string);
-      }
+    const remove = (space: number, key: string) => this.unpost(space, key, ordinal);
+    if (Array.isArray(old)) for (const value of old) this.keysOf(value, remove);
+    else this.keysOf(old, remove);
   }
 
-  /** The ids holding an exact key (see the key spaces above). */
-  lookup(key: string): ReadonlySet<string> | undefined {
-    const ids = this.postings.get(key);
-    return typeof ids === 'string' ? new Set([ids]) : ids;
+  valuesAt(ordinal: number): readonly unknown[] {
+    const held = this.held.values[ordinal];
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
   }
 
-  /** Every key with its ids, for prefix and substring scans over distinct values. */
-  *entries(): IterableIterator<[string, Iterable<string>]> {
-    for (const [key, ids] of this.postings) yield [key, typeof ids === 'string' ? [ids] : ids];
+  some(ordinal: number, test: (value: unknown) => boolean): boolean {
+    const held = this.held.values[ordinal];
+    if (held === undefined) return false;
+    return Array.isArray(held) ? held.some(test) : test(held);
   }
+
+  scan(test: (value: unknown) => boolean): Set<number> {
+    const out = new Set<number>();
+    const { values } = this.held;
+    for (let ordinal = 0; ordinal < values.length; ordinal++) {
+      const held = values[ordinal];
+      if (held === undefined) continue;
+      if (Array.isArray(held) ? held.some(test) : test(held)) out.add(ordinal);
+    }
+    return out;
+  }
+
+  withValues(): OrdinalSet {
+    return this.scan(() => true);
+  }
+
+  lookup(key: string): OrdinalSet | undefined {
+    return asSet(this.held.spaces[0].get(key));
+  }
+
+  lookupId(id: string): OrdinalSet | undefined {
+    return asSet(this.held.spaces[1].get(id));
+  }
+
+  *entries(): IterableIterator<[string, OrdinalSet]> {
+    for (const [key, posting] of this.held.spaces[0]) yield [key, asSet(posting)!];
+  }
+
+  private post(space: number, key: string, ordinal: number): void {
+    const map = this.held.spaces[space]!;
+    const posting = map.get(key);
+    if (posting === undefined) map.set(key, ordinal);
+    else if (typeof posting === 'number') {
+      if (posting !== ordinal) map.set(key, [posting, ordinal]);
+    } else if (Array.isArray(posting)) {
+      if (posting.includes(ordinal)) return;
+      if (posting.length < SMALL_POSTING) posting.push(ordinal);
+      else map.set(key, new Set([...posting, ordinal]));
+    } else posting.add(ordinal);
+  }
+
+  private unpost(space: number, key: string, ordinal: number): void {
+    const map = this.held.spaces[space]!;
+    const posting = map.get(key);
+    if (posting === ordinal) map.delete(key);
+    else if (Array.isArray(posting)) {
+      const at = posting.indexOf(ordinal);
+      if (at === -1) return;
+      posting.splice(at, 1);
+      if (posting.length === 1) map.set(key, posting[0]!);
+    } else if (typeof posting === 'object') {
+      posting.delete(ordinal);
+      if (posting.size === 1) map.set(key, posting.values().next().value!);
+    }
+  }
+}
+
+function asSet(posting: Posting | undefined): OrdinalSet | undefined {
+  if (posting === undefined) return undefined;
+  if (typeof posting === 'number') return new Set([posting]);
+  return Array.isArray(posting) ? new Set(posting) : posting;
 }

@@ -3,7 +3,7 @@
  * its values ascending and the largest descending; resources without a value come last either way, and
  * the default order breaks ties.
  */
-import type { ParameterIndex } from './parameter-index.js';
+import type { IndexedParameter } from './parameter-index.js';
 import type { Range } from './ranges.js';
 import type { QuantityValue, ReferenceValue, StringValue, TokenValue } from './values.js';
 
@@ -36,9 +36,13 @@ function comparables(type: string, values: unknown[], descending: boolean): Comp
 }
 
 /** The value a resource sorts by for one key, or undefined when it has none. */
-export function sortValue(index: ParameterIndex, id: string, descending: boolean): Comparable | undefined {
-  const values = index.values.get(id);
-  if (!values) return undefined;
+export function sortValue(
+  index: IndexedParameter,
+  ordinal: number,
+  descending: boolean,
+): Comparable | undefined {
+  const values = index.valuesAt(ordinal) as unknown[];
+  if (values.length === 0) return undefined;
   let best: Comparable | undefined;
   for (const value of comparables(index.info.type, values, descending))
     if (best === undefined || (descending ? value > best : value < best)) best = value;

@@ -13,12 +13,17 @@ export interface TypedNode {
 }
 
 export interface TokenValue {
-  system?: string;
-  code?: string;
+  system: string | undefined;
+  code: string | undefined;
   /** Normalised texts: CodeableConcept.text, Coding.display, Identifier.type.text. */
-  texts: string[];
+  texts: readonly string[];
   /** Identifier.type codings, for :of-type. */
-  identifierType?: { system?: string; code?: string }[];
+  identifierType: readonly TypeCoding[] | undefined;
+}
+
+export interface TypeCoding {
+  system: string | undefined;
+  code: string | undefined;
 }
 
 export interface StringValue {
@@ -28,19 +33,19 @@ export interface StringValue {
 
 export interface ReferenceValue {
   /** `Type/id` for a relative or absolute reference to a resource; the raw text otherwise (canonical, urn). */
-  key?: string;
-  type?: string;
-  id?: string;
+  key: string | undefined;
+  type: string | undefined;
+  id: string | undefined;
   /** The full reference text as written. */
-  raw?: string;
-  identifier?: { system?: string; value?: string };
+  raw: string | undefined;
+  identifier: { system: string | undefined; value: string | undefined } | undefined;
 }
 
 export interface QuantityValue {
   value: number;
-  system?: string;
-  code?: string;
-  unit?: string;
+  system: string | undefined;
+  code: string | undefined;
+  unit: string | undefined;
 }
 
 export type DateValue = Range;
@@ -49,10 +54,22 @@ type JsonRecord = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** Most values have no texts: one shared empty list (never changed) instead of one each. */
+export const NO_TEXTS: readonly string[] = Object.freeze([]);
+
+// Every value is made with all its fields, in one order, so values of a kind share one shape (compact
+// objects, and monomorphic code where the index reads them).
+const token = (
+  system: string | undefined,
+  code: string | undefined,
+  texts: readonly string[],
+  identifierType?: readonly TypeCoding[],
+): TokenValue => ({ system, code, texts, identifierType });
+
 export function tokenValues(node: TypedNode, out: TokenValue[]): void {
   const { data } = node;
   if (typeof data === 'string' || typeof data === 'boolean' || typeof data === 'number') {
-    out.push({ code: String(data), texts: [] });
+    out.push(token(undefined, String(data), NO_TEXTS));
     return;
   }
   if (!isJsonObject(data)) return;
@@ -61,35 +78,39 @@ export function tokenValues(node: TypedNode, out: TokenValue[]): void {
     const text = str(data.text);
     const codings = objectsOf(data.coding);
     for (const coding of codings) out.push(coded(coding, text));
-    if (codings.length === 0 && text) out.push({ texts: [normaliseText(text)] });
+    if (codings.length === 0 && text) out.push(token(undefined, undefined, [normaliseText(text)]));
   } else if (type === 'Identifier') {
     const identifierType = isJsonObject(data.type) ? data.type : undefined;
     const typeText = str(identifierType?.text);
-    out.push({
-      ...optional('system', str(data.system)),
-      ...optional('code', str(data.value)),
-      texts: typeText ? [normaliseText(typeText)] : [],
-      ...(identifierType && Array.isArray(identifierType.coding)
-        ? {
-            identifierType: identifierType.coding
+    out.push(
+      token(
+        str(data.system),
+        str(data.value),
+        typeText ? [normaliseText(typeText)] : NO_TEXTS,
+        identifierType && Array.isArray(identifierType.coding)
+          ? identifierType.coding
               .filter(isJsonObject)
-              .map((c) => ({ ...optional('system', str(c.system)), ...optional('code', str(c.code)) })),
-          }
-        : {}),
-    });
+              .map((c): TypeCoding => ({ system: str(c.system), code: str(c.code) }))
+          : undefined,
+      ),
+    );
   } else if (type === 'ContactPoint') {
-    out.push({ ...optional('system', str(data.system)), ...optional('code', str(data.value)), texts: [] });
+    out.push(token(str(data.system), str(data.value), NO_TEXTS));
   } else if (type === 'Coding' || 'code' in data) {
     out.push(coded(data, undefined));
   }
 }
 
 function coded(coding: JsonRecord, conceptText: string | undefined): TokenValue {
-  const texts: string[] = [];
-  if (conceptText) texts.push(normaliseText(conceptText));
   const display = str(coding.display);
-  if (display) texts.push(normaliseText(display));
-  return { ...optional('system', str(coding.system)), ...optional('code', str(coding.code)), texts };
+  let texts = NO_TEXTS;
+  if (conceptText || display) {
+    const list: string[] = [];
+    if (conceptText) list.push(normaliseText(conceptText));
+    if (display) list.push(normaliseText(display));
+    texts = list;
+  }
+  return token(str(coding.system), str(coding.code), texts);
 }
 
 function guessType(data: JsonRecord): string | undefined {
@@ -122,28 +143,39 @@ export function referenceKey(text: string): { type: string; id: string } | undef
   return m ? { type: m[1] as string, id: m[2] as string } : undefined;
 }
 
+/** `Type/id`, reusing the text as written when it is exactly that (a relative reference, the most common). */
+function keyOf(parsed: { type: string; id: string }, text: string): string {
+  return text.length === parsed.type.length + 1 + parsed.id.length && text.startsWith(parsed.type)
+    ? text
+    : `${parsed.type}/${parsed.id}`;
+}
+
 export function referenceValues(node: TypedNode, out: ReferenceValue[]): void {
   const { data } = node;
   if (typeof data === 'string') {
     // canonical or uri used as a reference target
     const parsed = referenceKey(data);
-    out.push(
-      parsed ? { key: `${parsed.type}/${parsed.id}`, ...parsed, raw: data } : { key: data, raw: data },
-    );
+    out.push({
+      key: parsed ? keyOf(parsed, data) : data,
+      type: parsed?.type,
+      id: parsed?.id,
+      raw: data,
+      identifier: undefined,
+    });
     return;
   }
   if (!isJsonObject(data)) return;
   const reference = str(data.reference);
   const identifier = isJsonObject(data.identifier)
-    ? { ...optional('system', str(data.identifier.system)), ...optional('value', str(data.identifier.value)) }
+    ? { system: str(data.identifier.system), value: str(data.identifier.value) }
     : undefined;
   const parsed = reference ? referenceKey(reference) : undefined;
   out.push({
-    ...(parsed
-      ? { key: `${parsed.type}/${parsed.id}`, type: parsed.type, id: parsed.id }
-      : optional('key', reference)),
-    ...optional('raw', reference),
-    ...(identifier ? { identifier } : {}),
+    key: parsed ? keyOf(parsed, reference!) : reference,
+    type: parsed?.type,
+    id: parsed?.id,
+    raw: reference,
+    identifier,
   });
 }
 
@@ -171,24 +203,21 @@ export function numberValues(node: TypedNode, out: number[]): void {
 
 export function quantityValues(node: TypedNode, out: QuantityValue[]): void {
   const { data } = node;
-  if (typeof data === 'number') out.push({ value: data });
+  if (typeof data === 'number')
+    out.push({ value: data, system: undefined, code: undefined, unit: undefined });
   if (!isJsonObject(data) || typeof data.value !== 'number') return;
   if (node.fhirType === 'Money') {
-    out.push({ value: data.value, system: 'urn:iso:std:iso:4217', ...optional('code', str(data.currency)) });
+    out.push({
+      value: data.value,
+      system: 'urn:iso:std:iso:4217',
+      code: str(data.currency),
+      unit: undefined,
+    });
     return;
   }
-  out.push({
-    value: data.value,
-    ...optional('system', str(data.system)),
-    ...optional('code', str(data.code)),
-    ...optional('unit', str(data.unit)),
-  });
+  out.push({ value: data.value, system: str(data.system), code: str(data.code), unit: str(data.unit) });
 }
 
 export function uriValues(node: TypedNode, out: string[]): void {
   if (typeof node.data === 'string') out.push(node.data);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
