@@ -35,8 +35,9 @@ const ALLOWED: Record<string, string[]> = {
   scenarios: ['runner', 'openimis', 'sync'],
   sync: ['fhir', 'validator', 'runner', 'openimis'],
   validate: ['fhir', 'validator'],
+  load: ['fhir', 'validator', 'validate', 'server'],
   oracle: ['fhir', 'validator', 'terminology', 'cli'],
-  cli: ['fhir', 'ig', 'qa', 'validator', 'terminology', 'server', 'runner', 'scenarios', 'validate', 'sync'],
+  cli: ['fhir', 'ig', 'qa', 'validator', 'terminology', 'server', 'runner', 'scenarios', 'validate', 'sync', 'load'],
 };
 
 function sourceFiles(dir: string): string[] {

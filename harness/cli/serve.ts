@@ -1,14 +1,16 @@
 /**
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
  *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
- *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]...`
+ *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]`
  */
+import { loadResources, type LoadReport } from '../load/index.js';
 import { loadUsers, type AuthOptions } from '../server/auth.js';
 import type { ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
+import { igPaths } from '../paths.js';
 
 const HELP = `Usage: openimis-fhir serve [options]
 
@@ -35,6 +37,11 @@ Options:
                                as the openIMIS backend sends them (the bare resource POSTed, Django
                                lookups in the criteria, status active or off, end required); off: none
   --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
+  --load FILE|DIR              load resources before serving (repeatable): NDJSON files, JSON
+                               documents (a transaction or batch Bundle is processed), folders of
+                               them; each checked as a write at the --validation level, refused ones
+                               listed with file, line and reason while the rest load
+  --workers N                  validation threads for --load (default: one per core)
   -h, --help                   show this help
 
 ${exitCodesText('serve', 'plain')}`;
@@ -56,6 +63,8 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       'claim-review': { type: 'string', default: 'sync' },
       subscriptions: { type: 'string', default: 'r4' },
       ig: { type: 'string', multiple: true },
+      load: { type: 'string', multiple: true },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -75,6 +84,10 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     return usage(`--port must be a port number, not '${values.port}'`);
   if (!MODES.includes(values.validation as ValidationMode))
     return usage(`--validation must be strict, lenient or off`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
+    return usage(`--workers must be a number from 1 to 64, not '${values.workers}'`);
+  if (workers !== undefined && !values.load?.length) return usage('--workers goes with --load');
   const claimReview = parseClaimReview(values['claim-review']);
   if (claimReview instanceof Error) return usage(claimReview.message);
   const flavour = values.subscriptions;
@@ -105,10 +118,23 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   } catch (error) {
     return usage(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const running = server;
+  if (values.load?.length) {
+    const loaded = await loadResources(running.fhir, {
+      inputs: values.load,
+      igs: values.ig?.length ? values.ig : [igPaths().generatedResources],
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress: (progress) => showProgress(progress.read, progress.bytes, progress.totalBytes),
+    });
+    if (loaded instanceof Error) {
+      await running.close();
+      return usage(loaded.message);
+    }
+    console.error(loadSummary(loaded));
+  }
   console.log(
     `openimis-fhir reference server listening at ${server.url}${auth ? ' (login at POST ' + server.url + '/login)' : ''}`,
   );
-  const running = server;
   await new Promise<void>((resolve) => {
     const stop = () => {
       void running.close().then(resolve);
@@ -125,6 +151,36 @@ function parseClaimReview(text: string): ClaimReviewOptions | Error {
   if (!match) return new Error(`--claim-review must be sync, async or async:MS, not '${text}'`);
   return { mode: 'async', ...(match[1] !== undefined ? { delayMs: Number(match[1]) } : {}) };
 }
+
+/** A progress line on a terminal, rewritten in place; nothing when the output is a file or a pipe. */
+function showProgress(read: number, bytes: number, total: number | undefined): void {
+  if (!process.stderr.isTTY) return;
+  const share = total ? ` (${Math.floor((bytes / total) * 100)}%)` : '';
+  process.stderr.write(`\rloading: ${read.toLocaleString('en')} resources read${share}`);
+}
+
+/** What a load did, and the first problems with where they are. */
+function loadSummary(report: LoadReport): string {
+  const seconds = report.milliseconds / 1000;
+  const rate = seconds > 0 ? Math.round(report.loaded / seconds) : report.loaded;
+  const lines = [
+    `${process.stderr.isTTY ? '\r' : ''}loaded ${report.loaded.toLocaleString('en')} resources in ${seconds.toFixed(1)} s ` +
+      `(${rate.toLocaleString('en')}/s); ${report.refused.toLocaleString('en')} refused, ` +
+      `${report.warned.toLocaleString('en')} with warnings`,
+    ...report.problems
+      .slice(0, PROBLEMS_SHOWN)
+      .map(
+        (problem) =>
+          `  ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ''}: ` +
+          `${problem.status === 0 ? '' : `${problem.status} `}${problem.text}`,
+      ),
+  ];
+  if (report.refused > PROBLEMS_SHOWN)
+    lines.push(`  ... and ${(report.refused - PROBLEMS_SHOWN).toLocaleString('en')} more`);
+  return lines.join('\n');
+}
+
+const PROBLEMS_SHOWN = 20;
 
 function usage(message: string): ExitCode {
   console.error(`openimis-fhir serve: ${message}`);

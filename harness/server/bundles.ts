@@ -16,6 +16,7 @@ import type { ServerServices, WritePlan } from './extension-points.js';
 import { OutcomeError, badRequest, operationOutcome, shown, unsupportedMediaType } from './outcomes.js';
 import { isWriteRoute, type Route, type RouteParams } from './routes.js';
 import type { CreateTarget, WriteInteractions } from './writes.js';
+import type { Change } from './storage/types.js';
 
 /** A route as the server resolves it for a request, and whether running it changes stored data. */
 export interface ResolvedRoute {
@@ -131,6 +132,12 @@ function transaction(host: BundleHost, parent: FhirRequest, entries: Entry[]): f
 
   // Every write planned, with its references rewritten; nothing is stored yet.
   const planned: PlannedEntry[] = [];
+  /**
+   * Their changes so far. Each entry's plug-in reads it while that entry is planned (never later), so
+   * one list grown after each plan serves them all: a copy per entry would cost the square of the
+   * entries (a bulk load sends a thousand).
+   */
+  const plannedChanges: Change[] = [];
   const touched = new Set<string>();
   const writes = resolved
     .flatMap(({ route, params }, index) => (isWriteRoute(route) ? [{ route, params, index }] : []))
@@ -141,7 +148,7 @@ function transaction(host: BundleHost, parent: FhirRequest, entries: Entry[]): f
     );
     // A plug-in may need what earlier entries write (a policy for the family created just before it).
     const request: FhirRequest = rewritten.entry
-      ? { ...rewritten, entry: { ...rewritten.entry, planned: planned.flatMap(({ plan }) => plan.changes) } }
+      ? { ...rewritten, entry: { ...rewritten.entry, planned: plannedChanges } }
       : rewritten;
     const createTarget = createTargets.get(index);
     const plan = inEntry(index, () =>
@@ -151,10 +158,11 @@ function transaction(host: BundleHost, parent: FhirRequest, entries: Entry[]): f
     );
     for (const change of plan.changes) claim(touched, `${change.type}/${change.id}`, index);
     planned.push({ index, plan, request });
+    plannedChanges.push(...plan.changes);
   }
 
   // One commit for them all.
-  const versions = host.writes.commit(planned.flatMap(({ plan }) => plan.changes));
+  const versions = host.writes.commit(plannedChanges);
   const answers = new Map<number, fhir4.BundleEntry>();
   let next = 0;
   for (const { index, plan } of planned) {
@@ -215,6 +223,8 @@ function entryRequest(parent: FhirRequest, entry: Entry, bundleType: 'batch' | '
     headers: { ...entry.headers, ...(parent.headers.prefer ? { prefer: parent.headers.prefer } : {}) },
     entry: { bundleType, index: entry.index },
     ...(body !== undefined ? { body } : {}),
+    // A caller that checked the entries already (a bulk load) vouches for each of them.
+    ...(parent.prevalidated ? { prevalidated: true } : {}),
   };
 }
 

@@ -25,6 +25,11 @@ export interface FhirRequest {
   headers: RequestHeaders;
   /** The parsed body (JSON or XML), when there is one. */
   body?: unknown;
+  /**
+   * Set by a caller that checked the body with the server's own write check already (a bulk load's
+   * worker threads): the write does not validate it again. Never set from HTTP.
+   */
+  prevalidated?: boolean;
   /** Set when the request is an entry of a batch or transaction Bundle. */
   entry?: {
     bundleType: 'batch' | 'transaction';

@@ -9,6 +9,7 @@ import { DefinitionRegistry } from '../fhir/index.js';
 import { readInventory } from '../ig/inventory.js';
 import { igPaths, projectVersion } from '../paths.js';
 import { Validator } from '../validator/index.js';
+import { igProfilesByType } from '../validator/write-check.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { FhirServer } from './fhir-server.js';
 import { createListener } from './http.js';
@@ -77,18 +78,18 @@ export function createFhirServer(options: ServerOptions = {}): {
   const definitions = DefinitionRegistry.withCore();
   const igs = options.igs ?? [igPaths().generatedResources];
   for (const ig of igs) definitions.addPackage(ig);
-  const igProfiles = new Map<string, string[]>();
-  for (const ig of igs) {
-    for (const [type, urls] of definitions.profilesBySource(ig))
-      igProfiles.set(type, [...(igProfiles.get(type) ?? []), ...urls]);
-  }
+  const igProfiles = igProfilesByType(definitions, igs);
   const validator = new Validator(definitions);
-  const storage = openStorage(options.db === undefined ? {} : { db: options.db });
+  // The index exists before the store opens, so a journal's replay feeds it as it goes.
+  const search = new SearchEngine(definitions);
+  const storage = openStorage(
+    options.db === undefined ? {} : { db: options.db, onRestore: (versions) => search.apply(versions) },
+  );
+  search.follow(storage, false);
   if (options.seed) {
     seedExamples(storage, igs);
     seedSandboxPolicy(storage);
   }
-  const search = new SearchEngine(definitions, storage);
   const fhir = new FhirServer({
     definitions,
     storage,

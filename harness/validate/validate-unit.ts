@@ -3,13 +3,26 @@
  * document, or the lines of an NDJSON chunk, with positions moved from "line 1 of this line" to the
  * line of the file.
  */
+import { isJsonObject, type JsonObject } from '../json.js';
 import type { ValidationIssue, Validator } from '../validator/index.js';
+import { checkForWrite, type WriteValidationMode } from '../validator/write-check.js';
 import { linesOfChunk, type NdjsonChunk } from './ndjson-chunks.js';
 import type { Shard } from './shard.js';
 
 export interface UnitVerdict {
   resourceType?: string;
   issues: ValidationIssue[];
+  /** Write checks (a bulk load): the status a write of it would be refused with; absent when accepted. */
+  refused?: 400 | 422;
+  /** Write checks: the resource, parsed, when it is accepted. */
+  resource?: JsonObject;
+}
+
+/** A bulk load's check: each resource as a write would check it, the accepted ones handed on parsed. */
+export interface WriteCheckSetup {
+  mode: WriteValidationMode;
+  /** The IG's profiles by resource type (the candidates for a resource that claims none). */
+  igProfiles: Record<string, string[]>;
 }
 
 /** The verdict on one NDJSON line. */
@@ -28,16 +41,18 @@ export function resourceTypeOf(text: string): string | undefined {
   return RESOURCE_TYPE.exec(text.slice(0, 4096))?.[1] ?? RESOURCE_TYPE.exec(text)?.[1];
 }
 
+/** What to check a text for: conformance to profiles (validate), or a write (a bulk load). */
+export type UnitCheck = { profiles: string[]; write?: WriteCheckSetup };
+
 /** Validates a text; `line` (an NDJSON line number) places its issues in the file. */
 export function validateText(
   validator: Validator,
   text: string,
-  profiles: string[],
+  check: UnitCheck,
   line?: number,
 ): UnitVerdict {
-  const { issues } = validator.validateDetailed(text, { profiles });
   const resourceType = resourceTypeOf(text);
-  const placed =
+  const placed = (issues: ValidationIssue[]) =>
     line === undefined
       ? issues
       : issues.map((item) =>
@@ -45,7 +60,24 @@ export function validateText(
             ? { ...item, location: { line: line + item.location.line - 1, column: item.location.column } }
             : item,
         );
-  return resourceType === undefined ? { issues: placed } : { resourceType, issues: placed };
+  const typed = (verdict: UnitVerdict): UnitVerdict =>
+    resourceType === undefined ? verdict : { resourceType, ...verdict };
+  if (!check.write) return typed({ issues: placed(validator.validateDetailed(text, check).issues) });
+
+  let resource: unknown;
+  try {
+    resource = JSON.parse(text);
+  } catch {
+    // The validator says where the syntax breaks, in its own words.
+    return typed({ issues: placed(validator.validateDetailed(text).issues), refused: 400 });
+  }
+  if (!isJsonObject(resource))
+    return typed({ issues: placed(validator.validateDetailed(text).issues), refused: 400 });
+  const profiles = new Map(Object.entries(check.write.igProfiles));
+  const verdict = checkForWrite(validator, check.write.mode, profiles, resource, text);
+  return verdict.accepted
+    ? typed({ issues: placed(verdict.warnings), resource })
+    : typed({ issues: placed(verdict.errors), refused: verdict.status });
 }
 
 /** Validates the chunk's lines that are in the shard, in order. */
@@ -53,14 +85,14 @@ export function validateChunk(
   validator: Validator,
   chunk: NdjsonChunk,
   shard: Shard,
-  profiles: string[],
+  check: UnitCheck,
 ): LineVerdict[] {
   const verdicts: LineVerdict[] = [];
   for (const line of linesOfChunk(chunk, shard))
     verdicts.push({
       index: line.index,
       bytes: line.bytes,
-      ...validateText(validator, line.text, profiles, line.index),
+      ...validateText(validator, line.text, check, line.index),
     });
   return verdicts;
 }

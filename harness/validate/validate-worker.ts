@@ -13,12 +13,12 @@ const validator = createValidator({ igs: setup.igs });
 
 parentPort?.on('message', (batch: WorkBatch) => {
   if ('chunk' in batch) {
-    const verdicts = validateChunk(validator, batch.chunk, setup.shard, setup.profiles);
+    const verdicts = validateChunk(validator, batch.chunk, setup.shard, setup);
     const buffer = batch.chunk.data.buffer as ArrayBuffer;
     const done: WorkDone = { seq: batch.seq, verdicts: JSON.stringify(verdicts), buffer };
     parentPort?.postMessage(done, [buffer]);
   } else {
-    const verdicts = batch.documents.map((text) => validateText(validator, text, setup.profiles));
+    const verdicts = batch.documents.map((text) => validateText(validator, text, setup));
     parentPort?.postMessage({ seq: batch.seq, verdicts: JSON.stringify(verdicts) } satisfies WorkDone);
   }
 });

@@ -12,18 +12,27 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { JsonObject } from '../json.js';
 import { PROJECT_ROOT } from '../paths.js';
 import type { Validator } from '../validator/index.js';
 import { isChunk, isFailure, type InputDocument, type InputFailure, type InputItem } from './inputs.js';
 import type { ChunkBuffers, NdjsonChunk } from './ndjson-chunks.js';
 import type { ResourceResult } from './results.js';
 import type { Shard } from './shard.js';
-import { validateChunk, validateText, type LineVerdict, type UnitVerdict } from './validate-unit.js';
+import {
+  validateChunk,
+  validateText,
+  type LineVerdict,
+  type UnitVerdict,
+  type WriteCheckSetup,
+} from './validate-unit.js';
 
 export interface WorkerSetup {
   igs: string[];
   profiles: string[];
   shard: Shard;
+  /** Check each resource as a write would (a bulk load), and hand the accepted ones back parsed. */
+  write?: WriteCheckSetup;
 }
 
 export type WorkBatch = { seq: number; documents: string[] } | { seq: number; chunk: NdjsonChunk };
@@ -43,6 +52,10 @@ export interface WorkDone {
 /** A validated unit, with the bytes it covered (for progress). */
 export interface ValidatedUnit extends ResourceResult {
   bytes: number;
+  /** Write checks: the status a write of it is refused with; absent when accepted. */
+  refused?: 400 | 422;
+  /** Write checks: the accepted resource, parsed. */
+  resource?: JsonObject;
 }
 
 export interface PoolOptions {
@@ -83,6 +96,15 @@ function workerFile(): string {
   return join(PROJECT_ROOT, 'dist', 'harness', 'validate', 'validate-worker.js');
 }
 
+/** A write check's parts of a verdict (refused, resource), when there are any. */
+function writeParts(verdict: UnitVerdict): Pick<ValidatedUnit, 'refused' | 'resource'> {
+  const { refused, resource } = verdict;
+  return {
+    ...(refused !== undefined ? { refused } : {}),
+    ...(resource !== undefined ? { resource } : {}),
+  };
+}
+
 function documentResult(document: InputDocument, verdict: UnitVerdict): ValidatedUnit {
   const { file, bytes } = document;
   return {
@@ -90,20 +112,28 @@ function documentResult(document: InputDocument, verdict: UnitVerdict): Validate
     ...(verdict.resourceType !== undefined ? { resourceType: verdict.resourceType } : {}),
     issues: verdict.issues,
     bytes,
+    ...writeParts(verdict),
   };
 }
 
 function lineResult(file: string, verdict: LineVerdict): ValidatedUnit {
   const { index, bytes, resourceType, issues } = verdict;
-  return { file, index, ...(resourceType !== undefined ? { resourceType } : {}), issues, bytes };
+  return {
+    file,
+    index,
+    ...(resourceType !== undefined ? { resourceType } : {}),
+    issues,
+    bytes,
+    ...writeParts(verdict),
+  };
 }
 
 /** Validates an item on this thread. */
 async function validateItemHere(item: InputItem, options: PoolOptions): Promise<ValidatedUnit[]> {
   const { setup } = options;
   const validator = await options.validator();
-  if (!isChunk(item)) return [documentResult(item, validateText(validator, item.text, setup.profiles))];
-  const verdicts = validateChunk(validator, item, setup.shard, setup.profiles);
+  if (!isChunk(item)) return [documentResult(item, validateText(validator, item.text, setup))];
+  const verdicts = validateChunk(validator, item, setup.shard, setup);
   options.buffers?.give(item.data.buffer as ArrayBuffer);
   return verdicts.map((verdict) => lineResult(item.file, verdict));
 }
@@ -112,7 +142,14 @@ async function* validateHere(
   items: AsyncIterable<InputItem | InputFailure>,
   options: PoolOptions,
 ): AsyncGenerator<ValidatedUnit | InputFailure> {
-  for await (const item of items) {
+  // The next item is read while this one is validated: reading is I/O, validating is this thread.
+  const reader = items[Symbol.asyncIterator]();
+  let next = reader.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) return;
+    next = reader.next();
+    const item = current.value;
     if (isFailure(item)) yield item;
     else yield* await validateItemHere(item, options);
   }

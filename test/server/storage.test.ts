@@ -415,6 +415,51 @@ describe('JournalStorage on disk', () => {
     expect(() => reopened.commit([write('Patient', 'a', patient('a'), '1')])).toThrow(VersionConflictError);
   });
 
+  it('replays each resource as the text it was written as, whatever its strings and nesting hold', () => {
+    const path = journalPath();
+    const tricky: JsonObject = {
+      resourceType: 'Bundle',
+      id: 'tricky',
+      type: 'collection',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'x', name: [{ family: 'O"Brien} ]{ \\ "resource":' }] } },
+      ],
+    };
+    const first = openJournal(path);
+    first.commit([write('Bundle', 'tricky', tricky), write('Patient', 'plain', patient('plain'))]);
+    first.commit([
+      { kind: 'delete', type: 'Patient', id: 'plain' },
+      write('Patient', 'after', patient('after')),
+    ]);
+    const written = first.read('Bundle', 'tricky')!;
+    first.close();
+    const reopened = openJournal(path);
+    expect(reopened.read('Bundle', 'tricky')).toEqual(written);
+    expect(reopened.read('Bundle', 'tricky')!.resource).toMatchObject(tricky);
+    expect(reopened.read('Patient', 'plain')!.resource).toBeUndefined();
+    expect(reopened.read('Patient', 'after')!.resource!.name).toEqual([{ family: 'Doe' }]);
+    reopened.close();
+
+    // A line written by hand (spaces, keys in another order) replays too, each resource as its text.
+    const byHand = journalPath();
+    const stamp = { versionId: '1', lastUpdated: '2025-01-01T00:00:00.000Z' };
+    writeFileSync(
+      byHand,
+      `{ "versions" : [ { "resource" : { "resourceType" : "Patient", "id" : "h", "meta" : ${JSON.stringify(stamp)} },` +
+        ` "method" : "PUT", "type" : "Patient", "id" : "h", "versionId" : "1", "lastUpdated" : "${stamp.lastUpdated}" } ] }\n`,
+    );
+    const handWritten = openJournal(byHand);
+    expect(handWritten.read('Patient', 'h')!.resource).toEqual({
+      resourceType: 'Patient',
+      id: 'h',
+      meta: stamp,
+    });
+    expect(handWritten.read('Patient', 'h')!.json).toBe(
+      `{ "resourceType" : "Patient", "id" : "h", "meta" : ${JSON.stringify(stamp)} }`,
+    );
+    handWritten.close();
+  });
+
   it('drops a torn last line and cuts it off the file', () => {
     const path = journalPath();
     seed(path).close();

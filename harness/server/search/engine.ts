@@ -64,15 +64,27 @@ export class SearchEngine {
   private readonly catalog: ParameterCatalog;
   private readonly indexes = new Map<string, TypeIndex>();
 
-  constructor(definitions: DefinitionRegistry, storage: Storage) {
+  /**
+   * An engine that follows `storage` from now on, having indexed what it holds. Without a storage, it
+   * is fed by `apply` until it is told to `follow` one (a journal's replay feeds it the versions it
+   * restores, parsed once, rather than have it read them all back).
+   */
+  constructor(definitions: DefinitionRegistry, storage?: Storage) {
     let catalog = catalogs.get(definitions);
     if (!catalog) catalogs.set(definitions, (catalog = new ParameterCatalog(definitions)));
     this.catalog = catalog;
-    for (const type of storage.types()) {
-      const index = this.typeIndex(type);
-      for (const id of storage.ids(type)) {
-        const resource = storage.read(type, id)?.resource;
-        if (resource) index.put(resource);
+    if (storage) this.follow(storage, true);
+  }
+
+  /** Indexes every commit of `storage` from now on; `indexExisting`: and what it holds already. */
+  follow(storage: Storage, indexExisting: boolean): void {
+    if (indexExisting) {
+      for (const type of storage.types()) {
+        const index = this.typeIndex(type);
+        for (const id of storage.ids(type)) {
+          const resource = storage.read(type, id)?.resource;
+          if (resource) index.put(resource);
+        }
       }
     }
     storage.onCommit((versions) => this.apply(versions));
@@ -164,7 +176,8 @@ export class SearchEngine {
     );
   }
 
-  private apply(versions: ResourceVersion[]): void {
+  /** Brings the indexes up to date with versions in commit order (a delete removes the resource). */
+  apply(versions: readonly ResourceVersion[]): void {
     for (const version of versions) {
       const index = this.typeIndex(version.type);
       if (version.resource) index.put(version.resource);

@@ -124,19 +124,21 @@ export function plainPathWalker(expression: string): ((resource: unknown) => Typ
   return (resource) => {
     const out: TypedNode[] = [];
     for (const { segments, type } of paths) {
-      let level: unknown[] = [resource];
-      for (const segment of segments) {
-        const next: unknown[] = [];
-        for (const holder of level) {
-          if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) continue;
-          const value = (holder as Record<string, unknown>)[segment];
-          if (Array.isArray(value)) {
-            for (const item of value) if (item !== null && item !== undefined) next.push(item);
-          } else if (value !== null && value !== undefined) next.push(value);
-        }
-        level = next;
-      }
-      for (const data of level) out.push({ fhirType: type, data });
+      const last = segments.length - 1;
+      // Depth first, straight into `out`: no list per level.
+      const visit = (holder: unknown, depth: number): void => {
+        if (typeof holder !== 'object' || holder === null || Array.isArray(holder)) return;
+        const value = (holder as Record<string, unknown>)[segments[depth]!];
+        if (value === null || value === undefined) return;
+        if (Array.isArray(value)) {
+          for (const item of value)
+            if (item === null || item === undefined) continue;
+            else if (depth === last) out.push({ fhirType: type, data: item });
+            else visit(item, depth + 1);
+        } else if (depth === last) out.push({ fhirType: type, data: value });
+        else visit(value, depth + 1);
+      };
+      visit(resource, 0);
     }
     return out;
   };

@@ -7,14 +7,15 @@
  *   by the matchers that compare parts of values (ranges, :missing, :text, :of-type, sorting). Values
  *   many resources share (a gender, a given name, a status) are interned: one object for all of them;
  * - postings from exact keys to ordinals, for lookups without a scan. A key held by one resource maps
- *   to its ordinal alone, by a few to a small array, by many to a Set. The keys are the values' own
+ *   to its ordinal alone, by a few to a small array, by many to an OrdinalList. The keys are the values' own
  *   strings (a token's code, a string's normalised text), never a string built per resource; a lookup
  *   by system and code narrows by code and then checks the system on the candidates.
  *
  * Two parameters of a type with the same expression (Patient's name and phonetic) share one index.
  */
-import type { SearchParameterInfo } from './types.js';
+import { OrdinalList } from './ordinal-list.js';
 import type { Range } from './ranges.js';
+import type { SearchParameterInfo } from './types.js';
 import type { ReferenceValue, StringValue, TokenValue } from './values.js';
 
 /** Ordinals of resources of one type: a Set, or a view that answers the same questions. */
@@ -45,12 +46,12 @@ export interface IndexedParameter {
   entries(): IterableIterator<[string, OrdinalSet]>;
 }
 
-/** Postings past this many ordinals become a Set (removal and membership in constant time). */
+/** Postings past this many ordinals become an OrdinalList (four bytes a member, logarithmic lookups). */
 const SMALL_POSTING = 8;
 /** Distinct values interned per parameter at most: the common ones come early, unique ones stop it. */
 const INTERNED = 4_096;
 
-type Posting = number | number[] | Set<number>;
+type Posting = number | number[] | OrdinalList;
 
 /** The key spaces of a parameter, each a map of its own: no prefix is concatenated onto a value. */
 type KeysOf = (value: unknown, add: (space: number, key: string) => void) => void;
@@ -81,41 +82,59 @@ function interner(type: SearchParameterInfo['type']): Interner | undefined {
   const single = new Map<unknown, unknown>();
   const double = new Map<unknown, Map<unknown, unknown>>();
   let count = 0;
-  const remember = (value: unknown) => (count++, value);
+  let asked = 0;
+  let found = 0;
+  /**
+   * Once the table is full, a parameter whose values seldom repeat (identifiers, phone numbers) stops
+   * asking: each lookup would cost more than the rare hit saves.
+   */
+  let worthIt = true;
+  const remember = (value: unknown): unknown => {
+    if (count < INTERNED) count++;
+    else if (found * 2 < asked) worthIt = false;
+    return value;
+  };
+  const hit = (value: unknown): unknown => (found++, value);
   /** By one part. */
   const byOne = (key: unknown, value: unknown): unknown => {
-    const found = single.get(key);
-    if (found !== undefined) return found;
-    if (count >= INTERNED) return value;
-    single.set(key, value);
+    asked++;
+    const known = single.get(key);
+    if (known !== undefined) return hit(known);
+    if (count < INTERNED) single.set(key, value);
     return remember(value);
   };
   /** By two parts; the first has few distinct values (a code system, a date's start). */
   const byTwo = (first: unknown, second: unknown, value: unknown): unknown => {
+    asked++;
     let inner = double.get(first);
-    const found = inner?.get(second);
-    if (found !== undefined) return found;
-    if (count >= INTERNED) return value;
-    if (!inner) double.set(first, (inner = new Map()));
-    inner.set(second, value);
+    const known = inner?.get(second);
+    if (known !== undefined) return hit(known);
+    if (count < INTERNED) {
+      if (!inner) double.set(first, (inner = new Map()));
+      inner.set(second, value);
+    }
     return remember(value);
   };
+  const choose =
+    (intern: Interner): Interner =>
+    (value) =>
+      worthIt ? intern(value) : value;
   switch (type) {
     case 'token':
-      return (value) => {
+      return choose((value) => {
         const v = value as TokenValue;
         return v.texts.length === 0 && v.identifierType === undefined ? byTwo(v.system, v.code, v) : v;
-      };
+      });
     case 'string':
-      return (value) => byOne((value as StringValue).raw, value);
+      return choose((value) => byOne((value as StringValue).raw, value));
     case 'date':
-      return (value) => byTwo((value as Range).low, (value as Range).high, value);
+      return choose((value) => byTwo((value as Range).low, (value as Range).high, value));
     case 'reference':
       // The key and the id are read from the text, so the text alone tells two references apart.
-      return (value) => {
+      return choose((value) => {
         const v = value as ReferenceValue;
         return v.identifier === undefined && v.raw !== undefined ? byOne(v.raw, v) : v;
-      };
+      });
     default:
       return undefined;
   }
@@ -146,13 +165,14 @@ export class ParameterIndex implements IndexedParameter {
     return new ParameterIndex(info, this.held);
   }
 
-  /** Replaces the values of a resource; `values` is the extractor's fresh array (kept when several). */
+  /** Replaces the values of a resource; `values` is the extractor's fresh array (interned in place). */
   set(ordinal: number, values: unknown[]): void {
     this.delete(ordinal);
     if (values.length === 0) return;
     const { intern } = this;
     if (intern) for (let i = 0; i < values.length; i++) values[i] = intern(values[i]);
-    this.held.values[ordinal] = values.length === 1 ? values[0] : values;
+    // An array grown by push keeps room for 17 items; a copy is exactly as long as it needs to be.
+    this.held.values[ordinal] = values.length === 1 ? values[0] : values.slice();
     this.held.present++;
     if (!this.keysOf) return;
     for (const value of values) this.keysOf(value, (space, key) => this.post(space, key, ordinal));
@@ -216,7 +236,7 @@ export class ParameterIndex implements IndexedParameter {
     } else if (Array.isArray(posting)) {
       if (posting.includes(ordinal)) return;
       if (posting.length < SMALL_POSTING) posting.push(ordinal);
-      else map.set(key, new Set([...posting, ordinal]));
+      else map.set(key, new OrdinalList([...posting, ordinal]));
     } else posting.add(ordinal);
   }
 
@@ -229,9 +249,10 @@ export class ParameterIndex implements IndexedParameter {
       if (at === -1) return;
       posting.splice(at, 1);
       if (posting.length === 1) map.set(key, posting[0]!);
-    } else if (typeof posting === 'object') {
+    } else if (posting !== undefined && typeof posting === 'object') {
       posting.delete(ordinal);
-      if (posting.size === 1) map.set(key, posting.values().next().value!);
+      const only = posting.only();
+      if (only !== undefined) map.set(key, only);
     }
   }
 }

@@ -1,5 +1,5 @@
 /** Where the server keeps resources: in memory by default, or durable in a journal file with `--db FILE`. */
-import type { Storage } from './types.js';
+import type { ResourceVersion, Storage } from './types.js';
 import { JournalStorage } from './journal.js';
 import { MemoryStorage } from './memory.js';
 
@@ -14,8 +14,11 @@ export { JournalStorage, JournalCorruptError, JournalLockedError, type JournalRe
 export interface StorageOptions {
   /** A journal file; without it nothing outlives the process. */
   db?: string;
+  /** Told of the versions a journal puts back as it opens, with their resources parsed (see journal.ts). */
+  onRestore?: (versions: readonly ResourceVersion[]) => void;
 }
 
 export function openStorage(options: StorageOptions): Storage {
-  return options.db === undefined ? new MemoryStorage() : new JournalStorage(options.db);
+  if (options.db === undefined) return new MemoryStorage();
+  return new JournalStorage(options.db, options.onRestore ? { onRestore: options.onRestore } : {});
 }

@@ -69,12 +69,20 @@ export class JournalStorage implements Storage {
   private size = 0;
   /** Set when a failed write could not be undone: the file no longer matches memory. */
   private broken: unknown;
+  private readonly onRestore: ((versions: readonly ResourceVersion[]) => void) | undefined;
 
   constructor(
     readonly path: string,
-    options: MemoryStorageOptions = {},
+    options: MemoryStorageOptions & {
+      /**
+       * Told of each replayed line's versions, their resources as parsed from the line: the search
+       * index takes them so instead of reading every resource back (a second parse of each).
+       */
+      onRestore?: (versions: readonly ResourceVersion[]) => void;
+    } = {},
   ) {
     this.memory = new MemoryStorage(options);
+    this.onRestore = options.onRestore;
     this.lockPath = `${path}.lock`;
     takeLock(path, this.lockPath);
     try {
@@ -161,7 +169,9 @@ export class JournalStorage implements Storage {
       const newline = content.indexOf(0x0a, start);
       const end = newline === -1 ? content.length : newline;
       const isLast = newline === -1 || newline + 1 === content.length;
-      const parsed = parseLine(content.toString('utf8', start, end));
+      const text = content.toString('utf8', start, end);
+      const parsed = parseLine(text);
+      if (typeof parsed !== 'string') withResourceTexts(parsed, text);
       if (typeof parsed === 'string' || newline === -1) {
         // An unfinished or unreadable last line is a commit that was never acknowledged.
         if (isLast) break;
@@ -172,6 +182,7 @@ export class JournalStorage implements Storage {
       } catch (error) {
         throw new JournalCorruptError(this.path, line, (error as Error).message);
       }
+      this.onRestore?.(parsed);
       recovery.commits++;
       recovery.versions += parsed.length;
       start = newline + 1;
@@ -199,6 +210,72 @@ export function journalLine(versions: readonly StoredVersion[]): string {
 }
 
 const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = new Set([0x7b, 0x5b]);
+const CLOSE = new Set([0x7d, 0x5d]);
+/** Depth of a version object in a line: the line's object, its versions array, the version. */
+const VERSION_DEPTH = 3;
+const RESOURCE_KEY = '"resource"';
+const COLON = 0x3a;
+
+function skipSpace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && /\s/.test(text[at]!)) at++;
+  return at;
+}
+
+/**
+ * Gives each version of a parsed line the text of its resource as it stands in the line (`json`), so
+ * the replay stores that text instead of serializing the resource again. The texts are found by one
+ * walk of the line's brackets and strings; when what it finds does not pair up with the versions (a
+ * line written by hand), nothing is given and the resources are serialized.
+ */
+function withResourceTexts(versions: ResourceVersion[], line: string): void {
+  const texts: (string | undefined)[] = [];
+  let depth = 0;
+  let resourceStart = -1;
+  let hasResource = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string, escapes and all; a version's "resource" key marks where its value starts.
+      const start = i;
+      for (i++; i < line.length; i++) {
+        const d = line.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+      if (
+        depth === VERSION_DEPTH &&
+        i === start + RESOURCE_KEY.length - 1 &&
+        line.startsWith(RESOURCE_KEY, start)
+      ) {
+        const colon = skipSpace(line, i + 1);
+        if (line.charCodeAt(colon) === COLON) {
+          resourceStart = skipSpace(line, colon + 1);
+          hasResource = true;
+          i = resourceStart - 1;
+        }
+      }
+    } else if (OPEN.has(c)) {
+      depth++;
+      if (depth === VERSION_DEPTH) hasResource = false;
+    } else if (CLOSE.has(c)) {
+      depth--;
+      if (depth === VERSION_DEPTH && resourceStart >= 0) {
+        texts.push(line.slice(resourceStart, i + 1));
+        resourceStart = -1;
+      } else if (depth === VERSION_DEPTH - 1 && !hasResource) texts.push(undefined);
+    }
+  }
+  if (texts.length !== versions.length) return;
+  if (versions.some((version, k) => (version.resource === undefined) !== (texts[k] === undefined))) return;
+  versions.forEach((version, k) => {
+    if (texts[k] !== undefined) version.json = texts[k];
+  });
+}
 
 /** The versions of a line, or what is wrong with it. */
 function parseLine(text: string): ResourceVersion[] | string {

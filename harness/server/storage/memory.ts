@@ -231,7 +231,10 @@ export class MemoryStorage implements Storage {
       }
       const { type, id, versionId, lastUpdated, method } = version;
       const stored: StoredVersion = { type, id, versionId, lastUpdated, instant, method };
-      const restoredVersion = resource ? { ...stored, json: JSON.stringify(resource) } : stored;
+      // The text the version came with (a journal line's), else the resource serialized.
+      const restoredVersion = resource
+        ? { ...stored, json: version.json ?? JSON.stringify(resource) }
+        : stored;
       pending.set(key, restoredVersion);
       return restoredVersion;
     });
@@ -262,12 +265,10 @@ export class MemoryStorage implements Storage {
       this.live.set(version.type, new Set());
       this.typeLogs.set(version.type, []);
     }
-    let versions = resources.get(version.id);
-    if (!versions) {
-      versions = [];
-      resources.set(version.id, versions);
-    }
-    versions.push(version);
+    const versions = resources.get(version.id);
+    // A literal of one is exactly one long; an empty array grown by push would keep room for 17.
+    if (versions) versions.push(version);
+    else resources.set(version.id, [version]);
     const live = this.live.get(version.type)!;
     if (version.json === undefined) live.delete(version.id);
     else live.add(version.id);
@@ -290,24 +291,47 @@ export class MemoryStorage implements Storage {
   }
 }
 
-/** A fresh copy for a caller. */
 /**
  * A version as callers see it. The resource is parsed from its JSON text on first access, so a read
  * that sends the text on as it is (or a history page that skips most versions) never parses it; each
- * caller still gets its own copy.
+ * caller still gets its own copy. A class, not a property defined per object: a million versions made by
+ * a bulk load stay cheap objects.
  */
+class StoredResourceVersion implements ResourceVersion {
+  readonly type: string;
+  readonly id: string;
+  readonly versionId: string;
+  readonly lastUpdated: string;
+  readonly method: ResourceVersion['method'];
+  readonly json: string;
+  /** A private field: equality in tests (and anyone enumerating fields) sees only the version's own. */
+  #parsed: StoredResource | undefined;
+
+  constructor(version: StoredVersion, json: string) {
+    this.type = version.type;
+    this.id = version.id;
+    this.versionId = version.versionId;
+    this.lastUpdated = version.lastUpdated;
+    this.method = version.method;
+    this.json = json;
+  }
+
+  get resource(): StoredResource {
+    return (this.#parsed ??= JSON.parse(this.json) as StoredResource);
+  }
+
+  /** What JSON.stringify and test equality see: the fields with the resource, parsed. */
+  toJSON(): ResourceVersion {
+    const { type, id, versionId, lastUpdated, method, json, resource } = this;
+    return { type, id, versionId, lastUpdated, method, json, resource };
+  }
+}
+
 export function toResourceVersion(version: StoredVersion): ResourceVersion {
-  const { type, id, versionId, lastUpdated, method, json } = version;
-  const result: ResourceVersion = { type, id, versionId, lastUpdated, method };
-  if (json === undefined) return result;
-  let parsed: StoredResource | undefined;
-  Object.defineProperty(result, 'resource', {
-    enumerable: true,
-    configurable: true,
-    get: () => (parsed ??= JSON.parse(json) as StoredResource),
-  });
-  result.json = json;
-  return result;
+  if (version.json !== undefined) return new StoredResourceVersion(version, version.json);
+  // A delete has no resource at all, not even an undefined one.
+  const { type, id, versionId, lastUpdated, method } = version;
+  return { type, id, versionId, lastUpdated, method };
 }
 
 /**
