@@ -120,12 +120,23 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   }
   const running = server;
   if (values.load?.length) {
-    const loaded = await loadResources(running.fhir, {
-      inputs: values.load,
-      igs: values.ig?.length ? values.ig : [igPaths().generatedResources],
-      ...(workers !== undefined ? { workers } : {}),
-      onProgress: (progress) => showProgress(progress.read, progress.bytes, progress.totalBytes),
-    });
+    let loaded: LoadReport | Error;
+    try {
+      loaded = await loadResources(running.fhir, {
+        inputs: values.load,
+        igs: values.ig?.length ? values.ig : [igPaths().generatedResources],
+        ...(workers !== undefined ? { workers } : {}),
+        onProgress: (progress) => showProgress(progress.read, progress.bytes, progress.totalBytes),
+      });
+    } catch (error) {
+      // A validation thread that ran out of memory, a disk that failed under the journal: the load
+      // cannot finish, and a server half loaded is not what was asked for.
+      await running.close();
+      console.error(
+        `openimis-fhir serve: --load stopped: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return EXIT.incomplete;
+    }
     if (loaded instanceof Error) {
       await running.close();
       return usage(loaded.message);

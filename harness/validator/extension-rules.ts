@@ -178,9 +178,7 @@ export class ExtensionRules {
   /** The types of the element at a definition path (`Patient.address` -> Address), from the core definitions. */
   private elementTypes(path: string): string[] {
     const rootType = path.split('.')[0] ?? '';
-    const compiled = this.walk.services.compiler.compile(
-      `http://hl7.org/fhir/StructureDefinition/${rootType}`,
-    );
+    const compiled = this.walk.services.compiler.compileType(rootType);
     if (!compiled.ok) return [];
     return compiled.structure.byId.get(path)?.types.map((t) => t.code) ?? [];
   }

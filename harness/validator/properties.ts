@@ -8,11 +8,13 @@ import type { DefinitionRegistry } from '../fhir/definitions.js';
 import type { JsonObject } from '../json.js';
 import { isPrimitiveType } from './primitive-types.js';
 import type { ElementSchema, SchemaCompiler } from './schema.js';
-import { childCursor, type Cursor, type Item, type WalkContext } from './walk-context.js';
+import { lazyChildCursor, type Cursor, type Item, type WalkContext } from './walk-context.js';
 
 /** What a JSON property of an object stands for. */
 export interface PropertyTarget {
   element: ElementSchema;
+  /** The element's place in the list of children the index was built for. */
+  position: number;
   type: string;
   /** The JSON name of the value (`valueQuantity`), whether the key found is it or its `_` companion. */
   name: string;
@@ -30,16 +32,17 @@ export function propertyIndex(children: ElementSchema[]): Map<string, PropertyTa
   let index = propertyIndexes.get(children);
   if (index) return index;
   index = new Map();
-  const add = (element: ElementSchema, type: string, name: string) => {
-    const target: PropertyTarget = { element, type, name, isPrimitive: isPrimitiveType(type) };
+  const add = (element: ElementSchema, position: number, type: string, name: string) => {
+    const target: PropertyTarget = { element, position, type, name, isPrimitive: isPrimitiveType(type) };
     index?.set(name, target);
     if (target.isPrimitive) index?.set(`_${name}`, target);
   };
-  for (const element of children) {
+  children.forEach((element, position) => {
     if (element.isChoice)
-      for (const type of element.types) add(element, type.code, element.name + upperFirst(type.code));
-    else add(element, element.types[0]?.code ?? 'BackboneElement', element.name);
-  }
+      for (const type of element.types)
+        add(element, position, type.code, element.name + upperFirst(type.code));
+    else add(element, position, element.types[0]?.code ?? 'BackboneElement', element.name);
+  });
   propertyIndexes.set(children, index);
   return index;
 }
@@ -66,7 +69,7 @@ export function disallowedChoice(
  */
 export function baseChoiceTypes(compiler: SchemaCompiler, element: ElementSchema): string[] {
   const rootType = element.path.split('.')[0] ?? '';
-  const core = compiler.compile(`http://hl7.org/fhir/StructureDefinition/${rootType}`);
+  const core = compiler.compileType(rootType);
   const base = core.ok ? core.structure.byId.get(element.path) : undefined;
   return (base ?? element).types.map((type) => type.code);
 }
@@ -88,10 +91,11 @@ export function collectItems(
     const key = target.name;
     const raw = value[key];
     const rawExtension = target.isPrimitive ? value[`_${key}`] : undefined;
-    const expressionBase = element.isChoice
-      ? `${cursor.expression}.${element.name}.ofType(${target.type})`
-      : `${cursor.expression}.${key}`;
-    const keyCursor = childCursor(cursor, key, expressionBase);
+    const keyCursor = lazyChildCursor(
+      cursor,
+      key,
+      element.isChoice ? `.${element.name}.ofType(${target.type})` : `.${key}`,
+    );
     if (raw === null && rawExtension === undefined) {
       walk.report('STRUCT_NULL', keyCursor, { name: key });
       continue;
@@ -126,7 +130,7 @@ export function collectItems(
     for (let i = 0; i < count; i++) {
       const itemValue = values[i];
       const itemExtension = extensions[i];
-      const itemCursor = childCursor(keyCursor, i, `${expressionBase}[${i}]`);
+      const itemCursor = lazyChildCursor(keyCursor, i, i);
       if (
         (itemValue === null || itemValue === undefined) &&
         (itemExtension === null || itemExtension === undefined)

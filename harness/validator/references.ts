@@ -6,7 +6,7 @@ import { CORE_BASE, type DefinitionRegistry } from '../fhir/definitions.js';
 import { resolveWalked } from './bundle-resolution.js';
 import type { ElementSchema, TypeRef } from './schema.js';
 import { isJsonObject, type JsonObject } from '../json.js';
-import type { Cursor, ResourceScope, WalkContext } from './walk-context.js';
+import { lazyChildCursor, type Cursor, type ResourceScope, type WalkContext } from './walk-context.js';
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const ABSOLUTE_TAIL = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -71,7 +71,8 @@ export class ReferenceChecker {
         walk.report('REF_NO_DISPLAY', cursor);
       return;
     }
-    const at: Cursor = { expression: cursor.expression, parent: cursor, key: 'reference' };
+    // The issue sits on the reference text, its expression the Reference's own.
+    const at = lazyChildCursor(cursor, 'reference', '');
     if (!/^\S+$/.test(reference)) walk.report('REF_INVALID', at, { reference });
     const parsed = parseReference(reference);
     const allowed = targetTypes(this.definitions, typeRef);

@@ -286,11 +286,25 @@ function indexTree(root: ElementSchema, byId: Map<string, ElementSchema>): void 
   for (const slice of root.slices) indexTree(slice, byId);
 }
 
+const CORE_STRUCTURE = 'http://hl7.org/fhir/StructureDefinition/';
+
 export class SchemaCompiler {
   private readonly cache = new Map<string, CompileResult>();
+  /** The core definitions by type name: the walk asks for one per complex value it meets. */
+  private readonly coreTypes = new Map<string, CompileResult>();
   private readonly inProgress = new Set<string>();
 
   constructor(private readonly definitions: DefinitionRegistry) {}
+
+  /**
+   * The core definition of a type (`Period`, `Patient`), cached by its name: no canonical URL is built
+   * (and hashed) per value.
+   */
+  compileType(type: string): CompileResult {
+    let result = this.coreTypes.get(type);
+    if (!result) this.coreTypes.set(type, (result = this.compile(`${CORE_STRUCTURE}${type}`)));
+    return result;
+  }
 
   compile(canonical: string): CompileResult {
     const cached = this.cache.get(canonical);

@@ -29,6 +29,35 @@ export function childCursor(cursor: Cursor, key: string | number, expression: st
   return { expression, parent: cursor, key };
 }
 
+/**
+ * A child cursor whose expression (the parent's, then `.name` or `[index]`, or `.name.ofType(T)` for a
+ * choice) is written out only when something reads it: an issue, mostly. A valid resource of a
+ * thousand elements then builds none of these strings.
+ */
+class LazyCursor implements Cursor {
+  #expression: string | undefined;
+
+  constructor(
+    readonly parent: Cursor,
+    readonly key: string | number,
+    private readonly step: string | number,
+  ) {}
+
+  get expression(): string {
+    if (this.#expression === undefined) {
+      const { step } = this;
+      this.#expression =
+        typeof step === 'number' ? `${this.parent.expression}[${step}]` : `${this.parent.expression}${step}`;
+    }
+    return this.#expression;
+  }
+}
+
+/** `key` under `cursor`, its expression the parent's followed by `step` (`.name`, or an index). */
+export function lazyChildCursor(cursor: Cursor, key: string | number, step: string | number): Cursor {
+  return new LazyCursor(cursor, key, step);
+}
+
 /** The JSON path of a cursor, from the root of the validated input. */
 export function jsonPath(cursor: Cursor): (string | number)[] {
   const path: (string | number)[] = [];
@@ -38,11 +67,7 @@ export function jsonPath(cursor: Cursor): (string | number)[] {
 
 /** `cursor.expression.name[index]` as a cursor: the usual step into an array property. */
 export function itemCursor(cursor: Cursor, name: string, index: number): Cursor {
-  return childCursor(
-    childCursor(cursor, name, `${cursor.expression}.${name}`),
-    index,
-    `${cursor.expression}.${name}[${index}]`,
-  );
+  return lazyChildCursor(lazyChildCursor(cursor, name, `.${name}`), index, index);
 }
 
 /** The cursor of a Bundle entry's resource, named as the walk names it (type and id in a comment). */

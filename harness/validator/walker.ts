@@ -152,7 +152,7 @@ export class Walk implements WalkContext {
       );
       return;
     }
-    const base = this.services.compiler.compile(`http://hl7.org/fhir/StructureDefinition/${type}`);
+    const base = this.services.compiler.compileType(type);
     if (!base.ok) {
       this.report('STRUCT_DEFINITION_BROKEN', cursor, { url: type, detail: base.error });
       return;
@@ -247,9 +247,11 @@ export class Walk implements WalkContext {
     holder: ElementSchema,
   ): void {
     const index = propertyIndex(children);
-    const groups = new Map<ElementSchema, { key: string; target: PropertyTarget }[]>();
-    const disallowedChoices = new Map<ElementSchema, number>();
-    for (const key of Object.keys(value)) {
+    // By the element's place among the children: what the object holds for it (most hold nothing).
+    const groups: ({ key: string; target: PropertyTarget }[] | undefined)[] = new Array(children.length);
+    let disallowedChoices: Map<ElementSchema, number> | undefined;
+    const keys = Object.keys(value);
+    for (const key of keys) {
       if (isResourceRoot && key === 'resourceType') continue;
       const target = index.get(key);
       if (!target) {
@@ -259,6 +261,7 @@ export class Walk implements WalkContext {
           // A type the base allows but the profile does not: one issue, and the value still counts as
           // present. Where the profile leaves one type the value is said to be of the wrong type; where
           // it leaves several, the element holding it says no type fits (as the HL7 validator does).
+          disallowedChoices ??= new Map();
           disallowedChoices.set(choice.element, (disallowedChoices.get(choice.element) ?? 0) + 1);
           const at =
             choice.element.types.length === 1
@@ -277,25 +280,26 @@ export class Walk implements WalkContext {
         }
         continue;
       }
-      const group = groups.get(target.element);
+      const group = groups[target.position];
       if (group) group.push({ key, target });
-      else groups.set(target.element, [{ key, target }]);
+      else groups[target.position] = [{ key, target }];
     }
-    if (!isResourceRoot && Object.keys(value).length === 0) {
+    if (!isResourceRoot && keys.length === 0) {
       const name = typeof cursor.key === 'number' ? cursor.parent?.key : cursor.key;
       this.report('STRUCT_EMPTY_OBJECT', cursor, { name: name === undefined ? '' : String(name) });
-    } else if (!isResourceRoot && Object.keys(value).every((key) => key === 'id')) {
+    } else if (!isResourceRoot && keys.every((key) => key === 'id')) {
       this.report('STRUCT_ELEMENT_EMPTY', cursor);
     }
-    for (const element of children) {
-      const group = groups.get(element);
+    for (let position = 0; position < children.length; position++) {
+      const element = children[position]!;
+      const group = groups[position];
+      const disallowed = disallowedChoices?.get(element) ?? 0;
       // Most elements are absent: only a required element, or a required slice, has anything to say then.
-      if (!group && !disallowedChoices.has(element)) {
+      if (!group && disallowed === 0) {
         if (element.min > 0 || element.slices.length > 0) checkAbsent(this, element, cursor);
         continue;
       }
       const items = group ? collectItems(this, value, element, group, cursor, holder) : [];
-      const disallowed = disallowedChoices.get(element) ?? 0;
       let count = items.length + disallowed;
       if (element.isChoice) {
         // A choice holds one value: two names (allowed or not) are one issue, not a cardinality one too.
@@ -372,9 +376,7 @@ export class Walk implements WalkContext {
           found: describeJson(item.extension),
         });
       } else {
-        const primitiveDefinition = this.services.compiler.compile(
-          `http://hl7.org/fhir/StructureDefinition/${item.type}`,
-        );
+        const primitiveDefinition = this.services.compiler.compileType(item.type);
         if (primitiveDefinition.ok) {
           const children = primitiveDefinition.structure.root.children.filter((c) => c.name !== 'value');
           this.properties(
@@ -519,7 +521,7 @@ export class Walk implements WalkContext {
   }
 
   typeStructure(type: string): CompiledStructure | undefined {
-    const compiled = this.services.compiler.compile(`http://hl7.org/fhir/StructureDefinition/${type}`);
+    const compiled = this.services.compiler.compileType(type);
     return compiled.ok ? compiled.structure : undefined;
   }
 
