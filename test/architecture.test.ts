@@ -37,7 +37,19 @@ const ALLOWED: Record<string, string[]> = {
   validate: ['fhir', 'validator'],
   load: ['fhir', 'validator', 'validate', 'server'],
   oracle: ['fhir', 'validator', 'terminology', 'cli'],
-  cli: ['fhir', 'ig', 'qa', 'validator', 'terminology', 'server', 'runner', 'scenarios', 'validate', 'sync', 'load'],
+  cli: [
+    'fhir',
+    'ig',
+    'qa',
+    'validator',
+    'terminology',
+    'server',
+    'runner',
+    'scenarios',
+    'validate',
+    'sync',
+    'load',
+  ],
 };
 
 function sourceFiles(dir: string): string[] {

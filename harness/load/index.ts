@@ -14,7 +14,7 @@ import type { FhirServer } from '../server/fhir-server.js';
 import { WHOLE } from '../validate/shard.js';
 import { isFailure, readInputs, resolveInputs, totalBytes } from '../validate/inputs.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
-import { validateItems, type ValidatedUnit } from '../validate/workers.js';
+import { validateItems } from '../validate/workers.js';
 import type { ValidationIssue } from '../validator/index.js';
 
 export interface LoadOptions {

@@ -40,7 +40,7 @@ async function loaded(
   return { server, report };
 }
 
-const conformant = (id: string, code: string) => ({ ...openimisPatient(code, `Fam${id}`), id });
+const conformant = (id: string, code: string): Json => ({ ...openimisPatient(code, `Fam${id}`), id });
 const igExample = (file: string) =>
   JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')) as Json;
 

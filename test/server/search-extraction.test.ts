@@ -76,7 +76,7 @@ describe('index values from plain paths, native FHIRPath and fhirpath.js', () =>
     }
   });
 
-  it('serves the rest of them natively where the validator\'s FHIRPath subset reaches', () => {
+  it("serves the rest of them natively where the validator's FHIRPath subset reaches", () => {
     const ways = (type: string) =>
       Object.fromEntries(
         search.parameters(type).flatMap((info) => {
@@ -99,7 +99,7 @@ describe('index values from plain paths, native FHIRPath and fhirpath.js', () =>
     expect(fhirpathOnly).toEqual([]);
   });
 
-  it('gives the same values both ways on the bench\'s Patients and the validator\'s fixtures', () => {
+  it("gives the same values both ways on the bench's Patients and the validator's fixtures", () => {
     const resources = [...Array.from({ length: 200 }, (_, i) => benchPatient(i)), ...fixtureResources()];
     let compared = 0;
     for (const resource of resources) {

@@ -42,6 +42,14 @@ const implementations: Array<[string, (options?: MemoryStorageOptions) => Storag
   ['JournalStorage', (options) => new JournalStorage(journalPath(), options)],
 ];
 
+/**
+ * A version (or versions) as plain data: its fields, its text and its resource. A stored version reads
+ * its text and resource on demand (getters), which equality would not look at.
+ */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
 function patient(id: string, family = 'Doe'): JsonObject {
   return { resourceType: 'Patient', id, name: [{ family }] };
 }
@@ -82,7 +90,7 @@ describe.each(implementations)('%s', (_name, make) => {
       meta: { profile: ['http://x/p'], versionId: '1', lastUpdated: made!.lastUpdated },
       active: true,
     });
-    expect(storage.read('Patient', 'a')).toEqual(made);
+    expect(plain(storage.read('Patient', 'a'))).toEqual(plain(made));
     expect([...storage.ids('Patient')]).toEqual(['a']);
     expect([...storage.types()]).toEqual(['Patient']);
   });
@@ -402,9 +410,9 @@ describe('JournalStorage on disk', () => {
     // A clock behind the journal: new versions must still come after the recovered ones.
     const reopened = openJournal(path, { now: () => Date.parse('2000-01-01T00:00:00Z') });
     expect(reopened.recovery).toEqual({ commits: 4, versions: 5, droppedBytes: 0 });
-    expect(reopened.history({})).toEqual(before.history);
-    expect(reopened.read('Patient', 'a')).toEqual(before.a);
-    expect(reopened.read('Patient', 'b')).toEqual(before.b);
+    expect(plain(reopened.history({}))).toEqual(plain(before.history));
+    expect(plain(reopened.read('Patient', 'a'))).toEqual(plain(before.a));
+    expect(plain(reopened.read('Patient', 'b'))).toEqual(plain(before.b));
     expect(reopened.vread('Patient', 'b', '1')!.resource!.id).toBe('b');
     expect([...reopened.ids('Patient')]).toEqual(before.ids);
     expect([...reopened.types()]).toEqual(before.types);
@@ -434,7 +442,7 @@ describe('JournalStorage on disk', () => {
     const written = first.read('Bundle', 'tricky')!;
     first.close();
     const reopened = openJournal(path);
-    expect(reopened.read('Bundle', 'tricky')).toEqual(written);
+    expect(plain(reopened.read('Bundle', 'tricky'))).toEqual(plain(written));
     expect(reopened.read('Bundle', 'tricky')!.resource).toMatchObject(tricky);
     expect(reopened.read('Patient', 'plain')!.resource).toBeUndefined();
     expect(reopened.read('Patient', 'after')!.resource!.name).toEqual([{ family: 'Doe' }]);

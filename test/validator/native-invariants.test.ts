@@ -312,7 +312,7 @@ describe('native comparisons, arithmetic and text, against fhirpath.js', () => {
       'value.ofType(Quantity).exists()',
       'value.is(string)',
       'value is Element',
-      '(value as string) = \'x\'',
+      "(value as string) = 'x'",
       'value.ofType(string).exists() or value.ofType(CodeableConcept).exists()',
       'value.ofType(Resource).empty()',
       'component.value.ofType(Quantity).count() = 1',

@@ -4,7 +4,8 @@
  * looked up in the postings; ranges, substrings and modifiers over parts of values scan the stored values
  * of the resources that have any.
  */
-import { EMPTY_ORDINALS, type IndexedParameter, type OrdinalSet } from './parameter-index.js';
+import { EMPTY_ORDINALS, type OrdinalSet } from './ordinal-list.js';
+import type { IndexedParameter } from './parameter-index.js';
 import { compareNumber, compareRanges, dateRange, numberRange, splitPrefix, type Range } from './ranges.js';
 import { splitEscaped, unescape } from './syntax.js';
 import { normaliseText } from './text.js';

@@ -9,7 +9,14 @@
  * it); the marks are swept when they grow. Every operation is logarithmic or amortised linear in the
  * tail, never a sort of the whole list per write.
  */
-import type { OrdinalSet } from './parameter-index.js';
+/** Ordinals of resources of one type: a Set, an OrdinalList, or a view that answers the same questions. */
+export interface OrdinalSet {
+  readonly size: number;
+  has(ordinal: number): boolean;
+  [Symbol.iterator](): Iterator<number>;
+}
+
+export const EMPTY_ORDINALS: OrdinalSet = new Set<number>();
 
 /** Tail members at most before a merge: `has` scans the tail, so it stays short. */
 const TAIL = 64;

@@ -13,19 +13,10 @@
  *
  * Two parameters of a type with the same expression (Patient's name and phonetic) share one index.
  */
-import { OrdinalList } from './ordinal-list.js';
+import { OrdinalList, type OrdinalSet } from './ordinal-list.js';
 import type { Range } from './ranges.js';
 import type { SearchParameterInfo } from './types.js';
 import type { ReferenceValue, StringValue, TokenValue } from './values.js';
-
-/** Ordinals of resources of one type: a Set, or a view that answers the same questions. */
-export interface OrdinalSet {
-  readonly size: number;
-  has(ordinal: number): boolean;
-  [Symbol.iterator](): Iterator<number>;
-}
-
-export const EMPTY_ORDINALS: OrdinalSet = new Set<number>();
 
 /** What the matchers, sorting and includes ask of a parameter's index (type-index.ts has virtual ones). */
 export interface IndexedParameter {

@@ -4,7 +4,7 @@
  * large match set is a filtered walk instead of a sort; an out-of-order write or many deletes cause one
  * re-sort at the next read. Typed arrays, so a million resources cost a few megabytes.
  */
-import type { OrdinalSet } from './parameter-index.js';
+import type { OrdinalSet } from './ordinal-list.js';
 
 /** What the order needs to know of a resource: its lastUpdated instant and its id. */
 export interface RecencyKeys {

@@ -7,7 +7,8 @@
 import type { StoredResource } from '../storage/types.js';
 import { compileExtractor, type Extractor } from './extractor.js';
 import { expressionForType } from './parameters.js';
-import { EMPTY_ORDINALS, ParameterIndex, type IndexedParameter, type OrdinalSet } from './parameter-index.js';
+import { EMPTY_ORDINALS, type OrdinalSet } from './ordinal-list.js';
+import { ParameterIndex, type IndexedParameter } from './parameter-index.js';
 import { grown, RecencyOrder, sortByRecency, type RecencyKeys } from './recency.js';
 import type { SearchParameterInfo } from './types.js';
 import { NO_TEXTS, type TokenValue } from './values.js';

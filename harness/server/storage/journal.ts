@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Change, HistoryQuery, ResourceVersion, Storage, StoredResource } from './types.js';
-import { MemoryStorage, type MemoryStorageOptions, type StoredVersion } from './memory.js';
+import { MemoryStorage, type MemoryStorageOptions, type PreparedCommit } from './memory.js';
 
 /** What opening the journal found. */
 export interface JournalRecovery {
@@ -125,7 +125,7 @@ export class JournalStorage implements Storage {
       });
     }
     const prepared = this.memory.prepare(changes);
-    if (prepared.versions.length > 0) this.append(this.fd, journalLine(prepared.versions));
+    if (prepared.versions.length > 0) this.append(this.fd, journalLine(prepared));
     return this.memory.apply(prepared);
   }
 
@@ -198,14 +198,16 @@ export class JournalStorage implements Storage {
 }
 
 /** One commit's line. The resources are already JSON text, so they go in as they are. */
-export function journalLine(versions: readonly StoredVersion[]): string {
-  const entries = versions.map(
-    (version) =>
+export function journalLine(prepared: PreparedCommit): string {
+  const entries = prepared.versions.map((version, index) => {
+    const text = prepared.texts[index];
+    return (
       `{"type":${JSON.stringify(version.type)},"id":${JSON.stringify(version.id)},` +
       `"versionId":${JSON.stringify(version.versionId)},"lastUpdated":${JSON.stringify(version.lastUpdated)},` +
       `"method":${JSON.stringify(version.method)}` +
-      (version.json === undefined ? '}' : `,"resource":${version.json}}`),
-  );
+      (text === undefined ? '}' : `,"resource":${text}}`)
+    );
+  });
   return `{"versions":[${entries.join(',')}]}\n`;
 }
 

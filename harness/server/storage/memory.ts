@@ -1,8 +1,8 @@
 /**
- * All versions of all resources in memory. Each version keeps its resource as JSON text: parsing that
- * text is both the clone every read needs (nothing a caller gets back aliases the store) and about twice
- * as fast as structuredClone or a stringify/parse round trip of a stored object (measured on the IG's
- * examples, ~2 KB each: 8 µs against 14-15 µs).
+ * All versions of all resources in memory. Each version keeps its resource as JSON text, in a TextStore
+ * outside the heap (text-store.ts): parsing that text is both the clone every read needs (nothing a
+ * caller gets back aliases the store) and about twice as fast as structuredClone or a stringify/parse
+ * round trip of a stored object (measured on the IG's examples, ~2 KB each: 8 µs against 14-15 µs).
  *
  * A commit is split in two halves, `prepare` (check and number, change nothing) and `apply`, so that a
  * durable store can put the prepared versions on disk in between; `commit` is both at once.
@@ -17,9 +17,13 @@ import {
 } from './types.js';
 import type { JsonObject } from '../../json.js';
 import { isJsonObject } from '../../json.js';
+import { TextStore, type TextPlace } from './text-store.js';
 
-/** A version as the store keeps it. */
-export interface StoredVersion {
+/**
+ * A version as the store keeps it: its resource's JSON text is in the TextStore (`slab` -1 for a
+ * delete, and for a version prepared but not applied yet).
+ */
+export interface StoredVersion extends TextPlace {
   readonly type: string;
   readonly id: string;
   readonly versionId: string;
@@ -27,13 +31,15 @@ export interface StoredVersion {
   /** `lastUpdated` in epoch milliseconds, for comparisons. */
   readonly instant: number;
   readonly method: ResourceVersion['method'];
-  /** The resource as JSON text; absent for a delete. */
-  readonly json?: string;
 }
+
+const isDelete = (version: StoredVersion) => version.method === 'DELETE';
 
 /** The versions one commit will make, checked and numbered against the store as it was when prepared. */
 export interface PreparedCommit {
   readonly versions: readonly StoredVersion[];
+  /** For each version, its resource as the JSON text it is stored as (undefined for a delete). */
+  readonly texts: readonly (string | undefined)[];
   /**
    * For each version, the resource as the listeners see it: the writer's object with the stored id
    * and meta, shared rather than parsed back from the stored text (the search index reads every
@@ -63,6 +69,7 @@ export class MemoryStorage implements Storage {
   private readonly now: () => number;
   private lastInstant = -Infinity;
   private commits = 0;
+  private readonly texts = new TextStore();
 
   constructor(options: MemoryStorageOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -71,13 +78,13 @@ export class MemoryStorage implements Storage {
   read(type: string, id: string): ResourceVersion | undefined {
     const versions = this.byType.get(type)?.get(id);
     const current = versions?.[versions.length - 1];
-    return current && toResourceVersion(current);
+    return current && this.shown(current);
   }
 
   vread(type: string, id: string, versionId: string): ResourceVersion | undefined {
     if (!/^[1-9][0-9]{0,15}$/.test(versionId)) return undefined;
     const version = this.byType.get(type)?.get(id)?.[Number(versionId) - 1];
-    return version && toResourceVersion(version);
+    return version && this.shown(version);
   }
 
   /**
@@ -108,7 +115,7 @@ export class MemoryStorage implements Storage {
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      result.push(toResourceVersion(version));
+      result.push(this.shown(version));
     }
     return result;
   }
@@ -139,6 +146,7 @@ export class MemoryStorage implements Storage {
     /** `type/id` → the latest version this commit makes for it. */
     const pending = new Map<string, StoredVersion>();
     const versions: StoredVersion[] = [];
+    const texts: (string | undefined)[] = [];
     const written: (JsonObject | undefined)[] = [];
     for (const change of changes) {
       const key = `${change.type}/${change.id}`;
@@ -147,24 +155,16 @@ export class MemoryStorage implements Storage {
         throw new VersionConflictError(change.type, change.id, change.ifVersion, current?.versionId);
       }
       const versionId = String(current ? Number(current.versionId) + 1 : 1);
-      let version: StoredVersion;
-      if (change.kind === 'delete') {
-        if (!current || current.json === undefined) continue;
-        version = { type: change.type, id: change.id, versionId, lastUpdated, instant, method: 'DELETE' };
-      } else {
-        const json = stampedJson(change.type, change.id, change.resource, versionId, lastUpdated);
-        version = {
-          type: change.type,
-          id: change.id,
-          versionId,
-          lastUpdated,
-          instant,
-          method: change.method,
-          json,
-        };
-      }
+      if (change.kind === 'delete' && (!current || isDelete(current))) continue;
+      const method = change.kind === 'delete' ? 'DELETE' : change.method;
+      const version = unplaced(change.type, change.id, versionId, lastUpdated, instant, method);
       pending.set(key, version);
       versions.push(version);
+      texts.push(
+        change.kind === 'delete'
+          ? undefined
+          : stampedJson(change.type, change.id, change.resource, versionId, lastUpdated),
+      );
       written.push(
         change.kind === 'delete'
           ? undefined
@@ -179,17 +179,17 @@ export class MemoryStorage implements Storage {
             },
       );
     }
-    return { versions, written, base: this.commits };
+    return { versions, texts, written, base: this.commits };
   }
 
   /** Applies a prepared commit, then tells the listeners; returns the versions made, in order. */
   apply(prepared: PreparedCommit): ResourceVersion[] {
     if (prepared.base !== this.commits)
       throw new Error('storage: the commit was prepared against an older state');
-    for (const version of prepared.versions) this.add(version);
+    prepared.versions.forEach((version, index) => this.add(version, prepared.texts[index]));
     this.commits++;
     if (prepared.versions.length > 0) this.lastInstant = prepared.versions[0]!.instant;
-    const made = prepared.versions.map(toResourceVersion);
+    const made = prepared.versions.map((version) => this.shown(version));
     if (prepared.versions.length > 0 && this.listeners.length > 0) {
       // The listeners (the search index) read what was written without parsing it back; they must not
       // change it, and they see it only while they are told.
@@ -230,16 +230,13 @@ export class MemoryStorage implements Storage {
         throw new Error(`${version.type}/${version.id}: holds ${resource.resourceType}/${resource.id}`);
       }
       const { type, id, versionId, lastUpdated, method } = version;
-      const stored: StoredVersion = { type, id, versionId, lastUpdated, instant, method };
+      const stored = unplaced(type, id, versionId, lastUpdated, instant, method);
+      pending.set(key, stored);
       // The text the version came with (a journal line's), else the resource serialized.
-      const restoredVersion = resource
-        ? { ...stored, json: version.json ?? JSON.stringify(resource) }
-        : stored;
-      pending.set(key, restoredVersion);
-      return restoredVersion;
+      return { stored, text: resource ? (version.json ?? JSON.stringify(resource)) : undefined };
     });
     // Checked first and then added, so a bad version leaves the store as it was.
-    for (const version of restored) this.add(version);
+    for (const { stored, text } of restored) this.add(stored, text);
     this.lastInstant = lastInstant;
     this.commits++;
   }
@@ -257,7 +254,17 @@ export class MemoryStorage implements Storage {
     return versions?.[versions.length - 1];
   }
 
-  private add(version: StoredVersion): void {
+  /** A version as callers see it: its text read from the store when asked for. */
+  private shown(version: StoredVersion): ResourceVersion {
+    if (!isDelete(version)) return new StoredResourceVersion(version, this.texts);
+    // A delete has no resource at all, not even an undefined one.
+    const { type, id, versionId, lastUpdated, method } = version;
+    return { type, id, versionId, lastUpdated, method };
+  }
+
+  /** Adds a version, its text placed in the store first. */
+  private add(version: StoredVersion, text: string | undefined): void {
+    if (text !== undefined) Object.assign(version, this.texts.put(text));
     let resources = this.byType.get(version.type);
     if (!resources) {
       resources = new Map();
@@ -270,7 +277,7 @@ export class MemoryStorage implements Storage {
     if (versions) versions.push(version);
     else resources.set(version.id, [version]);
     const live = this.live.get(version.type)!;
-    if (version.json === undefined) live.delete(version.id);
+    if (isDelete(version)) live.delete(version.id);
     else live.add(version.id);
     this.log.push(version);
     this.typeLogs.get(version.type)!.push(version);
@@ -292,10 +299,10 @@ export class MemoryStorage implements Storage {
 }
 
 /**
- * A version as callers see it. The resource is parsed from its JSON text on first access, so a read
- * that sends the text on as it is (or a history page that skips most versions) never parses it; each
- * caller still gets its own copy. A class, not a property defined per object: a million versions made by
- * a bulk load stay cheap objects.
+ * A version as callers see it. Its text is read from the store, and the resource parsed from it, on
+ * first access, so a read that only needs the version number (a precondition) reads neither, and one
+ * that sends the text on as it is never parses it; each caller still gets its own copy. A class, not a
+ * property defined per object: a million versions made by a bulk load stay cheap objects.
  */
 class StoredResourceVersion implements ResourceVersion {
   readonly type: string;
@@ -303,35 +310,47 @@ class StoredResourceVersion implements ResourceVersion {
   readonly versionId: string;
   readonly lastUpdated: string;
   readonly method: ResourceVersion['method'];
-  readonly json: string;
-  /** A private field: equality in tests (and anyone enumerating fields) sees only the version's own. */
+  /** Private fields: equality in tests (and anyone enumerating fields) sees only the version's own. */
+  #text: string | undefined;
   #parsed: StoredResource | undefined;
+  readonly #place: TextPlace;
+  readonly #store: TextStore;
 
-  constructor(version: StoredVersion, json: string) {
+  constructor(version: StoredVersion, store: TextStore) {
     this.type = version.type;
     this.id = version.id;
     this.versionId = version.versionId;
     this.lastUpdated = version.lastUpdated;
     this.method = version.method;
-    this.json = json;
+    this.#place = version;
+    this.#store = store;
+  }
+
+  get json(): string {
+    return (this.#text ??= this.#store.get(this.#place));
   }
 
   get resource(): StoredResource {
     return (this.#parsed ??= JSON.parse(this.json) as StoredResource);
   }
 
-  /** What JSON.stringify and test equality see: the fields with the resource, parsed. */
+  /** What JSON.stringify and test equality see: the fields with the text and the resource. */
   toJSON(): ResourceVersion {
     const { type, id, versionId, lastUpdated, method, json, resource } = this;
     return { type, id, versionId, lastUpdated, method, json, resource };
   }
 }
 
-export function toResourceVersion(version: StoredVersion): ResourceVersion {
-  if (version.json !== undefined) return new StoredResourceVersion(version, version.json);
-  // A delete has no resource at all, not even an undefined one.
-  const { type, id, versionId, lastUpdated, method } = version;
-  return { type, id, versionId, lastUpdated, method };
+/** A version whose text is not placed yet (one field order for all: one object shape). */
+function unplaced(
+  type: string,
+  id: string,
+  versionId: string,
+  lastUpdated: string,
+  instant: number,
+  method: ResourceVersion['method'],
+): StoredVersion {
+  return { type, id, versionId, lastUpdated, instant, method, slab: -1, offset: 0, bytes: 0 };
 }
 
 /**
