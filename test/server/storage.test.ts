@@ -468,6 +468,24 @@ describe('JournalStorage on disk', () => {
     handWritten.close();
   });
 
+  it('replays a journal larger than what it reads at a time, with a line longer than that', () => {
+    const path = journalPath();
+    const first = openJournal(path);
+    const large = 'x'.repeat(9 << 20);
+    for (let i = 0; i < 3_000; i++) first.commit([write('Patient', `p${i}`, patient(`p${i}`, `F${i}`))]);
+    first.commit([
+      write('Patient', 'large', { resourceType: 'Patient', id: 'large', name: [{ text: large }] }),
+    ]);
+    first.commit([write('Patient', 'last', patient('last'))]);
+    first.close();
+    const reopened = openJournal(path);
+    expect(reopened.recovery).toEqual({ commits: 3_002, versions: 3_002, droppedBytes: 0 });
+    expect(reopened.read('Patient', 'p2999')!.resource!.name).toEqual([{ family: 'F2999' }]);
+    expect((reopened.read('Patient', 'large')!.resource!.name as { text: string }[])[0]!.text).toBe(large);
+    expect(reopened.read('Patient', 'last')!.versionId).toBe('1');
+    reopened.close();
+  });
+
   it('drops a torn last line and cuts it off the file', () => {
     const path = journalPath();
     seed(path).close();

@@ -19,8 +19,10 @@ import {
   fdatasyncSync,
   fsyncSync,
   ftruncateSync,
+  fstatSync,
   openSync,
   readFileSync,
+  readSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -161,39 +163,83 @@ export class JournalStorage implements Storage {
     this.size += bytes.length;
   }
 
+  /**
+   * Reads the journal line by line, a chunk at a time (a journal of a million resources is never held
+   * whole), restoring each commit; a torn last line is cut off.
+   */
   private replay(fd: number): JournalRecovery {
-    const content = readFileSync(fd);
+    const fileSize = fstatSync(fd).size;
     const recovery: JournalRecovery = { commits: 0, versions: 0, droppedBytes: 0 };
+    let buffer = Buffer.allocUnsafe(REPLAY_CHUNK_BYTES);
+    /** The file offset of buffer[0], and how many bytes of the buffer hold file content. */
+    let bufferAt = 0;
+    let filled = 0;
+    /** The file offset where the next line starts: the end of the last good one. */
     let start = 0;
-    for (let line = 1; start < content.length; line++) {
-      const newline = content.indexOf(0x0a, start);
-      const end = newline === -1 ? content.length : newline;
-      const isLast = newline === -1 || newline + 1 === content.length;
-      const text = content.toString('utf8', start, end);
-      const parsed = parseLine(text);
-      if (typeof parsed !== 'string') withResourceTexts(parsed, text);
-      if (typeof parsed === 'string' || newline === -1) {
-        // An unfinished or unreadable last line is a commit that was never acknowledged.
-        if (isLast) break;
-        throw new JournalCorruptError(this.path, line, typeof parsed === 'string' ? parsed : 'no line end');
+    let line = 1;
+    for (;;) {
+      if (filled === buffer.length) {
+        // A line longer than the buffer: make room for it.
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
       }
-      try {
-        this.memory.restore(parsed);
-      } catch (error) {
-        throw new JournalCorruptError(this.path, line, (error as Error).message);
+      const read = readSync(fd, buffer, filled, buffer.length - filled, bufferAt + filled);
+      filled += read;
+      let from = start - bufferAt;
+      for (let newline = buffer.indexOf(0x0a, from); newline !== -1 && newline < filled;) {
+        const parsed = this.replayLine(
+          buffer.toString('utf8', from, newline),
+          line,
+          bufferAt + newline + 1 === fileSize,
+        );
+        if (parsed === undefined) break;
+        recovery.commits++;
+        recovery.versions += parsed;
+        line++;
+        from = newline + 1;
+        start = bufferAt + from;
+        newline = buffer.indexOf(0x0a, from);
       }
-      this.onRestore?.(parsed);
-      recovery.commits++;
-      recovery.versions += parsed.length;
-      start = newline + 1;
+      if (read === 0) {
+        // The end: what is left has no line end, an unfinished commit that was never acknowledged, unless
+        // it cannot even be read (then it is damaged data before the end: refuse).
+        if (from < filled) this.replayLine(buffer.toString('utf8', from, filled), line, true, true);
+        break;
+      }
+      // Keep the unfinished line at the front for the next read.
+      buffer.copy(buffer, 0, from, filled);
+      bufferAt += from;
+      filled -= from;
     }
     this.size = start;
-    recovery.droppedBytes = content.length - start;
+    recovery.droppedBytes = fileSize - start;
     if (recovery.droppedBytes > 0) {
       ftruncateSync(fd, start);
       fsyncSync(fd);
     }
     return recovery;
+  }
+
+  /**
+   * Restores one line's commit; the number of versions it held, or undefined for a last line that is
+   * torn (it is dropped). Throws JournalCorruptError for a damaged line before the last.
+   */
+  private replayLine(text: string, line: number, isLast: boolean, unterminated = false): number | undefined {
+    const parsed = parseLine(text);
+    if (typeof parsed === 'string' || unterminated) {
+      // An unfinished or unreadable last line is a commit that was never acknowledged.
+      if (isLast) return undefined;
+      throw new JournalCorruptError(this.path, line, typeof parsed === 'string' ? parsed : 'no line end');
+    }
+    withResourceTexts(parsed, text);
+    try {
+      this.memory.restore(parsed);
+    } catch (error) {
+      throw new JournalCorruptError(this.path, line, (error as Error).message);
+    }
+    this.onRestore?.(parsed);
+    return parsed.length;
   }
 }
 
@@ -212,6 +258,9 @@ export function journalLine(prepared: PreparedCommit): string {
 }
 
 const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What the replay reads at a time; a longer line grows it. */
+const REPLAY_CHUNK_BYTES = 8 << 20;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
