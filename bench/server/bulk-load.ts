@@ -38,7 +38,7 @@ async function ndjsonFile(name: string, count: number, generate: Generator): Pro
   return path;
 }
 
-export function journalPath(count: number): string {
+function journalPath(count: number): string {
   return join(os.tmpdir(), `openimis-bench-journal-${count}.jsonl`);
 }
 

@@ -14,6 +14,7 @@ import type { FhirServer } from '../server/fhir-server.js';
 import { WHOLE } from '../validate/shard.js';
 import { isFailure, readInputs, resolveInputs, totalBytes } from '../validate/inputs.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
+import { isProcessedBundle } from '../validate/validate-unit.js';
 import { validateItems } from '../validate/workers.js';
 import type { ValidationIssue } from '../validator/index.js';
 
@@ -117,7 +118,8 @@ export async function loadResources(fhir: FhirServer, options: LoadOptions): Pro
     if (unit.issues.length > 0) report.warned++;
     if (isProcessedBundle(unit.resource)) {
       flush();
-      const answer = fhir.handle(request('POST', [], unit.resource));
+      // Checked as a Bundle, not entry by entry as writes: the server checks its entries as it would any.
+      const answer = fhir.handle(request('POST', [], unit.resource, false));
       if (answer.status >= 400) problem({ ...where, status: answer.status, text: outcomeText(answer.body) });
       else report.loaded++;
       continue;
@@ -183,20 +185,8 @@ function entryRequest(resource: JsonObject): { method: 'PUT' | 'POST'; url: stri
     : { method: 'POST', url: type };
 }
 
-function request(method: string, segments: string[], body: JsonObject): FhirRequest {
-  return {
-    method,
-    base: '',
-    segments,
-    query: [],
-    headers: { prefer: 'return=minimal' },
-    body,
-    prevalidated: true,
-  };
-}
-
-function isProcessedBundle(resource: JsonObject): boolean {
-  return resource.resourceType === 'Bundle' && (resource.type === 'transaction' || resource.type === 'batch');
+function request(method: string, segments: string[], body: JsonObject, prevalidated = true): FhirRequest {
+  return { method, base: '', segments, query: [], headers: { prefer: 'return=minimal' }, body, prevalidated };
 }
 
 function describeIssues(issues: ValidationIssue[]): string {

@@ -41,6 +41,11 @@ export function resourceTypeOf(text: string): string | undefined {
   return RESOURCE_TYPE.exec(text.slice(0, 4096))?.[1] ?? RESOURCE_TYPE.exec(text)?.[1];
 }
 
+/** A transaction or batch Bundle: processed as the requests it holds, not stored as a resource. */
+export function isProcessedBundle(resource: JsonObject): boolean {
+  return resource.resourceType === 'Bundle' && (resource.type === 'transaction' || resource.type === 'batch');
+}
+
 /** What to check a text for: conformance to profiles (validate), or a write (a bulk load). */
 export type UnitCheck = { profiles: string[]; write?: WriteCheckSetup };
 
@@ -73,6 +78,9 @@ export function validateText(
   }
   if (!isJsonObject(resource))
     return typed({ issues: placed(validator.validateDetailed(text).issues), refused: 400 });
+  // A transaction or batch is not stored but processed: the server checks each of its entries as the
+  // write it stands for, as it does for one POSTed.
+  if (isProcessedBundle(resource)) return typed({ issues: [], resource });
   const profiles = new Map(Object.entries(check.write.igProfiles));
   const verdict = checkForWrite(validator, check.write.mode, profiles, resource, text);
   return verdict.accepted

@@ -46,18 +46,47 @@ function expressionOf(type: string, path: ReadonlyArray<string | number>): strin
   );
 }
 
-/** The depth of a value, counted without recursion, stopping early past the limit. */
+/**
+ * The depth of a value, counted without recursion, stopping early past the limit. Two stacks side by
+ * side rather than an object per node: it runs on every resource validated as an object.
+ */
 function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
-  while (stack.length > 0) {
-    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     if (depth > limit) return true;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    if (Array.isArray(current)) {
+      for (const child of current)
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+    } else {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        const child = (current as Record<string, unknown>)[key];
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return false;
+}
+
+/** The issues, and the OperationOutcome built from them only when asked for (most callers want the issues). */
+class Result implements ValidationResult {
+  #outcome: fhir4.OperationOutcome | undefined;
+
+  constructor(readonly issues: ValidationIssue[]) {}
+
+  get outcome(): fhir4.OperationOutcome {
+    return (this.#outcome ??= toOperationOutcome(this.issues));
+  }
 }
 
 export class Validator {
@@ -98,8 +127,7 @@ export class Validator {
           : `internal error: ${describeError(error)}`;
       issues = [issue('STRUCT_VALIDATOR_FAULT', '', { detail: text })];
     }
-    const sorted = sortAndDeduplicate(issues);
-    return { issues: sorted, outcome: toOperationOutcome(sorted) };
+    return new Result(sortAndDeduplicate(issues));
   }
 
   private run(input: string | object, options: ValidateOptions): ValidationIssue[] {

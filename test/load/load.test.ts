@@ -148,6 +148,28 @@ describe('documents, folders, plug-ins and the journal', () => {
     }
   });
 
+  it('checks the entries of a transaction Bundle as the server checks any: strict refuses it whole', async () => {
+    const file = write(
+      'bundles/transaction.json',
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { resource: openimisPatient('B0001', 'Fits'), request: { method: 'POST', url: 'Patient' } },
+          { resource: plainPatient('DoesNotFit'), request: { method: 'POST', url: 'Patient' } },
+        ],
+      }),
+    );
+    const { server, report } = await loaded({ validation: 'strict' }, [file]);
+    try {
+      expect(report).toMatchObject({ read: 1, loaded: 0, refused: 1 });
+      expect(report.problems[0]!.status).toBe(422);
+      expect((await call(`${server.url}/Patient?family:exact=Fits`)).body.total).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("keeps the server's rules: an Invoice (read-only) and a policy for an unknown product are refused, the rest loads", async () => {
     const { id: _id, ...policy } = igExample('Contract-doe-family-policy.json');
     const invoice = { resourceType: 'Invoice', id: 'i1', status: 'issued' };

@@ -1,8 +1,10 @@
 /**
- * Runs a search parameter's FHIRPath expression on a resource with fhirpath.js (R4 model) and turns the
- * result into index values. Each expression is compiled once per (type, parameter), restricted to the
- * alternatives for that type. `x.where(resolve() is T)` is rewritten to a test on the reference text, as
- * nothing is resolved at index time.
+ * Runs a search parameter's FHIRPath expression on a resource and turns the result into index values,
+ * the cheapest way that gives fhirpath.js's answer: a walk of the JSON for a plain path, the validator's
+ * native FHIRPath for the subset it compiles (`where()`, `exists()`, type tests...), fhirpath.js (R4
+ * model) for the rest and for a resource the native code cannot judge. Each expression is compiled once
+ * per (type, parameter), restricted to the alternatives for that type. `x.where(resolve() is T)` is
+ * rewritten to a test on the reference text, as nothing is resolved at index time.
  */
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';

@@ -88,9 +88,11 @@ export function tokenValues(node: TypedNode, out: TokenValue[]): void {
         str(data.value),
         typeText ? [normaliseText(typeText)] : NO_TEXTS,
         identifierType && Array.isArray(identifierType.coding)
-          ? identifierType.coding
-              .filter(isJsonObject)
-              .map((c): TypeCoding => ({ system: str(c.system), code: str(c.code) }))
+          ? typeCodings(
+              identifierType.coding
+                .filter(isJsonObject)
+                .map((c): TypeCoding => ({ system: str(c.system), code: str(c.code) })),
+            )
           : undefined,
       ),
     );
@@ -99,6 +101,18 @@ export function tokenValues(node: TypedNode, out: TokenValue[]): void {
   } else if (type === 'Coding' || 'code' in data) {
     out.push(coded(data, undefined));
   }
+}
+
+/** Identifier types seen, shared: a million national ids are typed by the same one or two codings. */
+const TYPE_CODINGS = new Map<string, readonly TypeCoding[]>();
+const TYPE_CODINGS_KEPT = 1_024;
+
+function typeCodings(codings: TypeCoding[]): readonly TypeCoding[] {
+  const key = JSON.stringify(codings);
+  const known = TYPE_CODINGS.get(key);
+  if (known) return known;
+  if (TYPE_CODINGS.size < TYPE_CODINGS_KEPT) TYPE_CODINGS.set(key, Object.freeze(codings));
+  return codings;
 }
 
 function coded(coding: JsonRecord, conceptText: string | undefined): TokenValue {

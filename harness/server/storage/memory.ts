@@ -35,6 +35,15 @@ export interface StoredVersion extends TextPlace {
 
 const isDelete = (version: StoredVersion) => version.method === 'DELETE';
 
+/** A resource's versions: the one it has, or several, oldest first. */
+type Versions = StoredVersion | StoredVersion[];
+
+const latest = (versions: Versions): StoredVersion =>
+  Array.isArray(versions) ? versions[versions.length - 1]! : versions;
+
+const listOf = (versions: Versions): readonly StoredVersion[] =>
+  Array.isArray(versions) ? versions : [versions];
+
 /** The versions one commit will make, checked and numbered against the store as it was when prepared. */
 export interface PreparedCommit {
   readonly versions: readonly StoredVersion[];
@@ -58,10 +67,11 @@ export interface MemoryStorageOptions {
 type Listener = (versions: ResourceVersion[]) => void;
 
 export class MemoryStorage implements Storage {
-  /** type → id → versions, oldest first (versionId n is at index n - 1). */
-  private readonly byType = new Map<string, Map<string, StoredVersion[]>>();
-  /** type → ids whose current version is not a delete. */
-  private readonly live = new Map<string, Set<string>>();
+  /**
+   * type → id → its versions, oldest first (versionId n is at index n - 1); a resource with one version,
+   * most of them, holds it without an array.
+   */
+  private readonly byType = new Map<string, Map<string, Versions>>();
   /** Every version in commit order (so in `instant` order), for system history; and the same per type. */
   private readonly log: StoredVersion[] = [];
   private readonly typeLogs = new Map<string, StoredVersion[]>();
@@ -77,13 +87,13 @@ export class MemoryStorage implements Storage {
 
   read(type: string, id: string): ResourceVersion | undefined {
     const versions = this.byType.get(type)?.get(id);
-    const current = versions?.[versions.length - 1];
-    return current && this.shown(current);
+    return versions && this.shown(latest(versions));
   }
 
   vread(type: string, id: string, versionId: string): ResourceVersion | undefined {
     if (!/^[1-9][0-9]{0,15}$/.test(versionId)) return undefined;
-    const version = this.byType.get(type)?.get(id)?.[Number(versionId) - 1];
+    const versions = this.byType.get(type)?.get(id);
+    const version = versions && listOf(versions)[Number(versionId) - 1];
     return version && this.shown(version);
   }
 
@@ -98,7 +108,8 @@ export class MemoryStorage implements Storage {
     let scope: readonly StoredVersion[];
     if (query.id !== undefined) {
       if (query.type === undefined) throw new RangeError('history: an id needs a type');
-      scope = this.byType.get(query.type)?.get(query.id) ?? [];
+      const versions = this.byType.get(query.type)?.get(query.id);
+      scope = versions ? listOf(versions) : [];
     } else if (query.type !== undefined) {
       scope = this.typeLogs.get(query.type) ?? [];
     } else {
@@ -120,9 +131,8 @@ export class MemoryStorage implements Storage {
     return result;
   }
 
-  ids(type: string): Iterable<string> {
-    // An iterator rather than the set itself, so a caller cannot change the store through it.
-    return this.live.get(type)?.values() ?? [];
+  *ids(type: string): Iterable<string> {
+    for (const [id, versions] of this.byType.get(type) ?? []) if (!isDelete(latest(versions))) yield id;
   }
 
   types(): Iterable<string> {
@@ -251,7 +261,7 @@ export class MemoryStorage implements Storage {
 
   private current(type: string, id: string): StoredVersion | undefined {
     const versions = this.byType.get(type)?.get(id);
-    return versions?.[versions.length - 1];
+    return versions && latest(versions);
   }
 
   /** A version as callers see it: its text read from the store when asked for. */
@@ -269,16 +279,12 @@ export class MemoryStorage implements Storage {
     if (!resources) {
       resources = new Map();
       this.byType.set(version.type, resources);
-      this.live.set(version.type, new Set());
       this.typeLogs.set(version.type, []);
     }
     const versions = resources.get(version.id);
-    // A literal of one is exactly one long; an empty array grown by push would keep room for 17.
-    if (versions) versions.push(version);
-    else resources.set(version.id, [version]);
-    const live = this.live.get(version.type)!;
-    if (isDelete(version)) live.delete(version.id);
-    else live.add(version.id);
+    if (versions === undefined) resources.set(version.id, version);
+    else if (Array.isArray(versions)) versions.push(version);
+    else resources.set(version.id, [versions, version]);
     this.log.push(version);
     this.typeLogs.get(version.type)!.push(version);
   }
