@@ -35,3 +35,12 @@ export function sortKeys(value: unknown): unknown {
       .map((key) => [key, sortKeys(value[key])]),
   );
 }
+
+/**
+ * The string as V8 keeps property names (internalized). A key built by concatenation (`_${name}`,
+ * `value${Type}`) is looked up in the string table on every property read with it; one made by this is
+ * read as fast as a literal. For keys computed once and read many times (the validator's, per element).
+ */
+export function asPropertyName(text: string): string {
+  return Object.keys({ [text]: true })[0]!;
+}

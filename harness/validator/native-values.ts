@@ -4,6 +4,7 @@
  * compare, as fhirpath.js compares them.
  */
 import { elementChild, elementScope, type ElementChild } from '../fhir/element-paths.js';
+import { asPropertyName } from '../json.js';
 import { isPrimitiveType } from './primitive-types.js';
 
 /** One value with its type: a FHIR type name, a backbone element's path, or a FHIRPath result type. */
@@ -81,8 +82,8 @@ function readChild(element: ElementChild | undefined): Child | null {
   if (!element) return null;
   const choices = element.choiceTypes;
   return {
-    keys: element.keys,
-    companions: element.keys.map((key) => `_${key}`),
+    keys: element.keys.map(asPropertyName),
+    companions: element.keys.map((key) => asPropertyName(`_${key}`)),
     types: element.keys.map((_, k) =>
       choices ? fhirType(choices[k] as string) : (element.scope ?? element.type ?? ''),
     ),

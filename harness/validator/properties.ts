@@ -5,7 +5,7 @@
  * empty or misplaced arrays, primitive extensions out of line).
  */
 import type { DefinitionRegistry } from '../fhir/definitions.js';
-import type { JsonObject } from '../json.js';
+import { asPropertyName, type JsonObject } from '../json.js';
 import { isPrimitiveType } from './primitive-types.js';
 import type { ElementSchema, SchemaCompiler } from './schema.js';
 import { lazyChildCursor, type Cursor, type Item, type WalkContext } from './walk-context.js';
@@ -18,6 +18,8 @@ export interface PropertyTarget {
   type: string;
   /** The JSON name of the value (`valueQuantity`), whether the key found is it or its `_` companion. */
   name: string;
+  /** `_` and the name: where a primitive's id and extensions are. */
+  companion: string;
   isPrimitive: boolean;
 }
 
@@ -32,10 +34,19 @@ export function propertyIndex(children: ElementSchema[]): Map<string, PropertyTa
   let index = propertyIndexes.get(children);
   if (index) return index;
   index = new Map();
-  const add = (element: ElementSchema, position: number, type: string, name: string) => {
-    const target: PropertyTarget = { element, position, type, name, isPrimitive: isPrimitiveType(type) };
+  const add = (element: ElementSchema, position: number, type: string, jsonName: string) => {
+    const name = asPropertyName(jsonName);
+    const companion = asPropertyName(`_${jsonName}`);
+    const target: PropertyTarget = {
+      element,
+      position,
+      type,
+      name,
+      companion,
+      isPrimitive: isPrimitiveType(type),
+    };
     index?.set(name, target);
-    if (target.isPrimitive) index?.set(`_${name}`, target);
+    if (target.isPrimitive) index?.set(companion, target);
   };
   children.forEach((element, position) => {
     if (element.isChoice)
@@ -82,6 +93,8 @@ export function collectItems(
   group: { key: string; target: PropertyTarget }[],
   cursor: Cursor,
   holder: ElementSchema,
+  /** Whether the object has `_` keys at all: most have none, and a key looked for in vain costs most. */
+  hasCompanions = true,
 ): Item[] {
   const items: Item[] = [];
   // The JSON names present for this element, without the `_` of primitive extensions.
@@ -90,7 +103,7 @@ export function collectItems(
   for (const target of names) {
     const key = target.name;
     const raw = value[key];
-    const rawExtension = target.isPrimitive ? value[`_${key}`] : undefined;
+    const rawExtension = target.isPrimitive && hasCompanions ? value[target.companion] : undefined;
     const keyCursor = lazyChildCursor(
       cursor,
       key,

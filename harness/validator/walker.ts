@@ -58,6 +58,8 @@ import {
   type WalkContext,
 } from './walk-context.js';
 
+const UNDERSCORE = 0x5f;
+
 export class Walk implements WalkContext {
   readonly issues: ValidationIssue[] = [];
   private readonly references: ReferenceChecker;
@@ -251,8 +253,10 @@ export class Walk implements WalkContext {
     const groups: ({ key: string; target: PropertyTarget }[] | undefined)[] = new Array(children.length);
     let disallowedChoices: Map<ElementSchema, number> | undefined;
     const keys = Object.keys(value);
+    let hasCompanions = false;
     for (const key of keys) {
       if (isResourceRoot && key === 'resourceType') continue;
+      if (key.charCodeAt(0) === UNDERSCORE) hasCompanions = true;
       const target = index.get(key);
       if (!target) {
         const choice = disallowedChoice(this.services.definitions, key, children);
@@ -299,7 +303,7 @@ export class Walk implements WalkContext {
         if (element.min > 0 || element.slices.length > 0) checkAbsent(this, element, cursor);
         continue;
       }
-      const items = group ? collectItems(this, value, element, group, cursor, holder) : [];
+      const items = group ? collectItems(this, value, element, group, cursor, holder, hasCompanions) : [];
       let count = items.length + disallowed;
       if (element.isChoice) {
         // A choice holds one value: two names (allowed or not) are one issue, not a cardinality one too.
