@@ -37,7 +37,7 @@ Options:
                                as the openIMIS backend sends them (the bare resource POSTed, Django
                                lookups in the criteria, status active or off, end required); off: none
   --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
-  --load FILE|DIR              load resources before serving (repeatable): NDJSON files, JSON
+  --load FILE|DIR              load resources at start (repeatable): NDJSON files, JSON
                                documents (a transaction or batch Bundle is processed), folders of
                                them; each checked as a write at the --validation level, refused ones
                                listed with file, line and reason while the rest load
