@@ -42,6 +42,11 @@ function journalPath(count: number): string {
   return join(os.tmpdir(), `openimis-bench-journal-${count}.jsonl`);
 }
 
+/** The journal and what the server keeps beside it (the subscriptions' deliveries). */
+function removeJournal(db: string): void {
+  for (const path of [db, `${db}.deliveries`]) rmSync(path, { force: true });
+}
+
 /** Starts our server, loads `count` resources through --load's engine, and reports the figures. */
 async function loadTarget(
   file: string,
@@ -85,7 +90,7 @@ export async function startStrictLoad(count: number): Promise<RunningTarget> {
 
 export async function startJournalWrite(count: number): Promise<RunningTarget> {
   const db = journalPath(count);
-  rmSync(db, { force: true });
+  removeJournal(db);
   const file = await ndjsonFile('patients', count, patient);
   return loadTarget(file, count, { validation: 'off', db });
 }
@@ -103,7 +108,7 @@ export async function startJournalReplay(count: number): Promise<RunningTarget> 
     figures: figuresSince(startMs, 0, rssEmpty),
     close: async () => {
       await running.close();
-      rmSync(db, { force: true });
+      removeJournal(db);
     },
   };
 }
