@@ -41,6 +41,15 @@ export function resourceTypeOf(text: string): string | undefined {
   return RESOURCE_TYPE.exec(text.slice(0, 4096))?.[1] ?? RESOURCE_TYPE.exec(text)?.[1];
 }
 
+/** The setup's IG profiles as the write check takes them, made once per setup (not per line). */
+const profileMaps = new WeakMap<WriteCheckSetup, ReadonlyMap<string, string[]>>();
+
+function profilesOf(setup: WriteCheckSetup): ReadonlyMap<string, string[]> {
+  let profiles = profileMaps.get(setup);
+  if (!profiles) profileMaps.set(setup, (profiles = new Map(Object.entries(setup.igProfiles))));
+  return profiles;
+}
+
 /** A transaction or batch Bundle: processed as the requests it holds, not stored as a resource. */
 export function isProcessedBundle(resource: JsonObject): boolean {
   return resource.resourceType === 'Bundle' && (resource.type === 'transaction' || resource.type === 'batch');
@@ -81,7 +90,7 @@ export function validateText(
   // A transaction or batch is not stored but processed: the server checks each of its entries as the
   // write it stands for, as it does for one POSTed.
   if (isProcessedBundle(resource)) return typed({ issues: [], resource });
-  const profiles = new Map(Object.entries(check.write.igProfiles));
+  const profiles = profilesOf(check.write);
   const verdict = checkForWrite(validator, check.write.mode, profiles, resource, text);
   return verdict.accepted
     ? typed({ issues: placed(verdict.warnings), resource })

@@ -7,7 +7,7 @@
 import type { StoredResource } from '../storage/types.js';
 import { compileExtractor, type Extractor } from './extractor.js';
 import { expressionForType } from './parameters.js';
-import { EMPTY_ORDINALS, type OrdinalSet } from './ordinal-list.js';
+import type { OrdinalSet } from './ordinal-list.js';
 import { ParameterIndex, type IndexedParameter } from './parameter-index.js';
 import { grown, RecencyOrder, sortByRecency, type RecencyKeys } from './recency.js';
 import type { SearchParameterInfo } from './types.js';
@@ -181,12 +181,8 @@ export class TypeIndex implements RecencyKeys {
       withValues: () => live,
       lookup,
       lookupId: () => undefined,
-      entries: function* () {
-        for (const ordinal of live) {
-          const value = valueOf(ordinal) as TokenValue;
-          if (value.code !== undefined) yield [value.code, lookup(value.code) ?? EMPTY_ORDINALS];
-        }
-      },
+      // Keys are scanned for string prefixes only; _id is a token and _lastUpdated a date.
+      entries: () => [][Symbol.iterator](),
     };
   }
 
