@@ -69,3 +69,16 @@ export function projectVersion(): string {
   };
   return version ?? '0.0.0';
 }
+
+/**
+ * A worker thread's compiled script, `name` beside the module at `moduleUrl` (its import.meta.url). Run
+ * from the TypeScript sources (the tests), there is no .js beside the module: the build's copy under
+ * dist/ is used (`npm test` builds first).
+ */
+export function compiledWorker(moduleUrl: string, name: string): string {
+  const here = fileURLToPath(moduleUrl);
+  const beside = join(dirname(here), name);
+  if (here.endsWith('.js') && existsSync(beside)) return beside;
+  const relative = dirname(here).slice(PROJECT_ROOT.length + 1);
+  return join(PROJECT_ROOT, 'dist', relative, name);
+}

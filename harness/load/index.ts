@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { isJsonObject, type JsonObject } from '../json.js';
-import type { FhirRequest } from '../server/exchange.js';
+import type { CheckedWrites, FhirRequest } from '../server/exchange.js';
 import type { FhirServer } from '../server/fhir-server.js';
 import { WHOLE } from '../validate/shard.js';
 import { isFailure, readInputs, resolveInputs, totalBytes } from '../validate/inputs.js';
@@ -17,6 +17,7 @@ import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { isProcessedBundle } from '../validate/validate-unit.js';
 import { validateItems } from '../validate/workers.js';
 import type { ValidationIssue } from '../validator/index.js';
+import type { WriteVerdict } from '../validator/write-check.js';
 
 export interface LoadOptions {
   /** Files and folders (.ndjson, .json), as the validate command takes them. */
@@ -119,7 +120,7 @@ export async function loadResources(fhir: FhirServer, options: LoadOptions): Pro
     if (isProcessedBundle(unit.resource)) {
       flush();
       // Checked as a Bundle, not entry by entry as writes: the server checks its entries as it would any.
-      const answer = fhir.handle(request('POST', [], unit.resource, false));
+      const answer = fhir.handle(request('POST', [], unit.resource));
       if (answer.status >= 400) problem({ ...where, status: answer.status, text: outcomeText(answer.body) });
       else report.loaded++;
       continue;
@@ -165,11 +166,14 @@ class BatchWriter {
       type: 'transaction',
       entry: entries.map(({ resource }) => ({ resource, request: entryRequest(resource) })),
     };
-    if (this.fhir.handle(request('POST', [], transaction)).status < 400) return entries.length;
+    // The worker threads checked each resource as the server would: their verdict stands.
+    const checked = new WeakMap<object, WriteVerdict>();
+    for (const { resource } of entries) checked.set(resource, ACCEPTED_WITHOUT_REMARK);
+    if (this.fhir.handle(request('POST', [], transaction, checked)).status < 400) return entries.length;
     let written = 0;
     for (const { resource, where } of entries) {
       const { method, url } = entryRequest(resource);
-      const answer = this.fhir.handle(request(method, url.split('/'), resource));
+      const answer = this.fhir.handle(request(method, url.split('/'), resource, checked));
       if (answer.status < 400) written++;
       else this.problem({ ...where, status: answer.status, text: outcomeText(answer.body) });
     }
@@ -185,8 +189,19 @@ function entryRequest(resource: JsonObject): { method: 'PUT' | 'POST'; url: stri
     : { method: 'POST', url: type };
 }
 
-function request(method: string, segments: string[], body: JsonObject, prevalidated = true): FhirRequest {
-  return { method, base: '', segments, query: [], headers: { prefer: 'return=minimal' }, body, prevalidated };
+/** Accepted; its warnings (lenient validation) are counted by the load, not repeated per write. */
+const ACCEPTED_WITHOUT_REMARK: WriteVerdict = { accepted: true, warnings: [] };
+
+function request(method: string, segments: string[], body: JsonObject, checked?: CheckedWrites): FhirRequest {
+  return {
+    method,
+    base: '',
+    segments,
+    query: [],
+    headers: { prefer: 'return=minimal' },
+    body,
+    ...(checked ? { checked } : {}),
+  };
 }
 
 function describeIssues(issues: ValidationIssue[]): string {

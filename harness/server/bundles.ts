@@ -223,8 +223,8 @@ function entryRequest(parent: FhirRequest, entry: Entry, bundleType: 'batch' | '
     headers: { ...entry.headers, ...(parent.headers.prefer ? { prefer: parent.headers.prefer } : {}) },
     entry: { bundleType, index: entry.index },
     ...(body !== undefined ? { body } : {}),
-    // A caller that checked the entries already (a bulk load) vouches for each of them.
-    ...(parent.prevalidated ? { prevalidated: true } : {}),
+    // Verdicts reached already for the entries' resources (a large body, a bulk load).
+    ...(parent.checked ? { checked: parent.checked } : {}),
   };
 }
 

@@ -2,9 +2,11 @@
  * The request a handler sees and the response it gives, with no HTTP in them: the express adapter
  * (http.ts) and the Bundle processor (bundles.ts) both speak this.
  */
-import { OutcomeError, badRequest, internalError } from './outcomes.js';
+import { OutcomeError, badRequest, internalError, operationOutcome } from './outcomes.js';
+import { StorageUnavailableError } from './storage/types.js';
 import type { Change, ResourceVersion } from './storage/types.js';
 import type { JsonObject } from '../json.js';
+import type { WriteVerdict } from '../validator/write-check.js';
 
 export interface RequestHeaders {
   ifMatch?: string;
@@ -13,6 +15,11 @@ export interface RequestHeaders {
   ifNoneExist?: string;
   prefer?: string;
   contentType?: string;
+}
+
+/** Write verdicts by the object they judge (a WeakMap does). */
+export interface CheckedWrites {
+  get(resource: object): WriteVerdict | undefined;
 }
 
 export interface FhirRequest {
@@ -26,10 +33,12 @@ export interface FhirRequest {
   /** The parsed body (JSON or XML), when there is one. */
   body?: unknown;
   /**
-   * Set by a caller that checked the body with the server's own write check already (a bulk load's
-   * worker threads): the write does not validate it again. Never set from HTTP.
+   * Verdicts of the server's own write check (validator/write-check.ts) reached already, off the event
+   * loop, for the objects of this body they judge (the body, or a Bundle's entry resources): a write
+   * of one of those objects uses its verdict instead of checking it again. Set by the HTTP adapter for
+   * large bodies and by a bulk load, never from what a client sends.
    */
-  prevalidated?: boolean;
+  checked?: CheckedWrites;
   /** Set when the request is an entry of a batch or transaction Bundle. */
   entry?: {
     bundleType: 'batch' | 'transaction';
@@ -92,8 +101,23 @@ export function versionHeaders(version: ResourceVersion): Record<string, string>
   return { ETag: etag(version.versionId), 'Last-Modified': httpDate(version.lastUpdated) };
 }
 
-/** The response for anything thrown: an OutcomeError as it says, anything else a 500 without detail. */
+/**
+ * The response for anything thrown: an OutcomeError as it says; a store that cannot keep the write 503
+ * (its journal is gone) or 507 (the disk is full); anything else a 500 without detail.
+ */
 export function errorResponse(error: unknown): FhirResponse {
-  const known = error instanceof OutcomeError ? error : internalError();
+  const known = error instanceof OutcomeError ? error : asOutcomeError(error);
   return { status: known.status, headers: known.headers, body: known.outcome as unknown as JsonObject };
+}
+
+/** Whether a thrown value is a fault of the server (a 500), which the log must show. */
+export function isFault(error: unknown): boolean {
+  return !(error instanceof OutcomeError) && !(error instanceof StorageUnavailableError);
+}
+
+function asOutcomeError(error: unknown): OutcomeError {
+  if (!(error instanceof StorageUnavailableError)) return internalError();
+  return error.kind === 'full'
+    ? new OutcomeError(507, operationOutcome('error', 'exception', error.message), { 'Retry-After': '60' })
+    : new OutcomeError(503, operationOutcome('error', 'transient', error.message));
 }

@@ -13,6 +13,7 @@ import type { DefinitionRegistry } from '../fhir/index.js';
 import type { JsonObject } from '../json.js';
 import type { Validator } from '../validator/index.js';
 import type { FhirRequest, FhirResponse } from './exchange.js';
+import type { ServerLog } from './log.js';
 import type { SearchEngine } from './search/index.js';
 import type { Change, ResourceVersion, Storage } from './storage/types.js';
 import type { WriteValidation } from './write-validation.js';
@@ -28,6 +29,8 @@ export interface FhirServerParts {
   instantiates: string[];
   authentication: boolean;
   softwareVersion: string;
+  /** Where faults are logged (none when absent). */
+  log?: ServerLog;
 }
 
 /** What operations and plug-ins may use of the server: its parts, and any interaction by request. */

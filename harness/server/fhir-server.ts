@@ -9,7 +9,7 @@
 import { isJsonObject } from '../json.js';
 import { processBundle, type BundleHost, type ResolvedRoute } from './bundles.js';
 import { capabilityStatement, type ResourceCapability } from './capability.js';
-import { errorResponse, type FhirRequest, type FhirResponse } from './exchange.js';
+import { errorResponse, isFault, type FhirRequest, type FhirResponse } from './exchange.js';
 import {
   TYPE_INTERACTIONS,
   type FhirServerParts,
@@ -83,6 +83,13 @@ export class FhirServer implements BundleHost {
         ? this.writes.run(route.plan(request, params))
         : route.answer(request, params);
     } catch (error) {
+      if (isFault(error))
+        this.parts.log?.({
+          event: 'internal-error',
+          method: request.method,
+          path: `/${request.segments.join('/')}`,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       return errorResponse(error);
     }
   }

@@ -6,12 +6,21 @@
  * Requests with a body (and the login) go through express, which reads bodies within the size limit.
  * Requests without one (GET, HEAD, DELETE), most of the traffic, are answered directly by
  * `createListener`, without express's routing and response machinery: both paths share `serveFhir`.
+ *
+ * Every limit of limits.ts is checked here, as the request is read: the request target's length and
+ * parameters, the number of headers, the body's bytes (express stops reading at the limit) and, as it
+ * is parsed, its JSON. Writes are refused before their body is read when the server is at its memory
+ * budget. Bodies from `offloadBytes` up are parsed and checked in worker threads (body-checks/), so a
+ * large write does not stall other clients. `/healthz` and `/readyz`, outside the FHIR base, say how the
+ * server is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { isJsonObject } from '../json.js';
 import { parseJsonSource } from '../validator/json-source.js';
 import type { Authenticator } from './auth.js';
 import { WWW_AUTHENTICATE } from './auth.js';
+import type { BodyChecks, WriteShape } from './body-checks/index.js';
 import { errorResponse, type FhirRequest, type FhirResponse } from './exchange.js';
 import type { FhirServer } from './fhir-server.js';
 import {
@@ -31,15 +40,30 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from './outcomes.js';
+import { jsonFailure, jsonParseLimits, limitText, xmlSizeProblem, type RequestLimits } from './limits.js';
+import type { ServerLog } from './log.js';
+import type { MemoryBudget } from './memory-budget.js';
 
 export interface HttpOptions {
   /** The path the FHIR base is mounted at, e.g. '/fhir' (or '' for the root). */
   basePath: string;
   authenticator?: Authenticator;
-  /** Request bodies larger than this are refused with 413. */
-  maxBodyBytes: number;
-  /** JSON nested deeper than this is refused with 400. */
-  maxDepth: number;
+  limits: RequestLimits;
+  log: ServerLog;
+  /** Bodies of at least this many bytes are parsed and checked off the event loop by `bodyChecks`. */
+  offloadBytes: number;
+  bodyChecks?: BodyChecks;
+  /** Writes are refused above it. */
+  memory?: MemoryBudget;
+  /** What /healthz and /readyz report. */
+  health: () => HealthReport;
+}
+
+/** The server's state as the health endpoints report it. */
+export interface HealthReport {
+  /** Writes are taken (storage writable, memory under budget, the start-up load done). */
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
 const JSON_PATCH = 'application/json-patch+json';
@@ -53,13 +77,27 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
 /** A `%` not followed by two hex digits: URLSearchParams would keep it as text rather than refuse it. */
 const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
-/** The query string as pairs, decoded once (express's parsed `query` objects would merge repeats). */
-function queryPairs(originalUrl: string): [string, string][] {
+/**
+ * The query string as pairs, decoded once (express's parsed `query` objects would merge repeats); more
+ * than `maxParameters` is refused before any is decoded.
+ */
+function queryPairs(originalUrl: string, limits: RequestLimits): [string, string][] {
   const index = originalUrl.indexOf('?');
   if (index === -1) return [];
   const query = originalUrl.slice(index + 1);
+  checkParameterCount(query, limits);
   if (BROKEN_ESCAPE.test(query)) throw badRequest('The query string has a malformed %-escape');
   return [...new URLSearchParams(query).entries()];
+}
+
+/** Parameters in a query or form text, counted by their separators (an upper bound, in one pass). */
+function checkParameterCount(text: string, limits: RequestLimits): void {
+  let count = 1;
+  for (let at = text.indexOf('&'); at !== -1; at = text.indexOf('&', at + 1))
+    if (++count > limits.parameters)
+      throw badRequest(
+        `The request has more than ${limits.parameters} parameters: ${limitText('parameters', limits)}`,
+      );
 }
 
 /** A path segment, %-decoded; a malformed escape is the client's error, not a server failure. */
@@ -71,30 +109,40 @@ function pathSegment(segment: string): string {
   }
 }
 
-/** The body as the handler wants it: a parsed resource, a JSON Patch, or form text for _search. */
-function parseBody(request: IncomingMessage, raw: unknown, maxDepth: number): unknown {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
+/** What a body is: form text for _search, a JSON Patch, or a resource in JSON or XML. */
+type BodyKind = 'form' | 'patch' | 'json' | 'xml';
+
+function bodyKind(request: IncomingMessage): BodyKind {
   const contentType = (headerValue(request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const text = raw.toString('utf8');
-  if (contentType === FORM) return text;
-  if (contentType === JSON_PATCH) return parseJson(text, maxDepth);
+  if (contentType === FORM) return 'form';
+  if (contentType === JSON_PATCH) return 'patch';
   const format = requestBodyFormat(headerValue(request, 'content-type'));
   if (typeof format === 'object')
     throw unsupportedMediaType(
       `The content type '${format.unsupported}' is not supported; send application/fhir+json or application/fhir+xml`,
     );
-  if (format === 'xml') {
+  return format;
+}
+
+/** The body as the handler wants it, parsed here: a resource, a JSON Patch, or form text for _search. */
+function parseBody(kind: BodyKind, raw: Buffer, limits: RequestLimits): unknown {
+  const text = raw.toString('utf8');
+  if (kind === 'form') {
+    checkParameterCount(text, limits);
+    return text;
+  }
+  if (kind === 'xml') {
+    const tooLarge = xmlSizeProblem(text, limits);
+    if (tooLarge)
+      throw tooLarge.status === 413 ? payloadTooLarge(tooLarge.message) : badRequest(tooLarge.message);
     const parsed = fromXml(text);
     if (!parsed.ok) throw badRequest(`The XML body cannot be read: ${parsed.message}`);
     return parsed.resource;
   }
-  return parseJson(text, maxDepth);
-}
-
-function parseJson(text: string, maxDepth: number): unknown {
-  const parsed = parseJsonSource(text, { maxDepth });
-  if (!parsed.ok) throw badRequest(`The body is not valid JSON: ${parsed.error.message}`);
-  return parsed.json.value;
+  const parsed = parseJsonSource(text, jsonParseLimits(limits));
+  if (parsed.ok) return parsed.json.value;
+  const { status, message } = jsonFailure(parsed.error);
+  throw status === 413 ? payloadTooLarge(message) : badRequest(message);
 }
 
 function send(response: ServerResponse, method: string, result: FhirResponse, format: Format): void {
@@ -117,6 +165,16 @@ function send(response: ServerResponse, method: string, result: FhirResponse, fo
   response.end(text);
 }
 
+/** Which objects of a body a write of it would validate: see body-checks/protocol.ts. */
+function writeShape(method: string, segments: string[]): WriteShape {
+  if (method === 'POST' && segments.length === 0) return 'entries';
+  const isOperation = segments.some((segment) => segment.startsWith('$') || segment.startsWith('_'));
+  if (isOperation) return 'none';
+  if (method === 'POST' && segments.length === 1) return 'resource';
+  if (method === 'PUT' && segments.length <= 2) return 'resource';
+  return 'none';
+}
+
 function fail(response: ServerResponse, request: IncomingMessage, error: unknown): void {
   const result = errorResponse(error);
   const negotiated = negotiateResponseFormat(undefined, headerValue(request, 'accept'));
@@ -133,7 +191,10 @@ function serveFhir(
   body: unknown,
 ): void {
   const url = request.url ?? '/';
-  const negotiated = negotiateResponseFormat(formatParameter(url), headerValue(request, 'accept'));
+  const negotiated = negotiateResponseFormat(
+    formatParameter(url, options.limits),
+    headerValue(request, 'accept'),
+  );
   if (typeof negotiated === 'object') {
     return fail(
       response,
@@ -156,7 +217,7 @@ function serveFhir(
       method: request.method ?? 'GET',
       base: `http://${headerValue(request, 'host') ?? 'localhost'}${options.basePath}`,
       segments,
-      query: queryPairs(url),
+      query: queryPairs(url, options.limits),
       headers: {
         ...optional('ifMatch', headerValue(request, 'if-match')),
         ...optional('ifNoneMatch', headerValue(request, 'if-none-match')),
@@ -166,9 +227,45 @@ function serveFhir(
         ...optional('contentType', headerValue(request, 'content-type')),
       },
     };
-    const parsed = parseBody(request, body, options.maxDepth);
-    if (parsed !== undefined) fhirRequest.body = parsed;
+    const raw = Buffer.isBuffer(body) && body.length > 0 ? body : undefined;
+    if (raw) {
+      const kind = bodyKind(request);
+      if (options.bodyChecks && raw.length >= options.offloadBytes && (kind === 'json' || kind === 'xml')) {
+        void serveChecked(server, options.bodyChecks, request, response, fhirRequest, raw, kind, negotiated);
+        return;
+      }
+      fhirRequest.body = parseBody(kind, raw, options.limits);
+    }
     send(response, fhirRequest.method, server.handle(fhirRequest), negotiated);
+  } catch (error) {
+    fail(response, request, error);
+  }
+}
+
+/** A large body: parsed and checked in a worker thread, then handled here with the verdicts. */
+async function serveChecked(
+  server: FhirServer,
+  bodyChecks: BodyChecks,
+  request: IncomingMessage,
+  response: ServerResponse,
+  fhirRequest: FhirRequest,
+  raw: Buffer,
+  kind: 'json' | 'xml',
+  format: Format,
+): Promise<void> {
+  try {
+    const checked = await bodyChecks.check(raw, kind, writeShape(fhirRequest.method, fhirRequest.segments));
+    if (!checked.ok) {
+      const outcome = operationOutcome(
+        'error',
+        checked.status === 413 ? 'too-costly' : checked.status === 503 ? 'transient' : 'invalid',
+        checked.message,
+      );
+      throw new OutcomeError(checked.status, outcome, checked.status === 503 ? { 'Retry-After': '1' } : {});
+    }
+    fhirRequest.body = checked.body;
+    fhirRequest.checked = checked.checked;
+    send(response, fhirRequest.method, server.handle(fhirRequest), format);
   } catch (error) {
     fail(response, request, error);
   }
@@ -189,11 +286,43 @@ export function createListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const app = createApp(server, options);
   const base = options.basePath;
+  const { limits } = options;
   return (request, response) => {
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
+    if (url.length > limits.urlBytes)
+      return fail(
+        response,
+        request,
+        new OutcomeError(
+          414,
+          operationOutcome(
+            'error',
+            'too-costly',
+            `The request target is longer than ${limits.urlBytes} bytes: ${limitText('urlBytes', limits)}`,
+          ),
+        ),
+      );
+    // Node keeps at most maxHeadersCount headers (set one above the limit), so more means too many.
+    if (request.rawHeaders.length / 2 > limits.headers)
+      return fail(
+        response,
+        request,
+        new OutcomeError(
+          431,
+          operationOutcome(
+            'error',
+            'too-costly',
+            `The request has more than ${limits.headers} headers: ${limitText('headers', limits)}`,
+          ),
+        ),
+      );
     const bodyless = method === 'GET' || method === 'HEAD' || method === 'DELETE';
     const path = url.split('?', 1)[0] ?? '';
+    if (bodyless && (path === '/healthz' || path === '/readyz')) {
+      request.resume();
+      return sendHealth(response, method, path, options.health());
+    }
     const underBase = base === '' || path === base || path.startsWith(`${base}/`);
     const hasBody =
       request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0';
@@ -208,7 +337,27 @@ export function createListener(
   };
 }
 
+/** /healthz: 200 while the process serves, with each check; /readyz: 503 while writes are refused. */
+function sendHealth(response: ServerResponse, method: string, path: string, report: HealthReport): void {
+  const status = path === '/readyz' && !report.ready ? 503 : 200;
+  const text = JSON.stringify({ status: report.ready ? 'ready' : 'degraded', checks: report.checks });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+  });
+  response.end(method === 'HEAD' ? undefined : text);
+}
+
+/** The methods whose body a write brings (a search by POST reads). */
+function bringsWrite(request: Request): boolean {
+  const method = request.method;
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return false;
+  return !/\/_search\/?$/.test(request.path);
+}
+
 function createApp(server: FhirServer, options: HttpOptions): express.Express {
+  const { limits, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -222,26 +371,59 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
   });
   const router = express.Router({ caseSensitive: true, strict: false });
 
-  // Bodies are read raw, whatever their type, up to the limit; parsing is ours (safe with hostile keys).
-  router.use(express.raw({ type: () => true, limit: options.maxBodyBytes }));
+  // The login's body is read within a few KB, before anything about the client is known.
+  router.post(
+    /^\/login\/?$/,
+    express.raw({ type: () => true, limit: limits.loginBodyBytes }),
+    (request, response) => {
+      const authenticator = options.authenticator;
+      if (!authenticator)
+        return fail(response, request, badRequest('This server runs without authentication'));
+      const address = request.socket.remoteAddress ?? 'unknown';
+      let body: unknown;
+      try {
+        const raw = Buffer.isBuffer(request.body) ? (request.body as Buffer) : Buffer.alloc(0);
+        body = raw.length === 0 ? undefined : parseBody('json', raw, limits);
+      } catch (error) {
+        return fail(response, request, error);
+      }
+      const result = authenticator.login(body, address);
+      if (result.status === 200) {
+        response.status(200).json(result.body);
+        return;
+      }
+      const user =
+        isJsonObject(body) && typeof body.username === 'string' ? body.username.slice(0, 256) : undefined;
+      log({ event: 'login-refused', status: result.status, user, address, reason: result.message });
+      const error =
+        result.status === 401
+          ? unauthorized(result.message)
+          : result.status === 429
+            ? new OutcomeError(429, operationOutcome('error', 'throttled', result.message), {
+                'Retry-After': String(result.retryAfterSeconds),
+              })
+            : badRequest(result.message);
+      fail(response, request, error);
+    },
+  );
 
-  router.post(/^\/login\/?$/, (request, response) => {
-    if (!options.authenticator)
-      return fail(response, request, badRequest('This server runs without authentication'));
-    let body: unknown;
-    try {
-      body = parseBody(request, request.body, options.maxDepth);
-    } catch (error) {
-      return fail(response, request, error);
-    }
-    const result = options.authenticator.login(body);
-    if (result.status === 200) {
-      response.status(200).json(result.body);
-      return;
-    }
-    const error = result.status === 401 ? unauthorized(result.message) : badRequest(result.message);
-    fail(response, request, error);
+  // A write is refused before its body is read when memory is short (the connection then closes: the
+  // body still on its way is not read).
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    if (!options.memory || !bringsWrite(request)) return next();
+    const refusal = options.memory.refusal(Number(request.headers['content-length']) || 0);
+    if (refusal === undefined) return next();
+    log({ event: 'write-refused-memory', method: request.method, path: request.path, reason: refusal });
+    response.setHeader('Connection', 'close');
+    fail(
+      response,
+      request,
+      new OutcomeError(503, operationOutcome('error', 'transient', refusal), { 'Retry-After': '30' }),
+    );
   });
+
+  // Bodies are read raw, whatever their type, up to the limit; parsing is ours (safe with hostile keys).
+  router.use(express.raw({ type: () => true, limit: limits.bodyBytes }));
 
   router.use((request: Request, response: Response) => {
     serveFhir(server, options, request, response, request.path, request.body);
@@ -250,12 +432,14 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
   // Errors express itself raises (a body over the limit, a body that cannot be read).
   router.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
     const status = (error as { status?: number; type?: string }).status;
-    if (status === 413)
+    if (status === 413) {
+      const limit = /^\/login\/?$/.test(request.path) ? 'loginBodyBytes' : 'bodyBytes';
       return fail(
         response,
         request,
-        payloadTooLarge(`The body is larger than ${options.maxBodyBytes} bytes`),
+        payloadTooLarge(`The body is larger than ${limits[limit]} bytes: ${limitText(limit, limits)}`),
       );
+    }
     if (typeof status === 'number' && status >= 400 && status < 500)
       return fail(response, request, badRequest('The request body cannot be read'));
     fail(response, request, error);
@@ -283,9 +467,9 @@ function optional<K extends string>(name: K, value: string | undefined): Partial
   return value === undefined ? {} : ({ [name]: value } as Record<K, string>);
 }
 
-function formatParameter(originalUrl: string): string | undefined {
+function formatParameter(originalUrl: string, limits: RequestLimits): string | undefined {
   try {
-    return queryPairs(originalUrl).find(([name]) => name === '_format')?.[1];
+    return queryPairs(originalUrl, limits).find(([name]) => name === '_format')?.[1];
   } catch {
     return undefined;
   }

@@ -77,8 +77,9 @@ export class ReadInteractions {
   /** http.html#search (GET and POST _search; system search without a type). */
   search(request: FhirRequest, type: string | undefined): FhirResponse {
     const params = [...request.query];
+    // One at a time: spreading a long form body into push() overflows the call's argument limit.
     if (request.method === 'POST' && typeof request.body === 'string')
-      params.push(...new URLSearchParams(request.body).entries());
+      for (const pair of new URLSearchParams(request.body)) params.push(pair);
     const preferences = parsePrefer(request.headers.prefer);
     const paging = pagingOf(params);
     const summary = single(params, '_summary') as SummaryMode | undefined;

@@ -12,13 +12,17 @@ import { Validator } from '../validator/index.js';
 import { igProfilesByType } from '../validator/write-check.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { FhirServer } from './fhir-server.js';
-import { createListener } from './http.js';
+import { BodyChecks } from './body-checks/index.js';
+import { createListener, type HealthReport } from './http.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './limits.js';
+import { quietLog, type ServerLog } from './log.js';
+import { MemoryBudget } from './memory-budget.js';
 import { installOpenimis, type ClaimReviewOptions, type OpenimisBehaviour } from './openimis/index.js';
 import { seedSandboxPolicy } from './openimis/sandbox.js';
 import { Subscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 import { operationOutcome } from './outcomes.js';
 import { SearchEngine } from './search/index.js';
-import { openStorage } from './storage/index.js';
+import { JournalStorage, openStorage } from './storage/index.js';
 import type { Change, Storage } from './storage/types.js';
 import type { JsonObject } from '../json.js';
 import { WriteValidation, type ValidationMode } from './write-validation.js';
@@ -39,8 +43,16 @@ export interface ServerOptions {
   validation?: ValidationMode;
   /** IG packages (folders, packages, .tgz); default: this project's fsh-generated/resources. */
   igs?: string[];
-  /** Request bodies over this size get 413 (default 10 MB). */
-  maxBodyBytes?: number;
+  /** What one request may hold (limits.ts); each unset one keeps its default. */
+  limits?: Partial<RequestLimits>;
+  /** Writes are refused above this much memory in use (default: 85% of V8's heap limit). */
+  maxMemoryBytes?: number;
+  /** Bodies of at least this many bytes are parsed and checked in worker threads (default 256 KiB). */
+  offloadBytes?: number;
+  /** A connection with nothing sent or received for this long is closed (default 60 s). */
+  socketTimeoutMs?: number;
+  /** Where the server logs (refused logins, faults, storage trouble); nothing by default. */
+  log?: ServerLog;
   /** A client that has not sent all its headers after this long is cut off with 408 (default 10 s). */
   headersTimeoutMs?: number;
   /** A client that has not sent its whole request after this long is cut off with 408 (default 30 s). */
@@ -100,6 +112,7 @@ export function createFhirServer(options: ServerOptions = {}): {
     instantiates: [`${IG_CANONICAL}/CapabilityStatement/openIMISCapabilityStatement`],
     authentication: options.auth !== undefined,
     softwareVersion: projectVersion(),
+    ...(options.log ? { log: options.log } : {}),
   });
   const openimis = installOpenimis(fhir, options.claimReview);
   // After the search index: a subscription's criteria are searched once the index holds the write.
@@ -114,14 +127,34 @@ export function createFhirServer(options: ServerOptions = {}): {
   return { fhir, storage, openimis, ...(subscriptions ? { subscriptions } : {}) };
 }
 
+/** Bodies from this size up are parsed and checked off the event loop. */
+const DEFAULT_OFFLOAD_BYTES = 256 * 1024;
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const { fhir, storage, openimis, subscriptions } = createFhirServer(options);
+  const log = options.log ?? quietLog;
+  for (const note of storage instanceof JournalStorage ? storage.notes : [])
+    log({ event: 'journal-lock', detail: note });
   const basePath = normaliseBase(options.base);
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const memory = new MemoryBudget(options.maxMemoryBytes);
+  const bodyChecks = new BodyChecks({
+    setup: {
+      igs: options.igs ?? [igPaths().generatedResources],
+      mode: fhir.parts.writeValidation.mode,
+      igProfiles: Object.fromEntries(fhir.parts.igProfiles),
+      limits,
+    },
+  });
   const listener = createListener(fhir, {
     basePath,
     ...(options.auth ? { authenticator: new Authenticator(options.auth) } : {}),
-    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
-    maxDepth: 200,
+    limits,
+    log,
+    offloadBytes: options.offloadBytes ?? DEFAULT_OFFLOAD_BYTES,
+    bodyChecks,
+    memory,
+    health: () => healthReport(storage, memory),
   });
   const host = options.host ?? '127.0.0.1';
   // Slow or silent clients do not hold connections forever. Node only looks for overdue requests every
@@ -134,10 +167,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       requestTimeout,
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
       requireHostHeader: false, // checked in http.ts, which answers with an OperationOutcome
+      maxHeaderSize: limits.headerBytes,
     },
     listener,
   );
   http.keepAliveTimeout = 5_000;
+  // One more than the limit, so that http.ts sees that there were too many (Node drops the rest).
+  http.maxHeadersCount = limits.headers + 1;
+  // A connection on which nothing moves (a client that stopped reading its response, one that went
+  // silent) is closed and its buffers freed.
+  http.setTimeout(options.socketTimeoutMs ?? 60_000, (socket) => socket.destroy());
   http.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     const refused = (error: Error) => {
@@ -162,12 +201,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       new Promise<void>((resolve) => {
         openimis.close();
         subscriptions?.close();
+        void bodyChecks.close();
         http.closeAllConnections();
         http.close(() => {
           storage.close();
           resolve();
         });
       }),
+  };
+}
+
+/** Storage and memory, as /healthz and /readyz report them. */
+function healthReport(storage: Storage, memory: MemoryBudget): HealthReport {
+  const stored = storage.health();
+  const { inUse, maxBytes } = memory.state();
+  const memoryOk = inUse <= maxBytes;
+  return {
+    ready: stored.writable && memoryOk,
+    checks: {
+      storage: stored.writable ? { ok: true } : { ok: false, detail: stored.reason },
+      memory: {
+        ok: memoryOk,
+        detail: `${Math.round(inUse / (1 << 20))} MiB in use of a ${Math.round(maxBytes / (1 << 20))} MiB budget`,
+      },
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { toOperationOutcome } from '../validator/index.js';
 import { checkForWrite, type WriteValidationMode } from '../validator/write-check.js';
 import { OutcomeError } from './outcomes.js';
 import type { JsonObject } from '../json.js';
+import type { CheckedWrites } from './exchange.js';
 
 export type ValidationMode = WriteValidationMode;
 
@@ -20,10 +21,12 @@ export class WriteValidation {
 
   /**
    * Throws an OutcomeError when the resource may not be stored; otherwise returns the issues worth
-   * telling the client (profile issues under lenient validation), possibly none.
+   * telling the client (profile issues under lenient validation), possibly none. A verdict reached
+   * already for this very object (`checked`, off the event loop) is used as it is.
    */
-  check(resource: JsonObject): ValidationIssue[] {
-    const verdict = checkForWrite(this.validator, this.mode, this.igProfiles, resource);
+  check(resource: JsonObject, checked?: CheckedWrites): ValidationIssue[] {
+    const verdict =
+      checked?.get(resource) ?? checkForWrite(this.validator, this.mode, this.igProfiles, resource);
     if (!verdict.accepted) throw new OutcomeError(verdict.status, toOperationOutcome(verdict.errors));
     return verdict.warnings;
   }

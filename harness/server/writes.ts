@@ -92,7 +92,7 @@ export class WriteInteractions {
     }
     // The body as sent is validated: an id of the wrong type is the client's error, even though a
     // create replaces the id.
-    const issues = request.prevalidated ? [] : this.parts.writeValidation.check(resource);
+    const issues = this.parts.writeValidation.check(resource, request.checked);
     const stored = { ...resource, id: target.id };
     const change: Change = { kind: 'write', type, id: target.id, resource: stored, method: 'POST' };
     return this.withPlugin(request, 'create', change, stored, undefined, {
@@ -113,7 +113,7 @@ export class WriteInteractions {
         `The resource id '${shown(resource.id)}' does not match the id '${id}' in the URL`,
         `${type}.id`,
       );
-    const issues = request.prevalidated ? [] : this.parts.writeValidation.check(resource);
+    const issues = this.parts.writeValidation.check(resource, request.checked);
     const current = this.parts.storage.read(type, id);
     const existed = current?.resource !== undefined;
     const ifMatch = parseETag(request.headers.ifMatch);

@@ -8,12 +8,9 @@
  * stays within a fixed footprint.
  * With one worker, everything runs on the main thread (no thread to start, nothing to copy).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { JsonObject } from '../json.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { compiledWorker } from '../paths.js';
 import type { Validator } from '../validator/index.js';
 import { isChunk, isFailure, type InputDocument, type InputFailure, type InputItem } from './inputs.js';
 import type { ChunkBuffers, NdjsonChunk } from './ndjson-chunks.js';
@@ -84,17 +81,6 @@ const WORKER_OLD_GENERATION_MB = 256;
 const WORKER_YOUNG_GENERATION_MB = 16;
 /** An item larger than this is validated on the main thread, whose heap is not capped. */
 const LARGE_ITEM_BYTES = 8 << 20;
-
-/**
- * The compiled worker. Run from the TypeScript sources (the tests), there is no .js beside this file:
- * the build's copy is used (`npm test` builds first).
- */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const beside = join(dirname(here), 'validate-worker.js');
-  if (here.endsWith('.js') && existsSync(beside)) return beside;
-  return join(PROJECT_ROOT, 'dist', 'harness', 'validate', 'validate-worker.js');
-}
 
 /** A write check's parts of a verdict (refused, resource), when there are any. */
 function writeParts(verdict: UnitVerdict): Pick<ValidatedUnit, 'refused' | 'resource'> {
@@ -168,7 +154,7 @@ async function* validateInPool(
   items: AsyncIterable<InputItem | InputFailure>,
   options: PoolOptions,
 ): AsyncGenerator<ValidatedUnit | InputFailure> {
-  const file = workerFile();
+  const file = compiledWorker(import.meta.url, 'validate-worker.js');
   const workers = Array.from(
     { length: options.workers },
     () =>

@@ -65,12 +65,26 @@ export interface ParsedJson {
   numberText(path: JsonPath): string | undefined;
 }
 
-export type ParseResult =
-  { ok: true; json: ParsedJson } | { ok: false; error: { message: string; location: SourceLocation } };
+/** The size limit a text broke, when parsing stopped at one (see ParseOptions). */
+export type ParseLimit = 'depth' | 'nodes' | 'array' | 'string';
 
+export type ParseResult =
+  | { ok: true; json: ParsedJson }
+  | { ok: false; error: { message: string; location: SourceLocation; limit?: ParseLimit } };
+
+/**
+ * Bounds on what a text may hold, checked as it is read (parsing stops at the first one broken): a
+ * server parsing what anyone sends needs them; a file on disk is parsed whole (no limit but depth).
+ */
 export interface ParseOptions {
   /** Deepest nesting of arrays and objects accepted; the root container is depth 1. Default 1000. */
   maxDepth?: number;
+  /** Most values (objects, arrays, strings, numbers, literals; keys not counted). Default: no limit. */
+  maxNodes?: number;
+  /** Most items in one array. Default: no limit. */
+  maxArrayLength?: number;
+  /** Longest string, in UTF-16 code units as written (escapes counted as written). Default: no limit. */
+  maxStringLength?: number;
 }
 
 export const DEFAULT_MAX_DEPTH = 1000;
@@ -115,6 +129,7 @@ class SyntaxFailure {
   constructor(
     readonly message: string,
     readonly offset: number,
+    readonly limit?: ParseLimit,
   ) {}
 }
 
@@ -139,13 +154,23 @@ class Parser {
   readonly path: (string | number)[] = [];
   readonly duplicates: RawDuplicate[] = [];
   private lineStarts: number[] | undefined;
+  /** Values read so far, against maxNodes. */
+  private nodes = 0;
+  readonly maxDepth: number;
+  private readonly maxNodes: number;
+  private readonly maxArrayLength: number;
+  private readonly maxStringLength: number;
 
   constructor(
     readonly text: string,
     readonly start: number,
-    readonly maxDepth: number,
+    options: ParseOptions | undefined,
   ) {
     this.pos = start;
+    this.maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxNodes = options?.maxNodes ?? Infinity;
+    this.maxArrayLength = options?.maxArrayLength ?? Infinity;
+    this.maxStringLength = options?.maxStringLength ?? Infinity;
   }
 
   parseDocument(): JsonValue {
@@ -173,6 +198,7 @@ class Parser {
 
   /** `depth` is the number of containers around the value. The caller skipped whitespace. */
   private parseValue(depth: number): JsonValue {
+    if (++this.nodes > this.maxNodes) this.failLimit('nodes', `more than ${this.maxNodes} values`);
     const c = this.text.charCodeAt(this.pos);
     if (c === QUOTE) return this.parseString();
     if (c === OPEN_BRACE) return this.parseObject(depth + 1);
@@ -246,6 +272,8 @@ class Parser {
     }
     const path = this.path;
     for (let index = 0; ; index++) {
+      if (index >= this.maxArrayLength)
+        this.failLimit('array', `an array of more than ${this.maxArrayLength} items`);
       offsets.push(this.pos);
       path[depth - 1] = index;
       const value = this.parseValue(depth);
@@ -276,6 +304,7 @@ class Parser {
     for (let i = start; i < length; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
+        if (i - start > this.maxStringLength) this.failLongString(start);
         this.pos = i + 1;
         return text.slice(start, i);
       }
@@ -298,6 +327,7 @@ class Parser {
     while (i < length) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
+        if (i - start > this.maxStringLength) this.failLongString(start);
         this.pos = i + 1;
         return result + text.slice(chunkStart, i);
       }
@@ -489,7 +519,19 @@ class Parser {
     throw new SyntaxFailure(
       `Nesting too deep at ${where}: more than ${this.maxDepth} levels of arrays and objects`,
       this.pos,
+      'depth',
     );
+  }
+
+  /** Stops at a size limit: `what` says what was found, the message names the limit. */
+  private failLimit(limit: ParseLimit, what: string): never {
+    const where = this.describeOffset(this.pos);
+    throw new SyntaxFailure(`Too large at ${where}: ${what}`, this.pos, limit);
+  }
+
+  private failLongString(start: number): never {
+    this.pos = start - 1;
+    return this.failLimit('string', `a string longer than ${this.maxStringLength} characters`);
   }
 
   private previousSignificant(pos: number): number {
@@ -564,19 +606,23 @@ function describeCharacter(c: number): string {
 /** Parses `text` as strict RFC 8259 JSON. Never throws on bad input: errors are values. */
 export function parseJsonSource(text: string, options?: ParseOptions): ParseResult {
   const start = text.charCodeAt(0) === BOM ? 1 : 0;
-  const parser = new Parser(text, start, options?.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const parser = new Parser(text, start, options);
   let value: JsonValue;
   try {
     value = parser.parseDocument();
   } catch (e) {
     if (e instanceof SyntaxFailure) {
-      return { ok: false, error: { message: e.message, location: parser.location(e.offset) } };
+      const location = parser.location(e.offset);
+      return {
+        ok: false,
+        error: { message: e.message, location, ...(e.limit !== undefined ? { limit: e.limit } : {}) },
+      };
     }
     // Only reachable with a maxDepth set above what the JS stack can hold.
     if (e instanceof RangeError) {
       const location = parser.location(Math.min(parser.pos, text.length));
       const message = `Nesting too deep at line ${location.line}, column ${location.column}: the parser ran out of stack`;
-      return { ok: false, error: { message, location } };
+      return { ok: false, error: { message, location, limit: 'depth' } };
     }
     throw e;
   }

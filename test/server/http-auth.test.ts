@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call, marker, plainPatient, post, serveForFile } from '../support/http-server.js';
+import { CLOCK_LEEWAY_SECONDS } from '../../harness/server/auth.js';
 
 const LIFETIME = 600;
 /** The server's clock, moved by the expiry test and put back after it. */
@@ -111,7 +112,7 @@ describe('a token is required', () => {
 
   it('an expired token is 401 saying so', async () => {
     const headers = bearer(await login());
-    clock.offset = (LIFETIME + 5) * 1000;
+    clock.offset = (LIFETIME + CLOCK_LEEWAY_SECONDS + 5) * 1000;
     try {
       const answer = await call(`${base}/Patient`, { headers });
       expect401(answer);

@@ -20,7 +20,7 @@ import {
 const MAX_BODY = 64 * 1024;
 let base: string;
 
-serveForFile({ validation: 'lenient', maxBodyBytes: MAX_BODY }, (url) => (base = url));
+serveForFile({ validation: 'lenient', limits: { bodyBytes: MAX_BODY } }, (url) => (base = url));
 
 /** A request with the path sent exactly as written (fetch would normalise `..`). */
 function raw(path: string, method = 'GET'): Promise<{ status: number; body: string }> {

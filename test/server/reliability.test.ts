@@ -401,7 +401,7 @@ describe('kill -9 during writes with --db', () => {
 describe('hostile requests', () => {
   it('1,000 of them each get a 4xx OperationOutcome, and the server keeps serving', async () => {
     const maxBodyBytes = 256 * 1024;
-    const server = await serve({ maxBodyBytes });
+    const server = await serve({ limits: { bodyBytes: maxBodyBytes } });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     try {
       const origin = new URL(server.url);

@@ -63,7 +63,8 @@ export function collectIncludes(
         else if (resource.type === spec.source) includeFrom(context, spec, resource, add);
       }
     }
-    included.push(...found);
+    // Not push(...found): a _revinclude can find more than a call takes arguments.
+    for (const item of found) included.push(item);
     frontier = found;
     active = specs.filter((s) => s.iterate);
   }

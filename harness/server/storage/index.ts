@@ -10,6 +10,7 @@ export {
   type StoredVersion,
 } from './memory.js';
 export { JournalStorage, JournalCorruptError, JournalLockedError, type JournalRecovery } from './journal.js';
+export { StorageUnavailableError, type StorageHealth } from './types.js';
 
 export interface StorageOptions {
   /** A journal file; without it nothing outlives the process. */

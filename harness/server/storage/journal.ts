@@ -8,9 +8,13 @@
  * when it ends with a newline. Only the last line can be torn by a crash; it is dropped and cut off the
  * file. Anything wrong before it stops the opening with the line's number: data is never silently lost.
  *
- * A lock file beside the journal (`<journal>.lock`, holding the owner's pid) keeps a second process, or
- * a second store in the same process, from writing the same journal. A lock whose pid is no longer
- * running is stale (the owner was killed) and is taken over.
+ * A lock file beside the journal keeps a second process, or a second store in the same process, from
+ * writing the same journal (journal-lock.ts).
+ *
+ * The store never acknowledges what it has not kept: before each commit it checks that the file it
+ * appends to is still the journal at its path (not deleted, not replaced). When it is not, every write
+ * from then on is refused (StorageUnavailableError) while reads go on from memory; a disk that is full
+ * refuses the write that did not fit, and the next ones may succeed.
  */
 import {
   closeSync,
@@ -21,14 +25,27 @@ import {
   ftruncateSync,
   fstatSync,
   openSync,
-  readFileSync,
   readSync,
-  unlinkSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Change, HistoryQuery, ResourceVersion, Storage, StoredResource } from './types.js';
+import { releaseLock, takeLock } from './journal-lock.js';
+import {
+  StorageUnavailableError,
+  type Change,
+  type HistoryQuery,
+  type ResourceVersion,
+  type Storage,
+  type StorageHealth,
+  type StoredResource,
+} from './types.js';
 import { MemoryStorage, type MemoryStorageOptions, type PreparedCommit } from './memory.js';
+
+export { JournalLockedError } from './journal-lock.js';
+
+/** Errors of a write that did not fit on the disk (or in the user's quota, or the file size limit). */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 /** What opening the journal found. */
 export interface JournalRecovery {
@@ -52,16 +69,6 @@ export class JournalCorruptError extends Error {
   }
 }
 
-/** Another live process (or another store in this one) holds the journal. */
-export class JournalLockedError extends Error {
-  constructor(
-    readonly path: string,
-    readonly pid: number,
-  ) {
-    super(`${path} is in use by process ${pid} (lock file ${path}.lock)`);
-  }
-}
-
 export class JournalStorage implements Storage {
   readonly recovery: JournalRecovery;
   private readonly memory: MemoryStorage;
@@ -71,6 +78,13 @@ export class JournalStorage implements Storage {
   private size = 0;
   /** Set when a failed write could not be undone: the file no longer matches memory. */
   private broken: unknown;
+  /** The journal's identity when opened: a file at the path with another is not ours. */
+  private readonly device: number;
+  private readonly inode: number;
+  /** Why writes are refused for good (the journal was deleted or replaced), once found. */
+  private lost: string | undefined;
+  /** What opening did that an operator should know of (a stale lock taken over). */
+  readonly notes: string[] = [];
   private readonly onRestore: ((versions: readonly ResourceVersion[]) => void) | undefined;
 
   constructor(
@@ -86,11 +100,15 @@ export class JournalStorage implements Storage {
     this.memory = new MemoryStorage(options);
     this.onRestore = options.onRestore;
     this.lockPath = `${path}.lock`;
-    takeLock(path, this.lockPath);
+    const takenOver = takeLock(path, this.lockPath);
+    if (takenOver) this.notes.push(takenOver);
     try {
       const existed = existsSync(path);
       this.fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
       if (!existed) syncDirectory(dirname(path));
+      const identity = fstatSync(this.fd);
+      this.device = identity.dev;
+      this.inode = identity.ino;
       this.recovery = this.replay(this.fd);
     } catch (error) {
       this.close();
@@ -127,8 +145,47 @@ export class JournalStorage implements Storage {
       });
     }
     const prepared = this.memory.prepare(changes);
-    if (prepared.versions.length > 0) this.append(this.fd, journalLine(prepared));
+    if (prepared.versions.length > 0) {
+      this.checkStillOurs(this.fd);
+      this.append(this.fd, journalLine(prepared));
+    }
     return this.memory.apply(prepared);
+  }
+
+  health(): StorageHealth {
+    if (this.lost !== undefined) return { writable: false, reason: this.lost };
+    if (this.broken !== undefined)
+      return { writable: false, reason: 'a failed write could not be undone; restart the server' };
+    if (this.fd !== undefined) {
+      try {
+        this.checkStillOurs(this.fd);
+      } catch (error) {
+        return { writable: false, reason: (error as Error).message };
+      }
+    }
+    return { writable: true };
+  }
+
+  /**
+   * The file behind `fd` is still the journal at its path: not unlinked, and the path not pointing at
+   * another file. Otherwise what is appended would be gone at the next start, so writes stop for good.
+   */
+  private checkStillOurs(fd: number): void {
+    if (this.lost !== undefined) throw new StorageUnavailableError(this.lost, 'lost');
+    let reason: string | undefined;
+    if (fstatSync(fd).nlink === 0) reason = `the journal ${this.path} was deleted while the server ran`;
+    else {
+      try {
+        const atPath = statSync(this.path);
+        if (atPath.dev !== this.device || atPath.ino !== this.inode)
+          reason = `the journal ${this.path} was replaced by another file while the server ran`;
+      } catch (error) {
+        reason = `the journal ${this.path} cannot be found (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      }
+    }
+    if (reason === undefined) return;
+    this.lost = `${reason}; writes are refused so that none is acknowledged and then lost. The data is still served from memory; restart the server to write again`;
+    throw new StorageUnavailableError(this.lost, 'lost');
   }
 
   onCommit(listener: (versions: ResourceVersion[]) => void): void {
@@ -158,6 +215,12 @@ export class JournalStorage implements Storage {
       } catch {
         this.broken = error;
       }
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (DISK_FULL.has(code))
+        throw new StorageUnavailableError(
+          `the disk under the journal ${this.path} is full (${code}); the write was not stored`,
+          'full',
+        );
       throw error;
     }
     this.size += bytes.length;
@@ -360,59 +423,6 @@ function versionProblem(version: unknown): string | undefined {
       return 'resource meta does not match';
   }
   return undefined;
-}
-
-function takeLock(path: string, lockPath: string): void {
-  // Two tries: the second after clearing a stale lock.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      try {
-        writeSync(fd, `${process.pid}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = lockOwner(lockPath);
-    if (owner !== undefined && isRunning(owner)) throw new JournalLockedError(path, owner);
-    removeFile(lockPath);
-  }
-  throw new Error(`${path}: could not take the lock ${lockPath}`);
-}
-
-/** Removes the lock if this process holds it. */
-function releaseLock(lockPath: string): void {
-  if (lockOwner(lockPath) === process.pid) removeFile(lockPath);
-}
-
-function lockOwner(lockPath: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(lockPath, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function removeFile(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
 }
 
 /** Makes a new file's directory entry durable too (not possible on every platform; then skipped). */

@@ -13,6 +13,7 @@ import {
   type HistoryQuery,
   type ResourceVersion,
   type Storage,
+  type StorageHealth,
   type StoredResource,
 } from './types.js';
 import type { JsonObject } from '../../json.js';
@@ -253,6 +254,11 @@ export class MemoryStorage implements Storage {
 
   onCommit(listener: Listener): void {
     this.listeners.push(listener);
+  }
+
+  /** Memory never refuses a commit (the server's memory budget guards it, above). */
+  health(): StorageHealth {
+    return { writable: true };
   }
 
   close(): void {

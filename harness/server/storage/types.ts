@@ -71,7 +71,24 @@ export interface Storage {
   commit(changes: Change[]): ResourceVersion[];
   /** Called after each successful commit, with the versions it made (the search index listens). */
   onCommit(listener: (versions: ResourceVersion[]) => void): void;
+  /** Whether a commit can be kept now, and why not. */
+  health(): StorageHealth;
   close(): void;
+}
+
+export type StorageHealth = { writable: true } | { writable: false; reason: string };
+
+/**
+ * A commit the store cannot keep: its journal is gone ('lost': every write from now on), or the disk is
+ * full ('full': this write). Nothing of the commit was applied.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'lost' | 'full',
+  ) {
+    super(message);
+  }
 }
 
 export class VersionConflictError extends Error {

@@ -1,0 +1,20 @@
+/**
+ * The server's log: one JSON object per line on stderr, for what an operator must be able to find
+ * later (refused logins, faults, storage and memory trouble). Entries never hold a password, a token or
+ * a request body. A library user (and a test) passes its own sink.
+ */
+export interface LogEntry {
+  /** What happened, as a short kebab-case name: 'login-refused', 'internal-error', ... */
+  event: string;
+  [detail: string]: string | number | boolean | undefined;
+}
+
+export type ServerLog = (entry: LogEntry) => void;
+
+/** Lines on stderr, each with the time. */
+export const stderrLog: ServerLog = (entry) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+};
+
+/** Nothing logged (the default for servers started from code). */
+export const quietLog: ServerLog = () => {};
