@@ -1,10 +1,14 @@
 /**
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
  *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
- *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]`
+ *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]
+ *  [--password-file FILE] [--token-secret-file FILE] [--limit NAME=N]... [--max-memory MB]`
  */
 import { loadResources, type LoadReport } from '../load/index.js';
-import { loadUsers, type AuthOptions } from '../server/auth.js';
+import { chmod, writeFile } from 'node:fs/promises';
+import { generatedPassword, loadSecrets, loadUsers, type AuthOptions } from '../server/auth.js';
+import { LIMIT_FLAGS, parseLimits } from '../server/limits.js';
+import { stderrLog } from '../server/log.js';
 import type { ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
@@ -26,7 +30,17 @@ Options:
                                today
   --auth                       require the openIMIS login (POST {base}/login) and a Bearer token
   --users FILE                 the users for --auth: a JSON array of {username, password}
-                               (default: one user admin / admin)
+                               (default: one user admin with a random password, printed once at
+                               start)
+  --password-file FILE         with --auth and no --users: also write the generated password to FILE
+                               (readable by its owner only)
+  --token-secret-file FILE     the keys tokens are signed with, one per line: the first signs, all
+                               verify (rotate by putting the new key first); read again on SIGHUP.
+                               Default: a random key per start
+  --limit NAME=N               change a request limit (repeatable): ${Object.values(LIMIT_FLAGS).join(', ')};
+                               see docs/security.md for each one's default
+  --max-memory MB              refuse writes (503) above this much memory in use (default: 85% of
+                               the heap limit)
   --validation MODE            strict (default): writes must conform to base R4 and to their profiles
                                (or the IG profile of their type); lenient: profile issues are only
                                warnings; off: no validation on write
@@ -65,6 +79,10 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       ig: { type: 'string', multiple: true },
       load: { type: 'string', multiple: true },
       workers: { type: 'string' },
+      'password-file': { type: 'string' },
+      'token-secret-file': { type: 'string' },
+      limit: { type: 'string', multiple: true },
+      'max-memory': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -93,12 +111,18 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   const flavour = values.subscriptions;
   if (flavour !== 'r4' && flavour !== 'openimis' && flavour !== 'off')
     return usage(`--subscriptions must be r4, openimis or off, not '${flavour}'`);
-  let auth: AuthOptions | undefined;
-  if (values.auth) {
-    const users = values.users ? loadUsers(values.users) : [{ username: 'admin', password: 'admin' }];
-    if (users instanceof Error) return usage(users.message);
-    auth = { users };
-  } else if (values.users) return usage('--users goes with --auth');
+  const limits = parseLimits(values.limit ?? []);
+  if (limits instanceof Error) return usage(limits.message);
+  const maxMemoryMb = values['max-memory'] === undefined ? undefined : Number(values['max-memory']);
+  if (maxMemoryMb !== undefined && !(Number.isInteger(maxMemoryMb) && maxMemoryMb >= 16))
+    return usage(`--max-memory takes a number of megabytes (16 or more), not '${values['max-memory']}'`);
+  const authSetup = values.auth ? await authFromFlags(values) : undefined;
+  if (authSetup instanceof Error) return usage(authSetup.message);
+  if (!values.auth) {
+    for (const flag of ['users', 'password-file', 'token-secret-file'] as const)
+      if (values[flag] !== undefined) return usage(`--${flag} goes with --auth`);
+  }
+  const auth = authSetup?.auth;
 
   const options: ServerOptions = {
     port,
@@ -110,6 +134,9 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     subscriptions: flavour === 'off' ? false : { flavour },
     ...(values.db ? { db: values.db } : {}),
     ...(auth ? { auth } : {}),
+    limits,
+    ...(maxMemoryMb !== undefined ? { maxMemoryBytes: maxMemoryMb * 1024 * 1024 } : {}),
+    log: stderrLog,
     ...(values.ig?.length ? { igs: values.ig } : {}),
   };
   let server;
@@ -146,6 +173,22 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   console.log(
     `openimis-fhir reference server listening at ${server.url}${auth ? ' (login at POST ' + server.url + '/login)' : ''}`,
   );
+  // Said once, here, and nowhere else (a file only when asked): whoever started the server logs in.
+  if (authSetup?.generated)
+    console.log(
+      `user: admin  password: ${authSetup.generated}` +
+        (values['password-file'] ? ` (also in ${values['password-file']})` : ''),
+    );
+  const secretFile = values['token-secret-file'];
+  const reloadSecrets = () => {
+    const secrets = secretFile ? loadSecrets(secretFile) : undefined;
+    if (secrets instanceof Error) stderrLog({ event: 'token-secrets-not-reloaded', reason: secrets.message });
+    else if (secrets) {
+      running.authenticator?.setSecrets(secrets);
+      stderrLog({ event: 'token-secrets-reloaded', count: secrets.length });
+    }
+  };
+  if (secretFile) process.on('SIGHUP', reloadSecrets);
   await new Promise<void>((resolve) => {
     const stop = () => {
       void running.close().then(resolve);
@@ -153,7 +196,43 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (secretFile) process.off('SIGHUP', reloadSecrets);
   return EXIT.ok;
+}
+
+/**
+ * The users and keys --auth runs with: the users file, or one user admin with a password made now
+ * (written to --password-file, readable by its owner only, when asked); the keys from
+ * --token-secret-file.
+ */
+async function authFromFlags(values: {
+  users?: string | undefined;
+  'password-file'?: string | undefined;
+  'token-secret-file'?: string | undefined;
+}): Promise<{ auth: AuthOptions; generated?: string } | Error> {
+  const secretFile = values['token-secret-file'];
+  const secrets = secretFile ? loadSecrets(secretFile) : undefined;
+  if (secrets instanceof Error) return secrets;
+  const withSecrets = (auth: AuthOptions): AuthOptions => (secrets ? { ...auth, secret: secrets } : auth);
+  if (values.users) {
+    if (values['password-file'])
+      return new Error('--password-file goes with a generated password, not --users');
+    const users = loadUsers(values.users);
+    return users instanceof Error ? users : { auth: withSecrets({ users }) };
+  }
+  const password = generatedPassword();
+  const file = values['password-file'];
+  if (file) {
+    try {
+      await writeFile(file, `${password}\n`, { mode: 0o600 });
+      await chmod(file, 0o600);
+    } catch (error) {
+      return new Error(
+        `cannot write the password file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+  }
+  return { auth: withSecrets({ users: [{ username: 'admin', password }] }), generated: password };
 }
 
 function parseClaimReview(text: string): ClaimReviewOptions | Error {

@@ -39,3 +39,12 @@ export function parseHeaders(values: string[], flag = '--header'): Record<string
   }
   return headers;
 }
+
+/** A positive whole number of bytes from a flag's text (undefined when the flag was not given). */
+export function parseByteCount(text: string | undefined, flag: string): number | undefined | Error {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    return new Error(`${flag} must be a positive whole number of bytes, not '${text}'`);
+  return value;
+}

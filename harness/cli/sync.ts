@@ -18,7 +18,7 @@ import {
   type SyncReport,
 } from '../sync/index.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
-import { parseAuth, parseHeaders, tryParseArgs } from './support.js';
+import { parseAuth, parseByteCount, parseHeaders, tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir sync --from MFL_BASE --to TARGET_BASE [options]
 
@@ -42,6 +42,8 @@ Options:
   --report FILE            write the report as FILE (JSON) and FILE's .html beside it
   --ig DIR|TGZ             IG packages to validate against (repeatable; default: fsh-generated/resources)
   --timeout MS             per request (default 30000)
+  --max-response-bytes N   a response larger than this is abandoned unread and that fetch fails
+                           (default 67108864, 64 MiB)
   --page-size N            resources per page asked of the registry (default 200)
 For each side (from-, to-): --from-auth / --to-auth bearer:TOKEN | basic:USER:PASS |
   openimis:USER:PASS, --from-header / --to-header 'Name: value' (repeatable), --from-insecure /
@@ -88,6 +90,7 @@ function parseSettings(args: string[]): Settings | { help: true } | Error {
       report: { type: 'string' },
       ig: { type: 'string', multiple: true },
       timeout: { type: 'string' },
+      'max-response-bytes': { type: 'string' },
       'page-size': { type: 'string' },
       ...sideOptions('from'),
       ...sideOptions('to'),
@@ -111,6 +114,8 @@ function parseSettings(args: string[]): Settings | { help: true } | Error {
   const timeout = text('timeout') === undefined ? undefined : Number(text('timeout'));
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
     return new Error('--timeout must be a positive number of milliseconds');
+  const maxResponseBytes = parseByteCount(text('max-response-bytes'), '--max-response-bytes');
+  if (maxResponseBytes instanceof Error) return maxResponseBytes;
   const pageSize = text('page-size') === undefined ? undefined : Number(text('page-size'));
   if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0 && pageSize <= 10_000))
     return new Error('--page-size must be a number from 1 to 10000');
@@ -131,6 +136,7 @@ function parseSettings(args: string[]): Settings | { help: true } | Error {
       ...(values[`${side}-insecure`] ? { insecure: true } : {}),
       ...(text(`${side}-ca`) ? { caFile: text(`${side}-ca`) as string } : {}),
       ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
     };
   }
   let map: CodeMap | undefined;

@@ -23,7 +23,7 @@ import { parseInputAssignment, parseInputsFile, resolveInputs } from '../runner/
 import type { CapabilityMode } from '../runner/types.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
-import { parseAuth, parseHeaders, tryParseArgs } from './support.js';
+import { parseAuth, parseByteCount, parseHeaders, tryParseArgs } from './support.js';
 
 /** 3: the target is unreachable or the run's infrastructure failed. */
 
@@ -38,6 +38,8 @@ Target:
                            renewed on expiry or on a 401)
   --header 'Name: value'   a header sent with every request (repeatable)
   --timeout MS             per request (default 30000)
+  --max-response-bytes N   a response body larger than this fails its step unread (default 67108864,
+                           64 MiB); the client's memory stays bounded whatever the target sends
   --insecure               accept any TLS certificate
   --ca FILE                trust the CA certificates in this PEM file too
 
@@ -86,6 +88,7 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
       auth: { type: 'string' },
       header: { type: 'string', multiple: true },
       timeout: { type: 'string' },
+      'max-response-bytes': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       ca: { type: 'string' },
       scenario: { type: 'string' },
@@ -123,6 +126,8 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0))
     return usage('--timeout must be a number of milliseconds');
+  const maxResponseBytes = parseByteCount(values['max-response-bytes'], '--max-response-bytes');
+  if (maxResponseBytes instanceof Error) return usage(maxResponseBytes.message);
   const auth = values.auth === undefined ? undefined : parseAuth(values.auth);
   if (auth instanceof Error) return usage(auth.message);
   const headers = parseHeaders(values.header ?? []);
@@ -169,6 +174,7 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
     ...(auth ? { auth } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
     ...(values.insecure ? { insecure: true } : {}),
     ...(values.ca ? { caFile: resolve(values.ca) } : {}),
   };

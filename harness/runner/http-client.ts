@@ -3,15 +3,19 @@
  * authentication, and every exchange recorded. It never throws: a transport failure is a value.
  */
 import { performance } from 'node:perf_hooks';
-import { fetch, type Agent } from 'undici';
+import { fetch, type Agent, type Response } from 'undici';
 import { OpenimisSession } from './openimis-login.js';
 import { createDispatcher } from './tls.js';
 import type { Exchange, Reply, RequestOptions, TargetOptions } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const FHIR_JSON = 'application/fhir+json';
 
-export type SendResult = { ok: true; reply: Reply } | { ok: false; message: string; exchange: Exchange };
+export type SendResult =
+  | { ok: true; reply: Reply }
+  /** `tooLarge`: the target answered, but with a body over the client's size limit. */
+  | { ok: false; message: string; exchange: Exchange; tooLarge?: true };
 
 /** Headers whose values are secrets: recorded as `<scheme> ***`. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization']);
@@ -44,6 +48,9 @@ export class HttpClient {
     }
     const timeout = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout <= 0) return new Error('the timeout must be a positive number');
+    const maxBytes = target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+      return new Error('the response size limit must be a positive number of bytes');
     const dispatcher = createDispatcher(target);
     if (dispatcher instanceof Error) return dispatcher;
     const base = `${url.origin}${url.pathname.replace(/\/+$/, '')}${url.search}`;
@@ -147,7 +154,7 @@ export class HttpClient {
         redirect: 'manual',
       });
       // The timeout covers the body too: a server that sends headers and then stalls is a timeout.
-      const text = await response.text();
+      const text = await this.readBody(response);
       const responseHeaders: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         responseHeaders[name] = value;
@@ -170,7 +177,12 @@ export class HttpClient {
       };
     } catch (error) {
       const message = `${method} ${url}: ${describeTransportError(error, timeoutMs)}`;
-      return { ok: false, message, exchange: { request, error: message } };
+      return {
+        ok: false,
+        message,
+        exchange: { request, error: message },
+        ...(error instanceof ResponseTooLarge ? { tooLarge: true as const } : {}),
+      };
     }
   }
 
@@ -193,10 +205,46 @@ export class HttpClient {
         dispatcher: this.dispatcher,
         redirect: 'manual',
       });
-      return { status: response.status, text: await response.text() };
+      return { status: response.status, text: await this.readBody(response) };
     } catch (error) {
       return { error: describeTransportError(error, timeoutMs) };
     }
+  }
+
+  /**
+   * The body as text, read as a stream and abandoned (the connection closed) past the size limit, so
+   * that a target answering gigabytes costs no more memory than the limit.
+   */
+  private async readBody(response: Response): Promise<string> {
+    const limit = this.target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel();
+      throw new ResponseTooLarge(limit, declared);
+    }
+    if (!response.body) return '';
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      received += chunk.byteLength;
+      if (received > limit) {
+        await response.body.cancel().catch(() => undefined);
+        throw new ResponseTooLarge(limit);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, received).toString('utf8');
+  }
+}
+
+/** A response over the client's size limit (TargetOptions.maxResponseBytes). */
+class ResponseTooLarge extends Error {
+  constructor(limit: number, declared?: number) {
+    super(
+      `the response body is larger than the client's limit of ${limit} bytes` +
+        (declared === undefined ? '' : ` (Content-Length ${declared})`) +
+        '; raise --max-response-bytes to read it',
+    );
   }
 }
 

@@ -62,6 +62,8 @@ export function createStepContext(scope: ScenarioScope, level: Level, record: St
     const sent = await client.send(method.toUpperCase(), path, options);
     if (!sent.ok) {
       record.exchanges.push(sent.exchange);
+      // An answer too large to read is the target's, and fails the step; no answer at all is an error.
+      if (sent.tooLarge) throw new CheckFailed(sent.message);
       throw new TransportError(sent.message, sent.exchange);
     }
     record.exchanges.push(sent.reply.exchange);

@@ -318,6 +318,11 @@ export interface TargetOptions {
   headers?: Record<string, string>;
   /** Per request, in milliseconds (default 30,000). */
   timeoutMs?: number;
+  /**
+   * A response body larger than this is not read to its end: the request fails saying so (default
+   * 64 MiB). The client's memory stays bounded whatever a target sends.
+   */
+  maxResponseBytes?: number;
   /** Accept any TLS certificate (self-signed test servers). */
   insecure?: boolean;
   /** A PEM file of CA certificates to trust besides the system ones. */

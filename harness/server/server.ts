@@ -70,6 +70,8 @@ export interface RunningServer {
   storage: Storage;
   /** Notifications being delivered, when the server serves subscriptions. */
   subscriptions?: Subscriptions;
+  /** The login, when the server requires one (its keys can be rotated while it runs). */
+  authenticator?: Authenticator;
   close(): Promise<void>;
 }
 
@@ -146,9 +148,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       limits,
     },
   });
+  const authenticator = options.auth ? new Authenticator(options.auth) : undefined;
   const listener = createListener(fhir, {
     basePath,
-    ...(options.auth ? { authenticator: new Authenticator(options.auth) } : {}),
+    ...(authenticator ? { authenticator } : {}),
     limits,
     log,
     offloadBytes: options.offloadBytes ?? DEFAULT_OFFLOAD_BYTES,
@@ -197,6 +200,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     fhir,
     storage,
     ...(subscriptions ? { subscriptions } : {}),
+    ...(authenticator ? { authenticator } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         openimis.close();
