@@ -223,6 +223,8 @@ class Parser {
       return obj;
     }
     const path = this.path;
+    /** Where each key last appeared, built at the object's first repeated key (see duplicateKey). */
+    let lastOffsets: Map<string, number> | undefined;
     for (;;) {
       if (text.charCodeAt(this.pos) !== QUOTE) this.fail('a property name');
       const keyOffset = this.pos;
@@ -234,7 +236,8 @@ class Parser {
       this.skipWhitespace();
       path[depth - 1] = key;
       const value = this.parseValue(depth);
-      if (obj[key] !== undefined) this.duplicateKey(obj, key, keyOffset, depth);
+      if (obj[key] !== undefined) lastOffsets = this.duplicateKey(obj, key, keyOffset, depth, lastOffsets);
+      else lastOffsets?.set(key, keyOffset);
       if (key === '__proto__') {
         // No accessor is inherited, but be explicit: a data property, whatever the engine does.
         Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
@@ -470,21 +473,35 @@ class Parser {
     texts.set(key, written);
   }
 
-  private duplicateKey(obj: JsonObject, key: string, secondOffset: number, depth: number): void {
-    // Own keys only are possible (nothing is inherited), so `obj[key] !== undefined` meant a repeat.
-    const offsets = this.offsets.get(obj) ?? [];
-    // The last offset is this key; find the previous occurrence.
-    let firstOffset = secondOffset;
-    for (let k = offsets.length - 2; k >= 0; k--) {
-      const offset = offsets[k] as number;
-      if (this.keyAt(offset) === key) {
-        firstOffset = offset;
-        break;
+  /**
+   * Records a repeated key and returns the object's table of where each key last appeared. The table is
+   * built once, at the first repeat (one pass over the keys so far), and kept up to date after: an
+   * object of n keys each repeated costs n lookups, not n scans back through its keys.
+   */
+  private duplicateKey(
+    obj: JsonObject,
+    key: string,
+    secondOffset: number,
+    depth: number,
+    lastOffsets: Map<string, number> | undefined,
+  ): Map<string, number> {
+    let table = lastOffsets;
+    if (table === undefined) {
+      table = new Map();
+      // Own keys only are possible (nothing is inherited), so `obj[key] !== undefined` meant a repeat.
+      const offsets = this.offsets.get(obj) ?? [];
+      // The last offset is this key's; the table holds the ones before it.
+      for (let k = 0; k < offsets.length - 1; k++) {
+        const offset = offsets[k] as number;
+        table.set(this.keyAt(offset), offset);
       }
     }
+    const firstOffset = table.get(key) ?? secondOffset;
+    table.set(key, secondOffset);
     this.duplicates.push({ path: this.path.slice(0, depth - 1), key, firstOffset, secondOffset });
     // The earlier value is gone; so is its number text, if any.
     this.numberTexts?.get(obj)?.delete(key);
+    return table;
   }
 
   /** The key whose opening quote is at `offset` (already known to be a valid string). */

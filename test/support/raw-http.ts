@@ -144,20 +144,42 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resolves with the signal (or exit code) the process ended with. */
   ended: Promise<NodeJS.Signals | number | null>;
-  /** Everything it wrote to stderr so far: for failure messages. */
+  /** Everything it wrote to stderr so far: for failure messages (and its log lines). */
   stderr(): string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
+}
+
+export interface ServerProcessOptions {
+  /** Options for node itself (`--max-old-space-size=...`). */
+  nodeArgs?: string[];
+  /**
+   * A file size limit in 512-byte blocks (`ulimit -f`), with SIGXFSZ ignored: writes past it fail
+   * with EFBIG, as on a full disk.
+   */
+  fileSizeLimitBlocks?: number;
+  timeoutMs?: number;
 }
 
 /**
  * Starts `openimis-fhir serve` from the built CLI (`npm test` builds first) with `--port 0`, and waits
  * for the line that says where it listens: no race for a port picked beforehand.
  */
-export async function startServerProcess(args: string[], timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: string[],
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const command = [process.execPath, ...(options.nodeArgs ?? []), BUILT_CLI, 'serve', '--port', '0', ...args];
+  const child =
+    options.fileSizeLimitBlocks === undefined
+      ? spawn(command[0] as string, command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(
+          'bash',
+          ['-c', `trap '' XFSZ; ulimit -f ${options.fileSizeLimitBlocks}; exec "$@"`, 'serve', ...command],
+          { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -183,7 +205,7 @@ export async function startServerProcess(args: string[], timeoutMs = 30_000): Pr
       reject(new Error(`the server stopped (${String(how)}) before listening: ${stderr}`));
     });
   });
-  return { url, child, ended, stderr: () => stderr };
+  return { url, child, ended, stderr: () => stderr, stdout: () => stdout };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
