@@ -137,6 +137,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     limits,
     ...(maxMemoryMb !== undefined ? { maxMemoryBytes: maxMemoryMb * 1024 * 1024 } : {}),
     log: stderrLog,
+    warmBodyChecks: true,
     ...(values.ig?.length ? { igs: values.ig } : {}),
   };
   let server;

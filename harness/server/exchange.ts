@@ -56,6 +56,27 @@ export interface FhirResponse {
   headers: Record<string, string>;
 }
 
+/**
+ * A response carrying a version as the store keeps it: its JSON text sent on as it is, the resource
+ * parsed back only if something asks for `body` (an XML answer, a Bundle entry). Undefined when the store
+ * keeps no text.
+ */
+export function asStoredText(
+  status: number,
+  headers: Record<string, string>,
+  version: ResourceVersion,
+): FhirResponse | undefined {
+  if (version.json === undefined) return undefined;
+  return {
+    status,
+    headers,
+    bodyText: version.json,
+    get body() {
+      return version.resource as JsonObject;
+    },
+  };
+}
+
 /** What `Prefer` asks for (http.html#ops, search.html#errors). */
 export interface Preferences {
   return?: 'minimal' | 'representation' | 'OperationOutcome';

@@ -242,6 +242,9 @@ function serveFhir(
   }
 }
 
+/** One turn of the event loop: what is waiting runs first. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A large body: parsed and checked in a worker thread, then handled here with the verdicts. */
 async function serveChecked(
   server: FhirServer,
@@ -265,7 +268,12 @@ async function serveChecked(
     }
     fhirRequest.body = checked.body;
     fhirRequest.checked = checked.checked;
-    send(response, fhirRequest.method, server.handle(fhirRequest), format);
+    // What is left to do here on a large body (building it again, storing, sending the answer) takes
+    // a few passes over it, each some milliseconds: requests that came meanwhile go in between.
+    await turn();
+    const answer = server.handle(fhirRequest);
+    await turn();
+    send(response, fhirRequest.method, answer, format);
   } catch (error) {
     fail(response, request, error);
   }

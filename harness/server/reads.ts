@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../json.js';
 import {
+  asStoredText,
   etag,
   parseETag,
   parsePrefer,
@@ -48,21 +49,9 @@ export class ReadInteractions {
     if (!Number.isNaN(since) && Math.floor(Date.parse(version.lastUpdated) / 1000) * 1000 <= since) {
       return { status: 304, headers };
     }
-    if (
-      version.json !== undefined &&
-      !single(request.query, '_summary') &&
-      !single(request.query, '_elements')
-    ) {
-      const stored = version;
-      return {
-        status: 200,
-        headers,
-        bodyText: version.json,
-        get body() {
-          return stored.resource;
-        },
-      };
-    }
+    const whole = !single(request.query, '_summary') && !single(request.query, '_elements');
+    const sent = whole ? asStoredText(200, headers, version) : undefined;
+    if (sent) return sent;
     return { status: 200, body: this.shaped(request, version.resource as JsonObject), headers };
   }
 

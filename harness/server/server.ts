@@ -53,6 +53,11 @@ export interface ServerOptions {
   socketTimeoutMs?: number;
   /** Where the server logs (refused logins, faults, storage trouble); nothing by default. */
   log?: ServerLog;
+  /**
+   * Start the threads that check large bodies with the server, not at the first large body (which
+   * would wait for them). The command does; servers started from code (tests) start them when needed.
+   */
+  warmBodyChecks?: boolean;
   /** A client that has not sent all its headers after this long is cut off with 408 (default 10 s). */
   headersTimeoutMs?: number;
   /** A client that has not sent its whole request after this long is cut off with 408 (default 30 s). */
@@ -149,6 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   });
   const authenticator = options.auth ? new Authenticator(options.auth) : undefined;
+  if (options.warmBodyChecks) bodyChecks.warm();
   const listener = createListener(fhir, {
     basePath,
     ...(authenticator ? { authenticator } : {}),

@@ -8,7 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { toOperationOutcome, type ValidationIssue } from '../validator/index.js';
-import { parseETag, parsePrefer, versionHeaders, type FhirRequest, type FhirResponse } from './exchange.js';
+import {
+  asStoredText,
+  parseETag,
+  parsePrefer,
+  versionHeaders,
+  type FhirRequest,
+  type FhirResponse,
+} from './exchange.js';
 import type {
   RequestPath,
   ServerServices,
@@ -337,7 +344,7 @@ function written(
         : informational(`${version.type}/${version.id} stored as version ${version.versionId}`);
     return { status, headers, body: outcome as unknown as JsonObject };
   }
-  return { status, headers, body: version.resource as JsonObject };
+  return asStoredText(status, headers, version) ?? { status, headers, body: version.resource as JsonObject };
 }
 
 function deleted(request: FhirRequest, text: string): FhirResponse {

@@ -76,6 +76,13 @@ export class BodyChecks {
     return { ok: true, body, checked: placeVerdicts(body, done.verdicts) };
   }
 
+  /** Starts the workers now rather than at the first large body (whose answer would wait for them). */
+  warm(): void {
+    this.workers.forEach((worker, slot) => {
+      if (!worker) this.workers[slot] = this.start(slot);
+    });
+  }
+
   close(): Promise<unknown> {
     this.closed = true;
     return Promise.all(this.workers.map((worker) => worker?.terminate()));
