@@ -6,7 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createPatient, openimisPatient, outcomeText, post } from '../support/http-server.js';
+import {
+  call,
+  createPatient,
+  openimisPatient,
+  outcomeText,
+  post,
+  type Json,
+} from '../support/http-server.js';
 import { startServerProcess, type ServerProcess } from '../support/raw-http.js';
 
 // The server runs as its own process, so that what the test's own client does (building and reading
