@@ -22,6 +22,7 @@ import { validateOperation } from './operations/validate.js';
 import { badRequest, methodNotAllowed, notFound } from './outcomes.js';
 import { ReadInteractions } from './reads.js';
 import { RouteTable, answer, isWriteRoute, write, type Route, type RouteParams } from './routes.js';
+import { StorageUnavailableError } from './storage/types.js';
 import { ID_PATTERN, WriteInteractions } from './writes.js';
 
 const READ = ['GET', 'HEAD'];
@@ -83,15 +84,28 @@ export class FhirServer implements BundleHost {
         ? this.writes.run(route.plan(request, params))
         : route.answer(request, params);
     } catch (error) {
-      if (isFault(error))
-        this.parts.log?.({
-          event: 'internal-error',
-          method: request.method,
-          path: `/${request.segments.join('/')}`,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
+      this.logRefusal(request, error);
       return errorResponse(error);
     }
+  }
+
+  /** Faults (500s, with their stack) and writes the store could not keep go to the log. */
+  private logRefusal(request: FhirRequest, error: unknown): void {
+    const path = `/${request.segments.join('/')}`;
+    if (error instanceof StorageUnavailableError)
+      this.parts.log?.({
+        event: 'write-refused-storage',
+        method: request.method,
+        path,
+        reason: error.message,
+      });
+    else if (isFault(error))
+      this.parts.log?.({
+        event: 'internal-error',
+        method: request.method,
+        path,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
   }
 
   /** The route a request takes: 404 for no such path or type, 400 for a bad id, 405 for a method. */
