@@ -415,14 +415,14 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
     },
   );
 
-  // A write is refused before its body is read when memory is short (the connection then closes: the
-  // body still on its way is not read).
+  // A write is refused before its body is kept when memory is short: the body is read and dropped as it
+  // comes (so that the client, still sending, gets the answer), never held.
   router.use((request: Request, response: Response, next: NextFunction) => {
     if (!options.memory || !bringsWrite(request)) return next();
     const refusal = options.memory.refusal(Number(request.headers['content-length']) || 0);
     if (refusal === undefined) return next();
     log({ event: 'write-refused-memory', method: request.method, path: request.path, reason: refusal });
-    response.setHeader('Connection', 'close');
+    request.resume();
     fail(
       response,
       request,
