@@ -12,7 +12,12 @@ const DEFAULT_SHARE = 0.85;
 /** A body takes about this many times its size in memory while it is parsed, checked and stored. */
 const BODY_EXPANSION = 4;
 
+/** A refusal this recent still makes the server report itself not ready (memory comes and goes with GC). */
+const RECENT_REFUSAL_MS = 10_000;
+
 export class MemoryBudget {
+  private lastRefusal = -Infinity;
+
   constructor(
     readonly maxBytes: number = defaultMemoryBudget(),
     private readonly measure: () => number = memoryInUse,
@@ -22,6 +27,7 @@ export class MemoryBudget {
   refusal(bodyBytes: number): string | undefined {
     const inUse = this.measure();
     if (inUse + bodyBytes * BODY_EXPANSION <= this.maxBytes) return undefined;
+    this.lastRefusal = performance.now();
     return (
       `The server is at its memory budget (${mebibytes(inUse)} of ${mebibytes(this.maxBytes)} MiB in use); ` +
       'writes are refused until memory is freed, reads go on. Start the server with more memory ' +
@@ -29,9 +35,14 @@ export class MemoryBudget {
     );
   }
 
-  /** In use, and the budget, in bytes. */
-  state(): { inUse: number; maxBytes: number } {
-    return { inUse: this.measure(), maxBytes: this.maxBytes };
+  /**
+   * In use, and the budget, in bytes; `ok` while under it and no write was refused in the last seconds
+   * (what is in use rises and falls with the collector: one reading alone would flicker).
+   */
+  state(): { inUse: number; maxBytes: number; ok: boolean } {
+    const inUse = this.measure();
+    const refusedRecently = performance.now() - this.lastRefusal < RECENT_REFUSAL_MS;
+    return { inUse, maxBytes: this.maxBytes, ok: inUse <= this.maxBytes && !refusedRecently };
   }
 }
 

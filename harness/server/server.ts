@@ -224,15 +224,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 /** Storage and memory, as /healthz and /readyz report them. */
 function healthReport(storage: Storage, memory: MemoryBudget): HealthReport {
   const stored = storage.health();
-  const { inUse, maxBytes } = memory.state();
-  const memoryOk = inUse <= maxBytes;
+  const { inUse, maxBytes, ok: memoryOk } = memory.state();
   return {
     ready: stored.writable && memoryOk,
     checks: {
       storage: stored.writable ? { ok: true } : { ok: false, detail: stored.reason },
       memory: {
         ok: memoryOk,
-        detail: `${Math.round(inUse / (1 << 20))} MiB in use of a ${Math.round(maxBytes / (1 << 20))} MiB budget`,
+        detail:
+          `${Math.round(inUse / (1 << 20))} MiB in use of a ${Math.round(maxBytes / (1 << 20))} MiB budget` +
+          (memoryOk ? '' : '; writes are being refused'),
       },
     },
   };

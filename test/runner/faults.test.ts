@@ -4,7 +4,7 @@
  * a failed or errored step (or the run's infrastructureError) with a clear message; the run completes.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenario, step, type ScenarioDefinition } from '../../harness/runner/index.js';
 import {
   capabilityStatement,
@@ -12,23 +12,10 @@ import {
   json,
   onlyStep,
   run,
-  withMetadata,
-  type FakeServer,
-  type Handler,
+  fakeTargetsPerTest,
 } from '../support/fake-servers.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<FakeServer> {
-  const server = await fakeServer(
-    withMetadata(capabilityStatement({ Patient: ['read', 'create'] }), handler),
-  );
-  servers.push(server);
-  return server;
-}
+const serve = fakeTargetsPerTest(capabilityStatement({ Patient: ['read', 'create'] }));
 
 const readPatient: ScenarioDefinition = scenario({
   id: 'read-patient',
@@ -157,11 +144,11 @@ describe('faults of the target', () => {
 
   it('a target that hangs on /metadata is unreachable too', async () => {
     const server = await fakeServer(() => undefined);
-    servers.push(server);
     const result = await run([readPatient], server.url, { target: { baseUrl: server.url, timeoutMs: 200 } });
     expect(result.infrastructureError).toMatch(
       /^the target is unreachable: .*no answer within 200 ms \(timeout\)$/,
     );
+    await server.close();
   });
 
   it('a host name that does not resolve is unreachable', async () => {

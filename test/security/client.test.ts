@@ -4,29 +4,12 @@
  * client's memory stays bounded (a target streaming 1.5 GB used to take the harness past 2 GB).
  */
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenario, step } from '../../harness/runner/index.js';
-import {
-  capabilityStatement,
-  fakeServer,
-  onlyStep,
-  run,
-  withMetadata,
-  type FakeServer,
-  type Handler,
-} from '../support/fake-servers.js';
+import { capabilityStatement, onlyStep, run, fakeTargetsPerTest } from '../support/fake-servers.js';
 import { runCli } from '../support/cli.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<FakeServer> {
-  const server = await fakeServer(withMetadata(capabilityStatement({ Patient: ['read'] }), handler));
-  servers.push(server);
-  return server;
-}
+const serve = fakeTargetsPerTest(capabilityStatement({ Patient: ['read'] }));
 
 /** Streams `total` bytes of a JSON string, as fast as the client takes them, stopping when it goes. */
 function streamHuge(response: ServerResponse, total: number, declareLength: boolean): void {

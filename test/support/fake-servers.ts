@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
 import type { RunOptions, RunResult, ScenarioDefinition, StepResult } from '../../harness/runner/index.js';
 import { runScenarios } from '../../harness/runner/index.js';
 
@@ -92,6 +93,24 @@ export function capabilityStatement(
         ),
       },
     ],
+  };
+}
+
+/**
+ * Fake targets for the tests of one file: each answers /metadata with `statement` and the rest with its
+ * handler, and is closed after the test that made it.
+ */
+export function fakeTargetsPerTest(
+  statement: fhir4.CapabilityStatement,
+): (handler: Handler) => Promise<FakeServer> {
+  const servers: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await fakeServer(withMetadata(statement, handler));
+    servers.push(server);
+    return server;
   };
 }
 
