@@ -206,13 +206,9 @@ function serveFhir(
   }
   try {
     const segments = path.split('/').filter(Boolean).map(pathSegment);
-    if (options.authenticator && !(segments.length === 1 && segments[0] === 'metadata')) {
-      const verdict = options.authenticator.verify(headerValue(request, 'authorization'));
-      if (!verdict.ok)
-        throw new OutcomeError(401, operationOutcome('error', 'login', verdict.message), {
-          'WWW-Authenticate': WWW_AUTHENTICATE,
-        });
-    }
+    const unauthenticated =
+      segments.length === 1 && segments[0] === 'metadata' ? undefined : authenticationError(options, request);
+    if (unauthenticated) throw unauthenticated;
     const fhirRequest: FhirRequest = {
       method: request.method ?? 'GET',
       base: `http://${headerValue(request, 'host') ?? 'localhost'}${options.basePath}`,
@@ -277,6 +273,16 @@ async function serveChecked(
   } catch (error) {
     fail(response, request, error);
   }
+}
+
+/** The 401 a request without a valid token gets, when the server requires one; undefined otherwise. */
+function authenticationError(options: HttpOptions, request: IncomingMessage): OutcomeError | undefined {
+  if (!options.authenticator) return undefined;
+  const verdict = options.authenticator.verify(headerValue(request, 'authorization'));
+  if (verdict.ok) return undefined;
+  return new OutcomeError(401, operationOutcome('error', 'login', verdict.message), {
+    'WWW-Authenticate': WWW_AUTHENTICATE,
+  });
 }
 
 /** RFC 9112 §3.2: an HTTP/1.1 request without Host is refused with 400 (an OperationOutcome, not Node's bare answer). */
@@ -414,6 +420,17 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
       fail(response, request, error);
     },
   );
+
+  // Without a valid token, a body is not read at all (it is dropped as it comes): an anonymous client
+  // costs no memory and no parsing.
+  router.use((request: Request, response: Response, next: NextFunction) => {
+    const unauthenticated = /^\/metadata\/?$/.test(request.path)
+      ? undefined
+      : authenticationError(options, request);
+    if (!unauthenticated) return next();
+    request.resume();
+    fail(response, request, unauthenticated);
+  });
 
   // A write is refused before its body is kept when memory is short: the body is read and dropped as it
   // comes (so that the client, still sending, gets the answer), never held.

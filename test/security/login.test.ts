@@ -160,6 +160,15 @@ describe('token times', () => {
   });
 });
 
+describe('anonymous bodies', () => {
+  it('are not read: without a valid token even a body over the size limit gets 401, not 413', async () => {
+    const body = JSON.stringify({ resourceType: 'Patient', text: 'x'.repeat(11 * 1024 * 1024) });
+    const answer = await post(`${server.url}/Patient`, body, { 'content-type': 'application/fhir+json' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+});
+
 describe('keys rotate', () => {
   it('the first key signs, every listed key verifies, and a key taken out verifies no more', () => {
     const users = [{ username: 'u', password: PASSWORD }];
