@@ -166,9 +166,10 @@ class BatchWriter {
       type: 'transaction',
       entry: entries.map(({ resource }) => ({ resource, request: entryRequest(resource) })),
     };
-    // The worker threads checked each resource as the server would: their verdict stands.
-    const checked = new WeakMap<object, WriteVerdict>();
-    for (const { resource } of entries) checked.set(resource, ACCEPTED_WITHOUT_REMARK);
+    // The worker threads checked each resource as the server would, and accepted it: every body these
+    // requests carry has that verdict. (No WeakMap of them: it would keep a thousand objects alive
+    // through the collections of the commit, and promote them.)
+    const checked = EVERY_BODY_ACCEPTED;
     if (this.fhir.handle(request('POST', [], transaction, checked)).status < 400) return entries.length;
     let written = 0;
     for (const { resource, where } of entries) {
@@ -189,8 +190,12 @@ function entryRequest(resource: JsonObject): { method: 'PUT' | 'POST'; url: stri
     : { method: 'POST', url: type };
 }
 
-/** Accepted; its warnings (lenient validation) are counted by the load, not repeated per write. */
+/**
+ * The verdict on every body a load writes: accepted (refused ones never reach a write), its warnings
+ * (lenient validation) counted by the load, not repeated per write.
+ */
 const ACCEPTED_WITHOUT_REMARK: WriteVerdict = { accepted: true, warnings: [] };
+const EVERY_BODY_ACCEPTED: CheckedWrites = { get: () => ACCEPTED_WITHOUT_REMARK };
 
 function request(method: string, segments: string[], body: JsonObject, checked?: CheckedWrites): FhirRequest {
   return {
