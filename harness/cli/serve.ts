@@ -2,13 +2,14 @@
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
  *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
  *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]
- *  [--password-file FILE] [--token-secret-file FILE] [--limit NAME=N]... [--max-memory MB]`
+ *  [--password-file FILE] [--token-secret-file FILE] [--limit NAME=N]... [--max-memory MB]
+ *  [--access-log FILE|-]`
  */
 import { loadResources, type LoadReport } from '../load/index.js';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, open, writeFile } from 'node:fs/promises';
 import { generatedPassword, loadSecrets, loadUsers, type AuthOptions } from '../server/auth.js';
 import { LIMIT_FLAGS, parseLimits } from '../server/limits.js';
-import { stderrLog } from '../server/log.js';
+import { stderrLog, streamLog, type ServerLog } from '../server/log.js';
 import type { ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
@@ -41,6 +42,8 @@ Options:
                                see docs/security.md for each one's default
   --max-memory MB              refuse writes (503) above this much memory in use (default: 85% of
                                the heap limit)
+  --access-log FILE|-          one JSON line per request (time, method, path, status, ms, bytes,
+                               client; never a header, token or body), appended to FILE or on stdout
   --validation MODE            strict (default): writes must conform to base R4 and to their profiles
                                (or the IG profile of their type); lenient: profile issues are only
                                warnings; off: no validation on write
@@ -83,6 +86,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       'token-secret-file': { type: 'string' },
       limit: { type: 'string', multiple: true },
       'max-memory': { type: 'string' },
+      'access-log': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -116,6 +120,9 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   const maxMemoryMb = values['max-memory'] === undefined ? undefined : Number(values['max-memory']);
   if (maxMemoryMb !== undefined && !(Number.isInteger(maxMemoryMb) && maxMemoryMb >= 16))
     return usage(`--max-memory takes a number of megabytes (16 or more), not '${values['max-memory']}'`);
+  const accessLog =
+    values['access-log'] === undefined ? undefined : await openAccessLog(values['access-log']);
+  if (accessLog instanceof Error) return usage(accessLog.message);
   const authSetup = values.auth ? await authFromFlags(values) : undefined;
   if (authSetup instanceof Error) return usage(authSetup.message);
   if (!values.auth) {
@@ -137,6 +144,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     limits,
     ...(maxMemoryMb !== undefined ? { maxMemoryBytes: maxMemoryMb * 1024 * 1024 } : {}),
     log: stderrLog,
+    ...(accessLog ? { accessLog } : {}),
     warmBodyChecks: true,
     ...(values.ig?.length ? { igs: values.ig } : {}),
   };
@@ -234,6 +242,19 @@ async function authFromFlags(values: {
     }
   }
   return { auth: withSecrets({ users: [{ username: 'admin', password }] }), generated: password };
+}
+
+/** The access log: stdout for '-', else FILE opened for appending (an Error when it cannot be). */
+async function openAccessLog(target: string): Promise<ServerLog | Error> {
+  if (target === '-') return streamLog(process.stdout);
+  try {
+    const handle = await open(target, 'a');
+    return streamLog(handle.createWriteStream());
+  } catch (error) {
+    return new Error(
+      `cannot open the access log ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
 }
 
 function parseClaimReview(text: string): ClaimReviewOptions | Error {

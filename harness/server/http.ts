@@ -41,7 +41,7 @@ import {
   unsupportedMediaType,
 } from './outcomes.js';
 import { jsonFailure, jsonParseLimits, limitText, xmlSizeProblem, type RequestLimits } from './limits.js';
-import type { ServerLog } from './log.js';
+import type { LogEntry, ServerLog } from './log.js';
 import type { MemoryBudget } from './memory-budget.js';
 
 export interface HttpOptions {
@@ -57,6 +57,8 @@ export interface HttpOptions {
   memory?: MemoryBudget;
   /** What /healthz and /readyz report. */
   health: () => HealthReport;
+  /** Told of every request once answered (serve --access-log). */
+  accessLog?: ServerLog;
 }
 
 /** The server's state as the health endpoints report it. */
@@ -300,8 +302,8 @@ export function createListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const app = createApp(server, options);
   const base = options.basePath;
-  const { limits } = options;
-  return (request, response) => {
+  const { limits, accessLog } = options;
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
     if (url.length > limits.urlBytes)
@@ -348,6 +350,37 @@ export function createListener(
       return fail(response, request, badRequest('An HTTP/1.1 request needs a Host header'));
     request.resume();
     serveFhir(server, options, request, response, path.slice(base.length), undefined);
+  };
+  if (!accessLog) return listener;
+  return (request, response) => {
+    const started = performance.now();
+    const sentBefore = request.socket.bytesWritten;
+    response.once('close', () => accessLog(accessEntry(request, response, started, sentBefore)));
+    listener(request, response);
+  };
+}
+
+/**
+ * One line of the access log: when, what (the path without its query, which may carry identifiers),
+ * how it ended, how long, how many bytes went out (headers and body), from where. Never a header value,
+ * a token or a body.
+ */
+function accessEntry(
+  request: IncomingMessage,
+  response: ServerResponse,
+  started: number,
+  sentBefore: number,
+): LogEntry {
+  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  return {
+    event: 'request',
+    method: request.method ?? '',
+    path: path.length > 512 ? `${path.slice(0, 512)}...` : path,
+    status: response.headersSent ? response.statusCode : 0,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    bytes: request.socket.bytesWritten - sentBefore,
+    client: request.socket.remoteAddress ?? '',
+    ...(response.writableFinished ? {} : { aborted: true }),
   };
 }
 

@@ -11,10 +11,21 @@ export interface LogEntry {
 
 export type ServerLog = (entry: LogEntry) => void;
 
+/** One line of JSON for an entry, with the time first. */
+export const logLine = (entry: LogEntry): string =>
+  `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
+
 /** Lines on stderr, each with the time. */
 export const stderrLog: ServerLog = (entry) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  process.stderr.write(logLine(entry));
 };
+
+/** Lines on a stream (a file, stdout). */
+export function streamLog(stream: NodeJS.WritableStream): ServerLog {
+  return (entry) => {
+    stream.write(logLine(entry));
+  };
+}
 
 /** Nothing logged (the default for servers started from code). */
 export const quietLog: ServerLog = () => {};

@@ -53,6 +53,8 @@ export interface ServerOptions {
   socketTimeoutMs?: number;
   /** Where the server logs (refused logins, faults, storage trouble); nothing by default. */
   log?: ServerLog;
+  /** Told of every request once answered: time, method, path, status, duration, bytes, client. */
+  accessLog?: ServerLog;
   /**
    * Start the threads that check large bodies with the server, not at the first large body (which
    * would wait for them). The command does; servers started from code (tests) start them when needed.
@@ -164,6 +166,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     bodyChecks,
     memory,
     health: () => healthReport(storage, memory),
+    ...(options.accessLog ? { accessLog: options.accessLog } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   // Slow or silent clients do not hold connections forever. Node only looks for overdue requests every
