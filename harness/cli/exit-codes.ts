@@ -60,8 +60,14 @@ export const EXIT_CODES: Record<CommandName, [ExitCode, string][]> = {
   test: [
     [EXIT.ok, 'every MUST expectation holds'],
     [EXIT.problems, 'conformance failures (or nothing ran)'],
-    [EXIT.usage, 'usage or configuration error'],
-    [EXIT.infrastructure, 'the target is unreachable or the infrastructure failed'],
+    [
+      EXIT.usage,
+      'usage or configuration error: an option, the credentials refused, a base URL that is not a FHIR base (its /metadata is no CapabilityStatement)',
+    ],
+    [
+      EXIT.infrastructure,
+      'the target is unreachable (host, TLS, timeout) or failing (5xx): never counted as a conformance failure',
+    ],
     [EXIT.incomplete, INTERNAL_FAULT],
   ],
   serve: [

@@ -70,7 +70,8 @@ const FORMATS = ['console', ...REPORT_FORMATS] as const;
 
 /** The exit code a run deserves. */
 export function exitCodeOf(result: RunResult): ExitCode {
-  if (result.infrastructureError) return EXIT.infrastructure;
+  if (result.infrastructureError)
+    return result.runErrorKind === 'configuration' ? EXIT.usage : EXIT.infrastructure;
   const steps = result.scenarios.flatMap((s) => s.steps);
   if (steps.some((s) => s.outcome === 'fail') || result.scenarios.some((s) => s.outcome === 'fail'))
     return EXIT.problems;

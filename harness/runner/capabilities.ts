@@ -2,7 +2,7 @@
  * Capability planning: what the target declares in its CapabilityStatement, and which needs of a
  * scenario or step it does not declare (those are skipped, or failed with strictCapabilities).
  */
-import type { Needs, Reply } from './types.js';
+import type { CapabilityMode, Needs, Reply } from './types.js';
 
 export class CapabilityPlan {
   private readonly resources = new Set<string>();
@@ -82,4 +82,45 @@ export class CapabilityPlan {
 
 function bare(name: string): string {
   return name.replace(/^\$/, '');
+}
+
+/**
+ * Why the answer to `GET [base]/metadata` shows the base is not a FHIR server's, or undefined when it is
+ * one (or when the run was told to go on regardless: `ignore`). Credentials refused and a base that
+ * answers something else than a CapabilityStatement are the configuration's fault; a server error is
+ * the infrastructure's.
+ */
+export function notAFhirBase(
+  reply: Reply,
+  mode: CapabilityMode,
+): { kind: 'configuration' | 'infrastructure'; message: string } | undefined {
+  const body = reply.json as { resourceType?: unknown } | undefined;
+  if (reply.status === 200 && body?.resourceType === 'CapabilityStatement') return undefined;
+  if (reply.status === 401 || reply.status === 403)
+    return {
+      kind: 'configuration',
+      message: `the target refused the credentials: GET [base]/metadata answered ${reply.status}; check --auth`,
+    };
+  if (reply.status >= 500)
+    return {
+      kind: 'infrastructure',
+      message: `the target failed: GET [base]/metadata answered ${reply.status}`,
+    };
+  if (mode === 'ignore') return undefined;
+  return {
+    kind: 'configuration',
+    message:
+      `the URL is not a FHIR base: GET [base]/metadata answered ${describeAnswer(reply)}, not a ` +
+      'CapabilityStatement; check the base URL (or pass --capabilities ignore to run anyway)',
+  };
+}
+
+/** What an answer holds, in a few words: `404 (text/plain)`, `an HTML page`, `a Bundle`. */
+function describeAnswer(reply: Reply): string {
+  const type = (reply.headers['content-type'] ?? '').split(';')[0]?.trim() || 'no content type';
+  const body = reply.json as { resourceType?: unknown } | undefined;
+  if (reply.status !== 200) return `${reply.status} (${type})`;
+  if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(reply.text)) return 'an HTML page';
+  if (body === undefined) return `a body that is not JSON (${type})`;
+  return typeof body.resourceType === 'string' ? `a ${body.resourceType}` : 'JSON without a resourceType';
 }

@@ -6,10 +6,11 @@
 import { performance } from 'node:perf_hooks';
 import { igPaths } from '../paths.js';
 import { createValidator, type Validator } from '../validator/index.js';
-import { CapabilityPlan } from './capabilities.js';
+import { CapabilityPlan, notAFhirBase } from './capabilities.js';
 import { scenariosProblems, selectScenarios } from './definition-checks.js';
 import type { ExpectationServices } from './expectations.js';
 import { HttpClient } from './http-client.js';
+import { LoginRefused } from './openimis-login.js';
 import { inPool } from './in-pool.js';
 import { resolveInputs, type ResolvedInputs } from './inputs.js';
 import { worstOutcome } from './outcomes.js';
@@ -79,27 +80,23 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     return result;
   };
 
+  /** Ends the run on a failure of its own, saying whose it is. */
+  const stop = (kind: 'configuration' | 'infrastructure', message: string) => {
+    result.infrastructureError = message;
+    result.runErrorKind = kind;
+    return finish();
+  };
+
   const problems = scenariosProblems(scenarios, (index) => `scenario ${index + 1}`);
-  if (problems.length > 0) {
-    result.infrastructureError = `the scenarios are not well formed: ${problems.join('; ')}`;
-    return finish();
-  }
+  if (problems.length > 0)
+    return stop('configuration', `the scenarios are not well formed: ${problems.join('; ')}`);
   const selected = selectScenarios(scenarios, options.select);
-  if (selected instanceof Error) {
-    result.infrastructureError = selected.message;
-    return finish();
-  }
+  if (selected instanceof Error) return stop('configuration', selected.message);
   const inputs = resolveInputs(selected, options.inputs);
-  if (inputs instanceof Error) {
-    result.infrastructureError = inputs.message;
-    return finish();
-  }
+  if (inputs instanceof Error) return stop('configuration', inputs.message);
   result.inputs = inputs.uses;
   const client = HttpClient.create(options.target);
-  if (client instanceof Error) {
-    result.infrastructureError = client.message;
-    return finish();
-  }
+  if (client instanceof Error) return stop('configuration', client.message);
   result.target = client.base;
   const receivers: Promise<RunningReceiver>[] = [];
   const helpers: Promise<HelperServer>[] = [];
@@ -113,16 +110,28 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
     const metadata = await client.send('GET', 'metadata', {}, { withoutLogin: true });
     if (!metadata.ok) {
       result.capabilities = { exchange: metadata.exchange };
-      result.infrastructureError = `the target is unreachable: ${metadata.message}`;
-      return finish();
+      return stop('infrastructure', `the target is unreachable: ${metadata.message}`);
     }
     const loggedIn = await client.login();
-    if (loggedIn instanceof Error) {
-      result.infrastructureError = `cannot log in to the target: ${loggedIn.message}`;
-      return finish();
+    if (loggedIn instanceof Error)
+      return stop(
+        loggedIn instanceof LoginRefused ? 'configuration' : 'infrastructure',
+        `cannot log in to the target: ${loggedIn.message}`,
+      );
+    let reply = metadata.reply;
+    // A deployment that keeps /metadata behind its login: asked again, logged in.
+    if ((reply.status === 401 || reply.status === 403) && client.hasLogin) {
+      const again = await client.send('GET', 'metadata');
+      if (!again.ok) return stop('infrastructure', `the target is unreachable: ${again.message}`);
+      reply = again.reply;
     }
-    const plan = CapabilityPlan.fromMetadata(metadata.reply);
-    result.capabilities = { exchange: metadata.reply.exchange, ...(plan.note ? { note: plan.note } : {}) };
+    const notFhir = notAFhirBase(reply, result.capabilityMode);
+    if (notFhir) {
+      result.capabilities = { exchange: reply.exchange };
+      return stop(notFhir.kind, notFhir.message);
+    }
+    const plan = CapabilityPlan.fromMetadata(reply);
+    result.capabilities = { exchange: reply.exchange, ...(plan.note ? { note: plan.note } : {}) };
     const software = plan.statement?.software;
     if (software?.name)
       result.software = software.version ? `${software.name} ${software.version}` : software.name;
@@ -152,6 +161,7 @@ export async function runScenarios(scenarios: ScenarioDefinition[], options: Run
   } catch (error) {
     // Only a fault of the engine itself lands here; it is reported, not thrown.
     result.infrastructureError = `internal error of the runner: ${messageOf(error)}`;
+    result.runErrorKind = 'infrastructure';
   } finally {
     await Promise.all(
       receivers.map((pending) =>

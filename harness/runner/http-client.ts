@@ -65,6 +65,11 @@ export class HttpClient {
     return `${this.base}/${path.replace(/^\/+/, '')}`;
   }
 
+  /** Whether requests carry a login of their own (openIMIS auth). */
+  get hasLogin(): boolean {
+    return this.session !== undefined;
+  }
+
   /**
    * Logs in now (openIMIS auth), so wrong credentials are said once, before any scenario runs. Other
    * kinds of auth have nothing to check.

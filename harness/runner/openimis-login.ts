@@ -65,9 +65,9 @@ export class OpenimisSession {
         continue;
       }
       if (answer.status !== 200) {
-        return new Error(
-          `the openIMIS login at ${url} answered ${answer.status}: check the user name and password`,
-        );
+        const message = `the openIMIS login at ${url} answered ${answer.status}: check the user name and password`;
+        // 5xx is the server failing; anything else is the credentials (or the login) being refused.
+        return answer.status >= 500 ? new Error(message) : new LoginRefused(message);
       }
       const parsed = parseLogin(answer.text);
       if (parsed instanceof Error) return new Error(`the openIMIS login at ${url} ${parsed.message}`);
@@ -75,9 +75,12 @@ export class OpenimisSession {
       this.knownPath = path;
       return parsed.token;
     }
-    return new Error(`the target has no openIMIS login (${last})`);
+    return new LoginRefused(`the target has no openIMIS login (${last})`);
   }
 }
+
+/** The login was refused, or there is none: the run's configuration is wrong, not the network. */
+export class LoginRefused extends Error {}
 
 function parseLogin(text: string): { token: string; expiresAtMs: number | undefined } | Error {
   let value: unknown;

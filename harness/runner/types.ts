@@ -265,8 +265,15 @@ export interface RunResult {
   /** The target's software, from its CapabilityStatement. */
   software?: string;
   scenarios: ScenarioResult[];
-  /** A failure of the run itself (target unreachable, bad configuration). */
+  /** A failure of the run itself (target unreachable, bad configuration), said in one line. */
   infrastructureError?: string;
+  /**
+   * Whose fault `infrastructureError` is: the run's configuration (an option, the scenarios, the
+   * credentials, a base URL that is not a FHIR base: fix the command) or the infrastructure (a host
+   * that cannot be reached, TLS, a timeout, a failing server: try again). Neither is a conformance
+   * failure.
+   */
+  runErrorKind?: 'configuration' | 'infrastructure';
   /** How needs the target does not declare were treated (see RunOptions.capabilities). */
   capabilityMode: CapabilityMode;
   /** The inputs the run's scenarios declare, with the value used (secrets as `***`) and where it came from. */

@@ -104,6 +104,7 @@ describe('openIMIS login', () => {
     expect(result.infrastructureError).toBe(
       `cannot log in to the target: the openIMIS login at ${server.url}/login/ answered 401: check the user name and password`,
     );
+    expect(result.runErrorKind).toBe('configuration');
     expect(result.scenarios).toEqual([]);
     expect(JSON.stringify(result)).not.toContain('wrong-password');
   });

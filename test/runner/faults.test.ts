@@ -158,7 +158,8 @@ describe('faults of the target', () => {
     expect(result.infrastructureError).toMatch(/the target is unreachable: .*(cannot be resolved|timeout)/);
   });
 
-  it('bad target options are reported, not thrown', async () => {
+  it('bad target options are reported, not thrown, as configuration errors', async () => {
+    expect((await run([readPatient], 'ftp://example.org')).runErrorKind).toBe('configuration');
     expect((await run([readPatient], 'ftp://example.org')).infrastructureError).toBe(
       'the server URL "ftp://example.org" must be http:// or https://',
     );

@@ -13,6 +13,7 @@ import {
   formatDuration,
   OUTCOME_LABEL,
   OUTCOMES,
+  runErrorLabel,
   runOutcome,
   stepName,
   type OutcomeCounts,
@@ -206,7 +207,7 @@ export function createConsoleReporter(
       const outcome = runOutcome(result);
       write('');
       if (result.infrastructureError !== undefined) {
-        write(`${paint('error', 'Infrastructure error:')} ${clean(result.infrastructureError)}`);
+        write(`${paint('error', `${runErrorLabel(result)}:`)} ${clean(result.infrastructureError)}`);
       }
       const given = result.inputs.filter((use) => use.source === 'given');
       if (given.length > 0)

@@ -13,6 +13,7 @@ import {
   formatDuration,
   OUTCOME_LABEL,
   OUTCOMES,
+  runErrorLabel,
   runOutcome,
   safeName,
   totalStepCounts,
@@ -453,7 +454,7 @@ export function toHtml(result: RunResult): string {
     .join(', ');
   const infrastructure =
     result.infrastructureError !== undefined
-      ? `<div class="alert" role="alert"><strong>Infrastructure error:</strong> ${escapeHtml(result.infrastructureError)}</div>`
+      ? `<div class="alert" role="alert"><strong>${runErrorLabel(result)}:</strong> ${escapeHtml(result.infrastructureError)}</div>`
       : '';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -92,3 +92,8 @@ export function safeName(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
   return cleaned === '' ? 'unnamed' : cleaned;
 }
+
+/** How a run's own failure is named: whose fault it is (RunResult.runErrorKind). */
+export function runErrorLabel(result: RunResult): string {
+  return result.runErrorKind === 'configuration' ? 'Configuration error' : 'Infrastructure error';
+}
