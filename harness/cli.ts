@@ -4,36 +4,45 @@
  * only when it runs: `validate` then starts without SUSHI, express or the HTTP client in memory.
  */
 import { EXIT, type ExitCode } from './cli/exit-codes.js';
+import { stopWithParent } from './processes.js';
 
 interface Command {
   summary: string;
   run(args: string[]): Promise<ExitCode>;
+  /** Stops when the process that started it is gone (processes.ts); false for the long-lived ones. */
+  oneShot: boolean;
 }
 
 const COMMANDS: Record<string, Command> = {
   build: {
     summary: 'compile the IG with SUSHI, offline (skipped when the output is up to date)',
     run: async (args) => (await import('./cli/build.js')).runBuildCommand(args),
+    oneShot: true,
   },
   qa: {
     summary: 'build the IG, validate its examples, check coverage; issues at their FSH line',
     run: async (args) => (await import('./cli/qa.js')).runQaCommand(args),
+    oneShot: true,
   },
   serve: {
     summary: 'run the reference FHIR server for the IG',
     run: async (args) => (await import('./cli/serve.js')).runServeCommand(args),
+    oneShot: false,
   },
   sync: {
     summary: "bring a master facility list's changes into a FHIR server, mapped, validated, deduplicated",
     run: async (args) => (await import('./cli/sync.js')).runSyncCommand(args),
+    oneShot: false,
   },
   test: {
     summary: 'run the scenarios against a FHIR server (the bundled one by default)',
     run: async (args) => (await import('./cli/test.js')).runTestCommand(args),
+    oneShot: true,
   },
   validate: {
     summary: 'validate resources, folders and NDJSON against R4 and the IG',
     run: async (args) => (await import('./cli/validate.js')).runValidateCommand(args),
+    oneShot: true,
   },
 };
 
@@ -56,6 +65,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     console.error(name === undefined ? usage() : `openimis-fhir: unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
+  if (command.oneShot) stopWithParent();
   return command.run(rest);
 }
 

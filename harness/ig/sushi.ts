@@ -2,6 +2,7 @@
  * Runs SUSHI as a child process against the offline package cache and turns its log into messages.
  */
 import { spawn } from 'node:child_process';
+import { forwardStopSignals } from '../processes.js';
 import { createRequire } from 'node:module';
 
 export type SushiLevel = 'error' | 'warn';
@@ -34,11 +35,14 @@ export function runSushi(projectDir: string, fhirHome: string): Promise<SushiRun
       env: { ...process.env, HOME: fhirHome, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Stopped with us: a SUSHI left running would write into the IG after we are gone.
+    const stopForwarding = forwardStopSignals(child);
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      stopForwarding();
       const log = Buffer.concat(chunks).toString('utf8');
       resolve({ exitCode: code ?? 1, messages: parseSushiLog(log), log });
     });
