@@ -30,7 +30,16 @@ import { parseShard, WHOLE, type Shard } from '../validate/shard.js';
 import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
-import type { Validator } from '../validator/index.js';
+import type { Severity, Validator } from '../validator/index.js';
+import {
+  applySuppressions,
+  formatGroups,
+  IssueGroups,
+  parseSuppression,
+  readSuppressions,
+  ReportFilter,
+  type Suppression,
+} from '../validate/filters.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 
@@ -55,6 +64,13 @@ Output:
                            junit, sarif (2.1.0) or github (workflow annotations)
   --out FILE               write the report to FILE instead of stdout
   --fail-on error|warning  the lowest severity that fails the run (default error)
+  --min-severity S         report only issues at or above S: fatal, error, warning or information
+                           (default); the summary still counts every issue
+  --max-issues N           report at most N issues, worst first within a resource; the summary still
+                           counts every issue
+  --suppress ID[:GLOB]     report issues with this message id (only in files matching GLOB: * within a
+                           folder, ** across) as suppressed: they no longer fail the run (repeatable)
+  --suppress-file FILE     suppressions, one ID[:GLOB] per line, each with its reason after ' # '
 
 Large sets and CI:
   --shard I/N              validate only the I-th of N parts: files by position in path order, NDJSON
@@ -95,7 +111,13 @@ interface Settings {
   workers?: number;
   baseline?: string;
   writeBaseline?: string;
+  minSeverity: Severity;
+  maxIssues: number;
+  suppress: string[];
+  suppressFile?: string;
 }
+
+const SEVERITIES: readonly Severity[] = ['fatal', 'error', 'warning', 'information'];
 
 function parseSettings(args: string[], cwd: string): Settings | { help: true } | Error {
   const parsed = tryParseArgs({
@@ -111,6 +133,10 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
       workers: { type: 'string' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
+      'min-severity': { type: 'string', default: 'information' },
+      'max-issues': { type: 'string' },
+      suppress: { type: 'string', multiple: true },
+      'suppress-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -132,6 +158,14 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       return new Error('--workers must be a whole number from 1 to 256');
   }
+  const minSeverity = values['min-severity'] as Severity;
+  if (!SEVERITIES.includes(minSeverity))
+    return new Error(
+      `--min-severity must be one of ${SEVERITIES.join(', ')}, not '${values['min-severity']}'`,
+    );
+  const maxIssues = values['max-issues'] === undefined ? Infinity : Number(values['max-issues']);
+  if (!(maxIssues === Infinity || (Number.isSafeInteger(maxIssues) && maxIssues >= 0)))
+    return new Error(`--max-issues must be a whole number, not '${values['max-issues']}'`);
   if (positionals.length === 0)
     return new Error('name the files, folders or NDJSON files to validate (- for stdin)');
   const projectIg = igPaths().generatedResources;
@@ -146,6 +180,10 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
       ...(values.ig ?? []).map((ig) => resolve(cwd, ig)),
     ],
     profiles: values.profile ?? [],
+    minSeverity,
+    maxIssues,
+    suppress: values.suppress ?? [],
+    ...(values['suppress-file'] !== undefined ? { suppressFile: resolve(cwd, values['suppress-file']) } : {}),
     format: values.format,
     failOn: failOn as FailOn,
     shard,
@@ -198,6 +236,22 @@ function loadDefinitions(settings: Settings): DefinitionRegistry | Error {
   return definitions;
 }
 
+/** The suppressions of --suppress and --suppress-file. */
+async function suppressionsOf(settings: Settings): Promise<Suppression[] | Error> {
+  const found: Suppression[] = [];
+  for (const spec of settings.suppress) {
+    const parsed = parseSuppression(spec, `--suppress ${spec}`);
+    if (parsed instanceof Error) return parsed;
+    found.push(parsed);
+  }
+  if (settings.suppressFile) {
+    const read = await readSuppressions(settings.suppressFile);
+    if (read instanceof Error) return read;
+    found.push(...read);
+  }
+  return found;
+}
+
 /** Threads to validate on: one is the main thread itself, more are a pool of worker threads. */
 function workerCount(settings: Settings, sources: InputSource[]): number {
   if (settings.workers !== undefined) return settings.workers;
@@ -232,6 +286,8 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     if (read instanceof Error) return usage(read.message);
     baseline = read;
   }
+  const suppressions = await suppressionsOf(settings);
+  if (suppressions instanceof Error) return usage(suppressions.message);
   const workers = workerCount(settings, sources);
   const validator = checkedValidator(settings, workers);
   if (validator instanceof Error) return usage(validator.message);
@@ -265,6 +321,8 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     tool: { name: 'openimis-fhir', version: projectVersion() },
   });
   const counter = new SummaryCounter();
+  const groups = new IssueGroups();
+  const reportFilter = new ReportFilter(settings.minSeverity, settings.maxIssues);
   const matcher = new BaselineMatcher(baseline);
   const collector = settings.writeBaseline ? new BaselineCollector(settings.failOn) : undefined;
   let failed = false;
@@ -288,10 +346,11 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
       }
       const { bytes: unitBytes, ...validated } = item;
       bytes += unitBytes;
-      const result: ResourceResult = matcher.apply(validated);
+      const result: ResourceResult = applySuppressions(matcher.apply(validated), suppressions);
       counter.add(result);
+      groups.add(result);
       collector?.add(result);
-      formatter.add(result);
+      formatter.add(reportFilter.apply(result));
       if (!failed && fails(result, settings.failOn)) failed = true;
       progress.update(counter.resourceCount, bytes);
       if (stdoutFull) {
@@ -316,7 +375,20 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   sink.flush?.();
   if (outFd !== undefined) closeSync(outFd);
 
+  if (summary.resources === 0 && !unreadable) {
+    stderr.write(
+      'openimis-fhir validate: the inputs hold no resource (an empty file, or an NDJSON file with no line)\n',
+    );
+    return EXIT.usage;
+  }
   const notes = [formatSummary(summary)];
+  const grouped = formatGroups(groups.result());
+  if (grouped) notes.push(grouped);
+  if (reportFilter.hidden > 0)
+    notes.push(
+      `${reportFilter.hidden.toLocaleString('en-US')} issues not shown (--min-severity ${settings.minSeverity}` +
+        `${settings.maxIssues === Infinity ? '' : `, --max-issues ${settings.maxIssues}`}); counted above`,
+    );
   if (settings.shard.count > 1) notes.push(`shard ${settings.shard.index}/${settings.shard.count}`);
   const unmet = matcher.unmet().length;
   if (unmet > 0)

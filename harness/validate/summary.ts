@@ -76,7 +76,7 @@ export function formatSummary(summary: RunSummary): string {
     `${plural(issues.fatal + issues.error, 'error')} (${issues.fatal} fatal), ${plural(issues.warning, 'warning')}, ` +
       `${issues.information.toLocaleString('en-US')} information` +
       (summary.suppressed > 0
-        ? `; ${summary.suppressed.toLocaleString('en-US')} suppressed by the baseline`
+        ? `; ${summary.suppressed.toLocaleString('en-US')} suppressed (baseline, --suppress)`
         : ''),
     `${(summary.durationMs / 1000).toFixed(2)} s, ${summary.resourcesPerSecond.toLocaleString('en-US')} resources/s`,
   ];

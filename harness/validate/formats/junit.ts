@@ -62,7 +62,7 @@ export function createJunitFormatter(sink: Sink, options: FormatOptions): Format
       const out = [
         ...other.map(issueLine),
         ...(result.suppressed ?? []).map(
-          (item) => `suppressed by the baseline (${item.reason}): ${issueLine(item)}`,
+          (item) => `suppressed (${item.reason}): ${issueLine(item)}`,
         ),
       ];
       if (out.length > 0) inner.push(`      <system-out>${cdata(out.join('\n'))}</system-out>`);

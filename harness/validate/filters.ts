@@ -1,0 +1,174 @@
+/**
+ * What a data manager narrows a large report with: suppressions (a message id, optionally only in the
+ * files a glob names, each with a reason: the issues are reported as suppressed and no longer count),
+ * a lowest severity to show, and a cap on the issues shown. Only the report is narrowed: the summary
+ * counts every issue, so nothing is hidden without being said.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Severity } from '../validator/index.js';
+import { compareSeverity, type ResourceResult, type SuppressedIssue } from './results.js';
+
+export interface Suppression {
+  id: string;
+  /** Files it applies to, as written (`extract/**`); every file when absent. */
+  glob?: string;
+  reason: string;
+  matches: (file: string) => boolean;
+}
+
+/**
+ * A suppression from `ID[:glob]`, with the reason given (a suppression file's comment) or the flag's.
+ * Message ids hold no colon; an invariant's id (`<profile url>#key`) holds only its scheme's, so the
+ * glob is what follows the last colon that does not start `://`.
+ */
+export function parseSuppression(spec: string, reason: string): Suppression | Error {
+  const text = spec.trim();
+  let colon = text.lastIndexOf(':');
+  while (colon !== -1 && text.startsWith('//', colon + 1)) colon = text.lastIndexOf(':', colon - 1);
+  const id = colon === -1 ? text : text.slice(0, colon);
+  const glob = colon === -1 ? undefined : text.slice(colon + 1);
+  if (id === '' || glob === '')
+    return new Error(`--suppress takes MESSAGE_ID or MESSAGE_ID:path-glob, not '${spec}'`);
+  const pattern = glob === undefined ? undefined : globPattern(glob);
+  return {
+    id,
+    ...(glob !== undefined ? { glob } : {}),
+    reason,
+    matches: (file) => pattern === undefined || pattern.test(file),
+  };
+}
+
+/**
+ * A suppression file: one `ID[:glob]` per line, its reason after `#` (required: a suppression without a
+ * reason is a problem hidden); blank lines and lines that are only a comment are skipped.
+ */
+export async function readSuppressions(path: string): Promise<Suppression[] | Error> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return new Error(
+      `cannot read the suppression file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const found: Suppression[] = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const hash = trimmed.indexOf(' #');
+    const reason = hash === -1 ? '' : trimmed.slice(hash + 2).trim();
+    if (reason === '')
+      return new Error(`${path}:${index + 1}: say why after ' # ' (a suppression needs a reason)`);
+    const parsed = parseSuppression(trimmed.slice(0, hash), reason);
+    if (parsed instanceof Error) return new Error(`${path}:${index + 1}: ${parsed.message}`);
+    found.push(parsed);
+  }
+  return found;
+}
+
+/** `*` within a path segment, `**` across segments, `?` one character; anchored at both ends. */
+function globPattern(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i++;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Moves the issues a suppression matches to `suppressed`, with its reason. */
+export function applySuppressions(
+  result: ResourceResult,
+  suppressions: readonly Suppression[],
+): ResourceResult {
+  if (suppressions.length === 0 || result.issues.length === 0) return result;
+  const kept = [];
+  const suppressed: SuppressedIssue[] = [...(result.suppressed ?? [])];
+  for (const item of result.issues) {
+    const by = suppressions.find((s) => s.id === item.id && s.matches(result.file));
+    if (by) suppressed.push({ ...item, reason: by.reason });
+    else kept.push(item);
+  }
+  if (kept.length === result.issues.length) return result;
+  return { ...result, issues: kept, suppressed };
+}
+
+const RANK: Record<Severity, number> = { information: 0, warning: 1, error: 2, fatal: 3 };
+
+/** The report's narrowing: issues below `minSeverity` left out, at most `maxIssues` shown in all. */
+export class ReportFilter {
+  /** Issues left out of the report (the summary still counts them). */
+  hidden = 0;
+  private shown = 0;
+
+  constructor(
+    private readonly minSeverity: Severity = 'information',
+    private readonly maxIssues: number = Infinity,
+  ) {}
+
+  apply(result: ResourceResult): ResourceResult {
+    let issues = result.issues.filter((item) => RANK[item.severity] >= RANK[this.minSeverity]);
+    const room = Math.max(0, this.maxIssues - this.shown);
+    if (issues.length > room)
+      issues = [...issues].sort((a, b) => compareSeverity(a.severity, b.severity)).slice(0, room);
+    this.shown += issues.length;
+    this.hidden += result.issues.length - issues.length;
+    return issues.length === result.issues.length ? result : { ...result, issues };
+  }
+}
+
+/** One message id's issues: how many, how bad, and the first one met (for the grouped summary). */
+export interface IssueGroup {
+  id: string;
+  severity: Severity;
+  count: number;
+  example: { where: string; expression: string; text: string };
+}
+
+/** Issues grouped by message id as results stream by: a fixed amount kept per id, nothing per issue. */
+export class IssueGroups {
+  private readonly groups = new Map<string, IssueGroup>();
+
+  add(result: ResourceResult): void {
+    for (const item of result.issues) {
+      const group = this.groups.get(item.id);
+      if (group) {
+        group.count++;
+        if (RANK[item.severity] > RANK[group.severity]) group.severity = item.severity;
+        continue;
+      }
+      const where = result.index === undefined ? result.file : `${result.file}:${result.index}`;
+      this.groups.set(item.id, {
+        id: item.id,
+        severity: item.severity,
+        count: 1,
+        example: { where, expression: item.expression, text: item.text },
+      });
+    }
+  }
+
+  /** Errors first, then by count, most first. */
+  result(): IssueGroup[] {
+    return [...this.groups.values()].sort(
+      (a, b) => compareSeverity(a.severity, b.severity) || b.count - a.count || (a.id < b.id ? -1 : 1),
+    );
+  }
+}
+
+/** The grouped summary for people: one line per message id (the first `limit`), with an example. */
+export function formatGroups(groups: readonly IssueGroup[], limit = 15): string {
+  if (groups.length === 0) return '';
+  const lines = ['By message:'];
+  for (const group of groups.slice(0, limit))
+    lines.push(
+      `  ${group.count.toLocaleString('en-US').padStart(8)} ${group.severity.padEnd(11)} ${group.id}` +
+        `  e.g. ${group.example.where} ${group.example.expression}: ${group.example.text}`,
+    );
+  if (groups.length > limit) lines.push(`  ... and ${groups.length - limit} more message ids`);
+  return lines.join('\n');
+}
