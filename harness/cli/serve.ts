@@ -14,6 +14,7 @@ import type { ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
+import { ensureFreshIg } from './fresh-ig.js';
 import { tryParseArgs } from './support.js';
 import { igPaths } from '../paths.js';
 
@@ -53,7 +54,9 @@ Options:
   --subscriptions MODE         r4 (default): rest-hook notifications as FHIR R4 defines them; openimis:
                                as the openIMIS backend sends them (the bare resource POSTed, Django
                                lookups in the criteria, status active or off, end required); off: none
-  --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources)
+  --ig DIR|TGZ                 IG packages to serve (repeatable; default: fsh-generated/resources,
+                               built first when input/ changed since its last build)
+  --no-build                   refuse to start on a stale fsh-generated/ instead of building it
   --load FILE|DIR              load resources at start (repeatable): NDJSON files, JSON
                                documents (a transaction or batch Bundle is processed), folders of
                                them; each checked as a write at the --validation level, refused ones
@@ -87,6 +90,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       limit: { type: 'string', multiple: true },
       'max-memory': { type: 'string' },
       'access-log': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -131,6 +135,10 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   }
   const auth = authSetup?.auth;
 
+  if (!values.ig?.length) {
+    const stale = await ensureFreshIg({ noBuild: values['no-build'], say: (line) => console.error(line) });
+    if (stale) return usage(stale.message);
+  }
   const options: ServerOptions = {
     port,
     host: values.host,

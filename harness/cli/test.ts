@@ -23,6 +23,7 @@ import { parseInputAssignment, parseInputsFile, resolveInputs } from '../runner/
 import type { CapabilityMode } from '../runner/types.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
+import { ensureFreshIg } from './fresh-ig.js';
 import { parseAuth, parseByteCount, parseHeaders, tryParseArgs } from './support.js';
 
 /** 3: the target is unreachable or the run's infrastructure failed. */
@@ -41,6 +42,8 @@ Target:
   --max-response-bytes N   a response body larger than this fails its step unread (default 67108864,
                            64 MiB); the client's memory stays bounded whatever the target sends
   --insecure               accept any TLS certificate
+  --no-build               refuse to run on a stale fsh-generated/ (default: build it first when
+                           input/ changed since its last build; replies are validated against it)
   --ca FILE                trust the CA certificates in this PEM file too
 
 Selection and run:
@@ -90,6 +93,7 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
       header: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       'max-response-bytes': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
       insecure: { type: 'boolean', default: false },
       ca: { type: 'string' },
       scenario: { type: 'string' },
@@ -159,6 +163,8 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
   const resolvedInputs = resolveInputs(selected, inputs);
   if (resolvedInputs instanceof Error) return usage(resolvedInputs.message);
 
+  const stale = await ensureFreshIg({ noBuild: values['no-build'], say: (line) => console.error(line) });
+  if (stale) return usage(stale.message);
   let bundled: RunningServer | undefined;
   if (!values.server) {
     try {

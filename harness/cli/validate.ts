@@ -3,7 +3,7 @@
  * profiles, and reports in the formats people and CI read. Inputs stream: a resource is read,
  * validated (on a pool of worker threads for bulk input), reported and forgotten.
  */
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -41,6 +41,7 @@ import {
   type Suppression,
 } from '../validate/filters.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
+import { ensureFreshIg } from './fresh-ig.js';
 import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
@@ -57,6 +58,8 @@ Definitions:
                            (fsh-generated/resources, built by 'openimis-fhir build') unless
                            --no-project-ig: --ig adds to it.
   --no-project-ig          do not load this project's IG
+  --no-build               refuse to run on a stale project IG (default: build it first when input/
+                           or sushi-config.yaml changed since its last build)
   --profile URL            also validate every resource against this profile (repeatable)
 
 Output:
@@ -102,6 +105,9 @@ const SMALL_INPUT_BYTES = 4 * 1024 * 1024;
 
 interface Settings {
   inputs: string[];
+  /** This project's IG is loaded (and so must be fresh). */
+  projectIg: boolean;
+  noBuild: boolean;
   igs: string[];
   profiles: string[];
   format: OutputFormat;
@@ -125,6 +131,7 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
     options: {
       ig: { type: 'string', multiple: true },
       'no-project-ig': { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       profile: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
@@ -169,11 +176,9 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
   if (positionals.length === 0)
     return new Error('name the files, folders or NDJSON files to validate (- for stdin)');
   const projectIg = igPaths().generatedResources;
-  if (!values['no-project-ig'] && !existsSync(projectIg))
-    return new Error(
-      `the project's IG is not built (${projectIg}): run 'openimis-fhir build', or pass --no-project-ig`,
-    );
   return {
+    projectIg: !values['no-project-ig'],
+    noBuild: values['no-build'],
     inputs: positionals,
     igs: [
       ...(values['no-project-ig'] ? [] : [projectIg]),
@@ -276,6 +281,13 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   if ('help' in settings) {
     stdout.write(`${HELP}\n`);
     return EXIT.ok;
+  }
+  if (settings.projectIg) {
+    const stale = await ensureFreshIg({
+      noBuild: settings.noBuild,
+      say: (line) => stderr.write(`${line}\n`),
+    });
+    if (stale) return usage(stale.message);
   }
   const sources = await resolveInputs(settings.inputs, cwd);
   if (sources instanceof Error) return usage(sources.message);

@@ -87,6 +87,28 @@ export function readBuildStamp(root: string = PROJECT_ROOT): BuildStamp | undefi
   }
 }
 
+/** Why the built IG does not match its sources, or undefined when it does. */
+function staleness(root: string, stamp: BuildStamp | undefined, hash: string): string | undefined {
+  const { generatedResources } = igPaths(root);
+  if (!stamp || !existsSync(generatedResources) || !statSync(generatedResources).isDirectory())
+    return 'the IG has not been built';
+  if (stamp.format !== BUILD_FORMAT) return 'it was built by an older version of this tool';
+  if (stamp.errors > 0) return 'its last build failed';
+  if (stamp.inputHash !== hash) return 'input/ or sushi-config.yaml changed since it was built';
+  return undefined;
+}
+
+/**
+ * Whether fsh-generated/ is what the FSH sources (input/, sushi-config.yaml, the diagnosis list) and the
+ * tools' versions make: undefined when it is, else why not. Reads the sources (milliseconds).
+ */
+export function igStaleness(root: string = PROJECT_ROOT): string | undefined {
+  const paths = igPaths(root);
+  if (!existsSync(paths.sushiConfig)) return undefined; // not an IG project: nothing to be stale
+  const diagnosisCodes = existsSync(paths.diagnosisCodes) ? paths.diagnosisCodes : undefined;
+  return staleness(root, readBuildStamp(root), inputHash(root, diagnosisCodes));
+}
+
 export async function buildIg(options: IgBuildOptions = {}): Promise<IgBuildResult> {
   const started = Date.now();
   const root = options.root ?? PROJECT_ROOT;
@@ -106,16 +128,8 @@ export async function buildIg(options: IgBuildOptions = {}): Promise<IgBuildResu
   const hash = inputHash(root, diagnosisCodes);
 
   const previous = readBuildStamp(root);
-  if (
-    !options.force &&
-    previous?.format === BUILD_FORMAT &&
-    previous.inputHash === hash &&
-    previous.errors === 0
-  ) {
-    if (existsSync(paths.generatedResources) && statSync(paths.generatedResources).isDirectory()) {
-      return { status: 'up-to-date', stamp: previous };
-    }
-  }
+  if (!options.force && previous && staleness(root, previous, hash) === undefined)
+    return { status: 'up-to-date', stamp: previous };
 
   const cache = fhirCachePaths();
   const corePackage = ensureCorePackage(cache.packages);

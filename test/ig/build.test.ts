@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIg, inputHash, readBuildStamp } from '../../harness/ig/build.js';
+import { ensureFreshIg } from '../../harness/cli/fresh-ig.js';
+import { buildIg, igStaleness, inputHash, readBuildStamp } from '../../harness/ig/build.js';
 import { igPaths, PROJECT_ROOT } from '../../harness/paths.js';
 
 describe('the project build', () => {
@@ -83,5 +84,24 @@ describe('a build of a copy of the IG', () => {
     );
     expect(codeSystem).toMatchObject({ content: 'complete', count: 3 });
     expect(codeSystem.concept.map((c: { code: string }) => c.code)).toEqual(['A00', 'A01', 'Z99']);
+  });
+
+  it('says when fsh-generated/ no longer matches the FSH, and a command with --no-build refuses it', async () => {
+    const built = await buildIg({ root });
+    expect(built.status).not.toBe('failed');
+    expect(igStaleness(root)).toBeUndefined();
+    const extra = join(root, 'input', 'fsh', 'aliases', 'extra.fsh');
+    writeFileSync(extra, 'Alias: $extra = http://example.org/extra\n');
+    try {
+      expect(igStaleness(root)).toMatch(/input\/ or sushi-config.yaml changed/);
+      const said: string[] = [];
+      const refused = await ensureFreshIg({ noBuild: true, root, say: (line) => said.push(line) });
+      expect(refused?.message).toMatch(/fsh-generated\/ is stale .*run 'openimis-fhir build'/);
+      expect(said).toEqual([]);
+    } finally {
+      rmSync(extra);
+    }
+    expect(igStaleness(root)).toBeUndefined();
+    expect(await ensureFreshIg({ noBuild: true, root, say: () => undefined })).toBeUndefined();
   });
 });

@@ -61,9 +61,7 @@ export function createJunitFormatter(sink: Sink, options: FormatOptions): Format
       }
       const out = [
         ...other.map(issueLine),
-        ...(result.suppressed ?? []).map(
-          (item) => `suppressed (${item.reason}): ${issueLine(item)}`,
-        ),
+        ...(result.suppressed ?? []).map((item) => `suppressed (${item.reason}): ${issueLine(item)}`),
       ];
       if (out.length > 0) inner.push(`      <system-out>${cdata(out.join('\n'))}</system-out>`);
       suite.write(inner.length === 0 ? `${head}/>\n` : `${head}>\n${inner.join('\n')}\n    </testcase>\n`);
