@@ -77,7 +77,7 @@ describe('against the bundled server', () => {
 
   beforeAll(async () => {
     reports = join(scratch, 'bundled-reports');
-    run = await openimisFhirTest(['--format', 'json,junit,testreport', '--report-dir', reports]);
+    run = await openimisFhirTest(['--format', 'json,junit,testreport,html', '--report-dir', reports]);
   });
 
   it('exits 0', () => {
@@ -90,6 +90,18 @@ describe('against the bundled server', () => {
     expect(result.infrastructureError).toBeUndefined();
     expect(result.scenarios.map((scenario) => scenario.id)).toContain('rest-baseline');
     expect(result.scenarios.filter((scenario) => scenario.outcome !== 'pass')).toEqual([]);
+  });
+
+  it('writes a report.html under 300 KB, its exchanges and large bodies in files beside it', async () => {
+    const html = await readFile(join(reports, 'report.html'), 'utf8');
+    expect(html.length).toBeLessThan(300 * 1024);
+    const linked = [...html.matchAll(/href="(bodies\/[0-9a-f]{16}\.(?:json|txt))"/g)].map(
+      (match) => match[1],
+    );
+    expect(linked.length).toBeGreaterThan(20);
+    // Every link leads to a file, and a file is written once however many exchanges show it.
+    for (const file of new Set(linked))
+      expect((await readFile(join(reports, file as string), 'utf8')).length).toBeGreaterThan(0);
   });
 
   it('writes a well-formed junit.xml with a test case per step', async () => {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHtml } from '../../harness/runner/reporters/index.js';
+import { BodyFiles } from '../../harness/runner/reporters/html.js';
 import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from '../support/run-results.js';
 
 describe('HTML reporter (as text)', () => {
@@ -147,5 +148,39 @@ describe.skipIf(!chromium)('HTML reporter in a headless browser', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
     await page.close();
+  });
+});
+
+describe('HTML reporter: failures first, the rest folded, bodies beside it', () => {
+  const html = toHtml(mixedRun());
+
+  it('lists the failed and errored steps first, each linked to its place', () => {
+    const problems = html.indexOf('id="problems-title"');
+    expect(problems).toBeGreaterThan(0);
+    expect(problems).toBeLessThan(html.indexOf('<section class="scenario'));
+    const section = html.slice(problems, html.indexOf('</section>', problems));
+    const links = [...section.matchAll(/href="#([^"]+)"/g)].map((match) => match[1] as string);
+    expect(links.length).toBeGreaterThan(0);
+    for (const anchor of links) expect(html).toContain(`id="${anchor}"`);
+  });
+
+  it('folds what a passed step checked, and never colours a failed step’s exchange green', () => {
+    expect(html).toContain('<details class="step-details">');
+    for (const step of html.split('<li class="step ').slice(1)) {
+      const failed = step.startsWith('outcome-fail') || step.startsWith('outcome-error');
+      if (failed) expect(step.slice(0, step.indexOf('</li>'))).not.toContain('status-ok');
+    }
+  });
+
+  it('with BodyFiles: large bodies cut and linked, passed steps’ exchanges one line each, each file once', () => {
+    const files = new BodyFiles(64);
+    const cut = toHtml(mixedRun(), files);
+    expect(cut.length).toBeLessThan(html.length);
+    expect(cut).toMatch(
+      /<p class="truncated">The first 1 KB of \d+ KB: <a href="bodies\/[0-9a-f]{16}\.(json|txt)">/,
+    );
+    expect(cut).toContain('<p class="exchange-line">');
+    const linked = new Set([...cut.matchAll(/href="(bodies\/[^"]+)"/g)].map((match) => match[1]));
+    expect([...files.files.keys()].sort()).toEqual([...linked].sort());
   });
 });

@@ -10,6 +10,7 @@ import { formatBody, redactExchange } from './exchanges.js';
 import {
   countScenarios,
   countSteps,
+  firstLine,
   formatDuration,
   OUTCOME_LABEL,
   OUTCOMES,
@@ -57,6 +58,14 @@ const COLOR: Record<Outcome, string> = {
 
 /** The stylesheet of the HTML reports (the sync report shares it). */
 export const REPORT_STYLE = `
+.status-plain { font-weight: 600; }
+p.exchange-line { margin: 0.2rem 0; font-size: 0.85rem; overflow-wrap: anywhere; }
+.truncated { font-size: 0.85rem; color: #57606a; margin: 0.25rem 0 0.75rem; }
+section.problems { border: 2px solid #cf222e; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; }
+section.problems ul { margin: 0.5rem 0; padding-left: 1rem; list-style: none; }
+section.problems li { margin: 0.2rem 0; }
+.problem-message { color: #57606a; font-size: 0.9rem; }
+details.step-details > summary { cursor: pointer; color: #57606a; font-size: 0.9rem; }
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; }
 body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 3rem; line-height: 1.5; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; }
@@ -244,49 +253,117 @@ function headersTable(headers: Record<string, string>): string {
   return `<table class="headers"><tbody>${rows}</tbody></table>`;
 }
 
-function bodyBlock(body: string | undefined, headers: Record<string, string>): string {
+/**
+ * Bodies too large to show whole: each goes to a file beside the report (one file per distinct body, so
+ * a CapabilityStatement read by several steps is written once), and the report shows its beginning with
+ * a link to it. Keeps report.html small enough to open on any machine.
+ */
+export class BodyFiles {
+  /** File name (relative to the report) to content. */
+  readonly files = new Map<string, string>();
+
+  constructor(readonly shownChars = 2_048) {}
+
+  /** The file the body is in, written once per distinct body. */
+  place(text: string, json: boolean): string {
+    const name = `bodies/${createHash('sha256').update(text).digest('hex').slice(0, 16)}.${json ? 'json' : 'txt'}`;
+    if (!this.files.has(name)) this.files.set(name, text);
+    return name;
+  }
+}
+
+function bodyBlock(body: string | undefined, headers: Record<string, string>, files?: BodyFiles): string {
   if (body === undefined || body === '') return '<p>No body.</p>';
   const formatted = formatBody(body, headers);
   const language = formatted.json ? ' class="language-json"' : '';
-  return `<pre><code${language}>${escapeHtml(formatted.text)}</code></pre>`;
+  if (!files || formatted.text.length <= files.shownChars)
+    return `<pre><code${language}>${escapeHtml(formatted.text)}</code></pre>`;
+  const file = files.place(formatted.text, formatted.json);
+  const kib = (chars: number) => `${Math.ceil(chars / 1024).toLocaleString('en-US')} KB`;
+  return (
+    `<pre><code${language}>${escapeHtml(formatted.text.slice(0, files.shownChars))}\n…</code></pre>` +
+    `<p class="truncated">The first ${kib(files.shownChars)} of ${kib(formatted.text.length)}: ` +
+    `<a href="${escapeHtml(file)}">the whole body</a>.</p>`
+  );
 }
 
-function exchangeBlock(original: Exchange): string {
+/**
+ * One exchange, folded. Its status is green only when the step it belongs to passed: a 201 where the
+ * step wanted 200 is part of a failure, not a success.
+ */
+function exchangeBlock(original: Exchange, files?: BodyFiles, stepFailed = false): string {
   const exchange = redactExchange(original);
   const { request, response } = exchange;
+  const statusClass =
+    !response || response.status >= 400 ? 'status-bad' : stepFailed ? 'status-plain' : 'status-ok';
   const status = response
-    ? `<span class="${response.status < 400 ? 'status-ok' : 'status-bad'}">${response.status}</span> · ${escapeHtml(formatDuration(response.durationMs))}`
+    ? `<span class="${statusClass}">${response.status}</span> · ${escapeHtml(formatDuration(response.durationMs))}`
     : `<span class="status-bad">no response</span>`;
   const parts = [
     `<details class="exchange"><summary>${escapeHtml(request.method)} ${escapeHtml(request.url)} → ${status}</summary>`,
     '<h4>Request</h4>',
     headersTable(request.headers),
-    bodyBlock(request.body, request.headers),
+    bodyBlock(request.body, request.headers, files),
     '<h4>Response</h4>',
   ];
   if (exchange.error !== undefined)
     parts.push(`<p class="severity-error">Transport failure: ${escapeHtml(exchange.error)}</p>`);
-  if (response) parts.push(headersTable(response.headers), bodyBlock(response.body, response.headers));
+  if (response) parts.push(headersTable(response.headers), bodyBlock(response.body, response.headers, files));
   else if (exchange.error === undefined) parts.push('<p>No response.</p>');
   parts.push('</details>');
   return parts.join('\n');
 }
 
+/** An exchange as text: request line, headers and body, then the response's. */
+function exchangeText(exchange: Exchange): string {
+  const lines = (headers: Record<string, string>) =>
+    Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  const { request, response } = exchange;
+  const parts = [`${request.method} ${request.url}`, ...lines(request.headers), ''];
+  if (request.body) parts.push(formatBody(request.body, request.headers).text, '');
+  if (exchange.error !== undefined) parts.push(`transport failure: ${exchange.error}`);
+  if (response) {
+    parts.push(`${response.status} (${formatDuration(response.durationMs)})`, ...lines(response.headers), '');
+    if (response.body) parts.push(formatBody(response.body, response.headers).text);
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+/** One line for an exchange of a passed step, linking to the whole of it in a file beside the report. */
+function exchangeLine(original: Exchange, files: BodyFiles): string {
+  const exchange = redactExchange(original);
+  const { request, response } = exchange;
+  const status = response ? `${response.status} · ${formatDuration(response.durationMs)}` : 'no response';
+  const file = files.place(exchangeText(exchange), false);
+  return `<p class="exchange-line"><code>${escapeHtml(request.method)} ${escapeHtml(request.url)}</code> → ${escapeHtml(status)} · <a href="${escapeHtml(file)}">the exchange</a></p>`;
+}
+
 // ------------------------------------------------------------------ scenarios and steps
 
-function stepItem(step: StepResult, anchor: string): string {
+function stepItem(step: StepResult, anchor: string, files?: BodyFiles): string {
   const phase = step.phase === 'step' ? '' : ` <span class="id">${escapeHtml(step.phase)}</span>`;
   const level = step.level === 'SHOULD' ? ' <span class="id">SHOULD</span>' : '';
+  const details = [
+    step.says ? `<blockquote>${escapeHtml(step.says)}</blockquote>` : '',
+    messages(step.messages),
+    ...step.exchanges.map((exchange) =>
+      // A passed step's exchanges are one line each, the whole exchange in a file beside the report.
+      files && step.outcome === 'pass'
+        ? exchangeLine(exchange, files)
+        : exchangeBlock(exchange, files, step.outcome === 'fail' || step.outcome === 'error'),
+    ),
+  ].filter((part) => part !== '');
+  // A passed step is folded: what it checked and sent is there when asked for, out of the way otherwise.
+  const body =
+    step.outcome === 'pass' && details.length > 0
+      ? [`<details class="step-details"><summary>What it checked</summary>`, ...details, '</details>']
+      : details;
   return [
     `<li class="step outcome-${step.outcome}" id="${escapeHtml(anchor)}">`,
     `<div class="step-head">${badge(step.outcome)} <h3>${escapeHtml(step.title)}</h3> <span class="id">${escapeHtml(step.id)}</span>${phase}${level} <span class="duration">${escapeHtml(formatDuration(step.durationMs))}</span></div>`,
-    step.says ? `<blockquote>${escapeHtml(step.says)}</blockquote>` : '',
-    messages(step.messages),
-    ...step.exchanges.map(exchangeBlock),
+    ...body,
     '</li>',
-  ]
-    .filter((part) => part !== '')
-    .join('\n');
+  ].join('\n');
 }
 
 function requirementLink(url: string): string {
@@ -301,7 +378,8 @@ function countsCells(counts: OutcomeCounts): string {
 function scenarioSection(
   scenario: ScenarioResult,
   anchor: string,
-  anchors: (step: StepResult) => string,
+  anchors: Map<StepResult, string>,
+  files?: BodyFiles,
 ): string {
   const parts = [
     `<section class="scenario outcome-${scenario.outcome}" id="${escapeHtml(anchor)}" aria-labelledby="${escapeHtml(anchor)}-title">`,
@@ -318,7 +396,7 @@ function scenarioSection(
   if (scenario.messages.length > 0) parts.push(messages(scenario.messages));
   if (scenario.steps.length > 0) {
     parts.push(
-      `<ol class="steps">${scenario.steps.map((step) => stepItem(step, anchors(step))).join('\n')}</ol>`,
+      `<ol class="steps">${scenario.steps.map((step) => stepItem(step, anchors.get(step) ?? '', files)).join('\n')}</ol>`,
     );
   }
   parts.push('</section>');
@@ -384,14 +462,36 @@ const capabilityModeText: Record<RunResult['capabilityMode'], string> = {
   strict: 'strict: what the target does not declare fails',
 };
 
+/** The failed and errored steps first, each linked to where it is, with its first message. */
+function problemsSection(result: RunResult, anchors: Map<StepResult, string>): string {
+  const problems = result.scenarios.flatMap((scenario) =>
+    scenario.steps
+      .filter((step) => step.outcome === 'fail' || step.outcome === 'error')
+      .map((step) => ({ scenario, step })),
+  );
+  if (problems.length === 0) return '';
+  const items = problems.map(
+    ({ scenario, step }) =>
+      `<li class="outcome-${step.outcome}">${badge(step.outcome)} <a href="#${escapeHtml(anchors.get(step) ?? '')}">${escapeHtml(scenario.title)} › ${escapeHtml(step.title)}</a>` +
+      (step.messages[0]
+        ? ` <span class="problem-message">${escapeHtml(firstLine(step.messages[0]))}</span>`
+        : '') +
+      '</li>',
+  );
+  return `<section class="problems" aria-labelledby="problems-title">
+<h2 id="problems-title">Problems (${problems.length})</h2>
+<ul>${items.join('\n')}</ul>
+</section>`;
+}
+
 /** The CapabilityStatement read the plan came from, folded like any exchange. */
-function capabilitiesSection(result: RunResult): string {
+function capabilitiesSection(result: RunResult, files?: BodyFiles): string {
   if (!result.capabilities) return '';
   const note = result.capabilities.note ? `<p>${escapeHtml(result.capabilities.note)}</p>` : '';
   return `<section aria-labelledby="capabilities-title">
 <h2 id="capabilities-title">Capabilities</h2>
 ${note}
-${exchangeBlock(result.capabilities.exchange)}
+${exchangeBlock(result.capabilities.exchange, files)}
 </section>`;
 }
 
@@ -437,16 +537,22 @@ ${parts.join('\n')}
 </section>`;
 }
 
-export function toHtml(result: RunResult): string {
+/**
+ * The report as one HTML page. With `files`, bodies over its size are shown cut, whole in a file beside
+ * the report (writeReports writes them); without, every body is inline.
+ */
+export function toHtml(result: RunResult, files?: BodyFiles): string {
   const outcome = runOutcome(result);
   const nextAnchor = anchorMaker();
   const scenarioAnchors = new Map<ScenarioResult, string>();
-  for (const scenario of result.scenarios)
+  const stepAnchors = new Map<StepResult, string>();
+  for (const scenario of result.scenarios) {
     scenarioAnchors.set(scenario, nextAnchor(`scenario-${scenario.id}`));
+    for (const step of scenario.steps)
+      stepAnchors.set(step, nextAnchor(`step-${scenario.id}-${step.phase}-${step.id}`));
+  }
   const scenarios = result.scenarios.map((scenario) =>
-    scenarioSection(scenario, scenarioAnchors.get(scenario) ?? '', (step) =>
-      nextAnchor(`step-${scenario.id}-${step.phase}-${step.id}`),
-    ),
+    scenarioSection(scenario, scenarioAnchors.get(scenario) ?? '', stepAnchors, files),
   );
   const scenarioCounts = countScenarios(result);
   const scenarioLine = OUTCOMES.filter((key) => scenarioCounts[key] > 0)
@@ -480,13 +586,14 @@ ${chart(totalStepCounts(result))}
 ${summaryTable(result, scenarioAnchors)}
 </div>
 </section>
+${problemsSection(result, stepAnchors)}
 <div class="toolbar" id="toolbar" hidden>
 <button type="button" id="expand-all">Expand all exchanges</button>
 <button type="button" id="collapse-all">Collapse all exchanges</button>
 <label><input type="checkbox" id="problems-only"> Show only problems</label>
 </div>
 ${scenarios.join('\n')}
-${capabilitiesSection(result)}
+${capabilitiesSection(result, files)}
 ${cleanupSection(result)}
 </main>
 <script>${SCRIPT}</script>

@@ -1,11 +1,11 @@
 /**
  * Writes the chosen reports of a run into a folder: run.json, junit.xml, one testreport-<scenario>.json
- * per scenario and report.html.
+ * per scenario, report.html and, beside it, the bodies too large to show in it whole (bodies/).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunResult } from '../types.js';
-import { toHtml } from './html.js';
+import { BodyFiles, toHtml } from './html.js';
 import { toJson } from './json.js';
 import { toJUnit } from './junit.js';
 import { toTestReports } from './testreport.js';
@@ -38,18 +38,23 @@ function reportFiles(result: RunResult, formats: readonly ReportFormat[]): [stri
       files.push([name, `${JSON.stringify(report, null, 2)}\n`]);
     }
   }
-  if (wanted.has('html')) files.push(['report.html', toHtml(result)]);
+  if (wanted.has('html')) {
+    // Large bodies go beside the report, each distinct one once (bodies/).
+    const bodies = new BodyFiles();
+    files.push(['report.html', toHtml(result, bodies)], ...bodies.files);
+  }
   return files;
 }
 
-/** Writes the reports and returns the paths written, in the order of the list above. */
+/** Writes the reports and returns the paths of the reports written (not the bodies beside them), in order. */
 export async function writeReports(result: RunResult, options: WriteReportsOptions): Promise<string[]> {
   await mkdir(options.dir, { recursive: true });
   const paths: string[] = [];
   for (const [name, content] of reportFiles(result, options.formats)) {
     const path = join(options.dir, name);
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, 'utf8');
-    paths.push(path);
+    if (!name.startsWith('bodies/')) paths.push(path);
   }
   return paths;
 }
