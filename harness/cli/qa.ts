@@ -1,10 +1,16 @@
 /**
  * `openimis-fhir qa [--root DIR] [--force] [--format F] [--fail-on error|warning] [--out FILE]
- *  [--baseline FILE] [--write-baseline FILE] [--qa-json FILE]`
+ *  [--baseline FILE] [--write-baseline FILE] [--include-errors] [--qa-json FILE]`
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BaselineCollector, BaselineMatcher, readBaseline, writeBaseline } from '../validate/baseline.js';
+import {
+  BaselineCollector,
+  BaselineMatcher,
+  baselineRefusal,
+  readBaseline,
+  writeBaseline,
+} from '../validate/baseline.js';
 import { atOrAbove, FAIL_ON_VALUES, type FailOn, type ResourceResult } from '../validate/results.js';
 import type { ValidationIssue } from '../validator/index.js';
 import type { QaIssue } from '../qa/issues.js';
@@ -30,7 +36,8 @@ Options:
   --fail-on LEVEL         error | warning: the lowest severity that fails the run (default error)
   --out FILE              write the report to FILE instead of stdout
   --baseline FILE         known issues (file, id, expression, reason): reported as suppressed, never failing
-  --write-baseline FILE   write the issues at or above --fail-on as a baseline
+  --write-baseline FILE   write the issues at or above --fail-on as a baseline; refused when it would
+                          accept new errors, unless --include-errors
   --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
   -h, --help              show this help
 
@@ -47,6 +54,7 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
       out: { type: 'string' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
+      'include-errors': { type: 'boolean', default: false },
       'qa-json': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -88,6 +96,11 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
   if (values['write-baseline']) {
     const collector = new BaselineCollector(failOn);
     for (const result of results) collector.add(result);
+    const refusal = baselineRefusal(collector, values['include-errors']);
+    if (refusal) {
+      console.error(`openimis-fhir qa: ${refusal}`);
+      return EXIT.usage;
+    }
     await writeBaseline(resolve(values['write-baseline']), collector.result());
   }
 

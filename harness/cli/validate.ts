@@ -12,6 +12,7 @@ import { igPaths, projectVersion } from '../paths.js';
 import {
   BaselineCollector,
   BaselineMatcher,
+  baselineRefusal,
   readBaseline,
   writeBaseline,
   type BaselineEntry,
@@ -83,7 +84,8 @@ Large sets and CI:
   --baseline FILE          known issues (keyed by file, message id and expression, each with a reason):
                            reported as suppressed, they do not fail the run
   --write-baseline FILE    write the current issues at or above --fail-on as a baseline (reasons from
-                           --baseline kept, new ones "TODO: justify")
+                           --baseline kept, new ones "TODO: justify"); refused when it would accept
+                           new errors, unless --include-errors
   -h, --help               show this help
 
 A summary follows the report: on stdout for text, on stderr for the other formats. A progress line is
@@ -119,6 +121,7 @@ interface Settings {
   writeBaseline?: string;
   minSeverity: Severity;
   maxIssues: number;
+  includeErrors: boolean;
   suppress: string[];
   suppressFile?: string;
 }
@@ -140,6 +143,7 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
       workers: { type: 'string' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
+      'include-errors': { type: 'boolean', default: false },
       'min-severity': { type: 'string', default: 'information' },
       'max-issues': { type: 'string' },
       suppress: { type: 'string', multiple: true },
@@ -187,6 +191,7 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
     profiles: values.profile ?? [],
     minSeverity,
     maxIssues,
+    includeErrors: values['include-errors'],
     suppress: values.suppress ?? [],
     ...(values['suppress-file'] !== undefined ? { suppressFile: resolve(cwd, values['suppress-file']) } : {}),
     format: values.format,
@@ -406,6 +411,11 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   if (unmet > 0)
     notes.push(`${unmet} baseline entr${unmet === 1 ? 'y' : 'ies'} matched no issue (fixed? remove them)`);
   if (collector && settings.writeBaseline) {
+    const refusal = baselineRefusal(collector, settings.includeErrors);
+    if (refusal) {
+      stderr.write(`openimis-fhir validate: ${refusal}\n`);
+      return EXIT.usage;
+    }
     const entries = collector.result();
     await writeBaseline(settings.writeBaseline, entries);
     notes.push(`baseline written to ${settings.writeBaseline} (${entries.length} entries)`);

@@ -96,13 +96,18 @@ export class BaselineMatcher {
  */
 export class BaselineCollector {
   private readonly entries = new Map<string, BaselineEntry>();
+  /** Errors (and fatal issues) no baseline accepted yet: a baseline is for what is right to accept. */
+  newErrors = 0;
 
   constructor(private readonly failOn: FailOn) {}
 
   add(result: ResourceResult): void {
     for (const item of result.suppressed ?? []) this.put(result.file, item, item.reason);
-    for (const item of result.issues)
-      if (atOrAbove(item.severity, this.failOn)) this.put(result.file, item, TODO_REASON);
+    for (const item of result.issues) {
+      if (!atOrAbove(item.severity, this.failOn)) continue;
+      if (atOrAbove(item.severity, 'error')) this.newErrors++;
+      this.put(result.file, item, TODO_REASON);
+    }
   }
 
   private put(file: string, item: ValidationIssue, reason: string): void {
@@ -125,4 +130,16 @@ export function baselineText(entries: BaselineEntry[]): string {
 
 export async function writeBaseline(path: string, entries: BaselineEntry[]): Promise<void> {
   await writeFile(path, baselineText(entries), 'utf8');
+}
+
+/**
+ * Why a baseline is not written: it would accept errors no baseline accepted before, and the caller did
+ * not say --include-errors (a baseline quietly swallowing errors hides exactly what must be fixed).
+ */
+export function baselineRefusal(collector: BaselineCollector, includeErrors: boolean): string | undefined {
+  if (includeErrors || collector.newErrors === 0) return undefined;
+  return (
+    `--write-baseline would accept ${collector.newErrors} error${collector.newErrors === 1 ? '' : 's'}: ` +
+    'fix them, or pass --include-errors to accept them too (each then needs a reason in the file)'
+  );
 }

@@ -359,7 +359,17 @@ describe('--shard', () => {
 describe('baselines', () => {
   it('round trip: written from the issues, then only new issues fail', async () => {
     const baseline = join(scratch, 'baseline.json');
-    const first = await validateInProcess([invalid, broken, '--write-baseline', baseline]);
+    // Errors go into a baseline only when asked: a baseline that swallows errors quietly hides them.
+    const refused = await validateInProcess([invalid, broken, '--write-baseline', baseline]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/would accept \d+ errors: fix them, or pass --include-errors/);
+    const first = await validateInProcess([
+      invalid,
+      broken,
+      '--write-baseline',
+      baseline,
+      '--include-errors',
+    ]);
     expect(first.code).toBe(1);
     const written = JSON.parse(await readFile(baseline, 'utf8')) as {
       issues: { file: string; id: string; expression: string; reason: string }[];

@@ -163,6 +163,7 @@ describe('qa on a copy of the IG with a broken example and a missing one', () =>
         root,
         '--write-baseline',
         baselineFile,
+        '--include-errors',
         '--out',
         join(scratch, 'w.out'),
         '--qa-json',
