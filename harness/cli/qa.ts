@@ -1,6 +1,7 @@
 /**
  * `openimis-fhir qa [--root DIR] [--force] [--format F] [--fail-on error|warning] [--out FILE]
- *  [--baseline FILE] [--write-baseline FILE] [--include-errors] [--qa-json FILE]`
+ *  [--baseline FILE] [--write-baseline FILE] [--include-errors] [--min-severity S] [--max-issues N]
+ *  [--suppress ID[:GLOB]]... [--suppress-file FILE] [--qa-json FILE]`
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +20,15 @@ import { runQa } from '../qa/run.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
+import {
+  applySuppressions,
+  formatGroups,
+  hiddenNote,
+  IssueGroups,
+  NARROWING_OPTIONS,
+  readNarrowing,
+  ReportFilter,
+} from '../validate/filters.js';
 
 /** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
 const NO_FILE = '(IG)';
@@ -38,6 +48,12 @@ Options:
   --baseline FILE         known issues (file, id, expression, reason): reported as suppressed, never failing
   --write-baseline FILE   write the issues at or above --fail-on as a baseline; refused when it would
                           accept new errors, unless --include-errors
+  --min-severity S        report only issues at or above S (fatal, error, warning, information);
+                          qa.json and the counts keep every issue
+  --max-issues N          report at most N issues
+  --suppress ID[:GLOB]    report issues with this message id (in FSH files matching GLOB) as
+                          suppressed: they no longer fail the run (repeatable)
+  --suppress-file FILE    suppressions, one ID[:GLOB] per line, each with its reason after ' # '
   --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
   -h, --help              show this help
 
@@ -55,6 +71,7 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'include-errors': { type: 'boolean', default: false },
+      ...NARROWING_OPTIONS,
       'qa-json': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,13 +95,17 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
     return usage(`--fail-on takes error or warning, not "${values['fail-on']}"`);
   const baseline = values.baseline ? await readBaseline(resolve(values.baseline)) : [];
   if (baseline instanceof Error) return usage(baseline.message);
+  const narrowing = await readNarrowing(values, process.cwd());
+  if (narrowing instanceof Error) return usage(narrowing.message);
 
   const root = resolve(values.root ?? '.');
   const run = await runQa({ ...(values.root ? { root } : {}), force: values.force });
 
   // The shared baseline works on per-file results: one per FSH file.
   const matcher = new BaselineMatcher(baseline);
-  const results = toResults(run.issues).map((result) => matcher.apply(result));
+  const results = toResults(run.issues).map((result) =>
+    applySuppressions(matcher.apply(result), narrowing.suppressions),
+  );
   const kept = results.flatMap((result) => result.issues.map((item) => fromResultIssue(item, result.file)));
   const suppressed = results.flatMap((result) =>
     (result.suppressed ?? []).map((item) => ({ ...fromResultIssue(item, result.file), reason: item.reason })),
@@ -104,16 +125,28 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
     await writeBaseline(resolve(values['write-baseline']), collector.result());
   }
 
+  const reportFilter = new ReportFilter(narrowing.minSeverity, narrowing.maxIssues);
+  const shown = results.map((result) => reportFilter.apply(result));
+  const groups = new IssueGroups();
+  for (const result of results) groups.add(result);
+  const hidden = hiddenNote(reportFilter, narrowing);
+  const notes =
+    format === 'text'
+      ? [formatGroups(groups.result()), hidden]
+          .filter(Boolean)
+          .map((line) => `${line}\n`)
+          .join('')
+      : '';
   const output =
     format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
-      : formatResults(format, results, {
+      : formatResults(format, shown, {
           failOn,
           colour: format === 'text' && !values.out && process.stdout.isTTY === true,
           cwd: run.root,
           tool: { name: 'openimis-fhir qa', version: report.tool.version },
           runName: 'openimis-fhir qa',
-        }) + (format === 'text' ? summaryLine(report.counts, qaJsonFile) : '');
+        }) + (format === 'text' ? notes + summaryLine(report.counts, qaJsonFile) : '');
   if (values.out) writeText(resolve(values.out), output);
   else process.stdout.write(output);
   return kept.some((item) => atOrAbove(item.severity, failOn)) ? EXIT.problems : EXIT.ok;
@@ -151,6 +184,6 @@ function writeText(file: string, text: string): void {
 }
 
 function summaryLine(counts: QaCounts, qaJsonFile: string): string {
-  const suppressed = counts.suppressed ? `, ${counts.suppressed} suppressed by the baseline` : '';
+  const suppressed = counts.suppressed ? `, ${counts.suppressed} suppressed (baseline, --suppress)` : '';
   return `qa: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.information} information${suppressed}; wrote ${qaJsonFile}\n`;
 }

@@ -31,15 +31,16 @@ import { parseShard, WHOLE, type Shard } from '../validate/shard.js';
 import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
-import type { Severity, Validator } from '../validator/index.js';
+import type { Validator } from '../validator/index.js';
 import {
   applySuppressions,
   formatGroups,
+  hiddenNote,
   IssueGroups,
-  parseSuppression,
-  readSuppressions,
+  NARROWING_OPTIONS,
+  readNarrowing,
   ReportFilter,
-  type Suppression,
+  type Narrowing,
 } from '../validate/filters.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
@@ -119,16 +120,11 @@ interface Settings {
   workers?: number;
   baseline?: string;
   writeBaseline?: string;
-  minSeverity: Severity;
-  maxIssues: number;
   includeErrors: boolean;
-  suppress: string[];
-  suppressFile?: string;
+  narrowing: Narrowing;
 }
 
-const SEVERITIES: readonly Severity[] = ['fatal', 'error', 'warning', 'information'];
-
-function parseSettings(args: string[], cwd: string): Settings | { help: true } | Error {
+async function parseSettings(args: string[], cwd: string): Promise<Settings | { help: true } | Error> {
   const parsed = tryParseArgs({
     args,
     options: {
@@ -144,10 +140,7 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'include-errors': { type: 'boolean', default: false },
-      'min-severity': { type: 'string', default: 'information' },
-      'max-issues': { type: 'string' },
-      suppress: { type: 'string', multiple: true },
-      'suppress-file': { type: 'string' },
+      ...NARROWING_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -169,14 +162,8 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
     if (!Number.isInteger(workers) || workers < 1 || workers > 256)
       return new Error('--workers must be a whole number from 1 to 256');
   }
-  const minSeverity = values['min-severity'] as Severity;
-  if (!SEVERITIES.includes(minSeverity))
-    return new Error(
-      `--min-severity must be one of ${SEVERITIES.join(', ')}, not '${values['min-severity']}'`,
-    );
-  const maxIssues = values['max-issues'] === undefined ? Infinity : Number(values['max-issues']);
-  if (!(maxIssues === Infinity || (Number.isSafeInteger(maxIssues) && maxIssues >= 0)))
-    return new Error(`--max-issues must be a whole number, not '${values['max-issues']}'`);
+  const narrowing = await readNarrowing(values, cwd);
+  if (narrowing instanceof Error) return narrowing;
   if (positionals.length === 0)
     return new Error('name the files, folders or NDJSON files to validate (- for stdin)');
   const projectIg = igPaths().generatedResources;
@@ -189,11 +176,8 @@ function parseSettings(args: string[], cwd: string): Settings | { help: true } |
       ...(values.ig ?? []).map((ig) => resolve(cwd, ig)),
     ],
     profiles: values.profile ?? [],
-    minSeverity,
-    maxIssues,
     includeErrors: values['include-errors'],
-    suppress: values.suppress ?? [],
-    ...(values['suppress-file'] !== undefined ? { suppressFile: resolve(cwd, values['suppress-file']) } : {}),
+    narrowing,
     format: values.format,
     failOn: failOn as FailOn,
     shard,
@@ -246,22 +230,6 @@ function loadDefinitions(settings: Settings): DefinitionRegistry | Error {
   return definitions;
 }
 
-/** The suppressions of --suppress and --suppress-file. */
-async function suppressionsOf(settings: Settings): Promise<Suppression[] | Error> {
-  const found: Suppression[] = [];
-  for (const spec of settings.suppress) {
-    const parsed = parseSuppression(spec, `--suppress ${spec}`);
-    if (parsed instanceof Error) return parsed;
-    found.push(parsed);
-  }
-  if (settings.suppressFile) {
-    const read = await readSuppressions(settings.suppressFile);
-    if (read instanceof Error) return read;
-    found.push(...read);
-  }
-  return found;
-}
-
 /** Threads to validate on: one is the main thread itself, more are a pool of worker threads. */
 function workerCount(settings: Settings, sources: InputSource[]): number {
   if (settings.workers !== undefined) return settings.workers;
@@ -281,7 +249,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     );
     return EXIT.usage;
   };
-  const settings = parseSettings(args, cwd);
+  const settings = await parseSettings(args, cwd);
   if (settings instanceof Error) return usage(settings.message);
   if ('help' in settings) {
     stdout.write(`${HELP}\n`);
@@ -303,8 +271,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     if (read instanceof Error) return usage(read.message);
     baseline = read;
   }
-  const suppressions = await suppressionsOf(settings);
-  if (suppressions instanceof Error) return usage(suppressions.message);
+  const { suppressions } = settings.narrowing;
   const workers = workerCount(settings, sources);
   const validator = checkedValidator(settings, workers);
   if (validator instanceof Error) return usage(validator.message);
@@ -339,7 +306,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   });
   const counter = new SummaryCounter();
   const groups = new IssueGroups();
-  const reportFilter = new ReportFilter(settings.minSeverity, settings.maxIssues);
+  const reportFilter = new ReportFilter(settings.narrowing.minSeverity, settings.narrowing.maxIssues);
   const matcher = new BaselineMatcher(baseline);
   const collector = settings.writeBaseline ? new BaselineCollector(settings.failOn) : undefined;
   let failed = false;
@@ -401,11 +368,8 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   const notes = [formatSummary(summary)];
   const grouped = formatGroups(groups.result());
   if (grouped) notes.push(grouped);
-  if (reportFilter.hidden > 0)
-    notes.push(
-      `${reportFilter.hidden.toLocaleString('en-US')} issues not shown (--min-severity ${settings.minSeverity}` +
-        `${settings.maxIssues === Infinity ? '' : `, --max-issues ${settings.maxIssues}`}); counted above`,
-    );
+  const hidden = hiddenNote(reportFilter, settings.narrowing);
+  if (hidden) notes.push(hidden);
   if (settings.shard.count > 1) notes.push(`shard ${settings.shard.index}/${settings.shard.count}`);
   const unmet = matcher.unmet().length;
   if (unmet > 0)

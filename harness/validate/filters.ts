@@ -5,6 +5,7 @@
  * counts every issue, so nothing is hidden without being said.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Severity } from '../validator/index.js';
 import { compareSeverity, type ResourceResult, type SuppressedIssue } from './results.js';
 
@@ -171,4 +172,64 @@ export function formatGroups(groups: readonly IssueGroup[], limit = 15): string 
     );
   if (groups.length > limit) lines.push(`  ... and ${groups.length - limit} more message ids`);
   return lines.join('\n');
+}
+
+/** The narrowing flags `validate` and `qa` share, as node:util parseArgs takes them. */
+export const NARROWING_OPTIONS = {
+  'min-severity': { type: 'string', default: 'information' },
+  'max-issues': { type: 'string' },
+  suppress: { type: 'string', multiple: true },
+  'suppress-file': { type: 'string' },
+} as const;
+
+/** What the narrowing flags say. */
+export interface Narrowing {
+  minSeverity: Severity;
+  maxIssues: number;
+  suppressions: Suppression[];
+}
+
+const SEVERITIES: readonly Severity[] = ['fatal', 'error', 'warning', 'information'];
+
+/** The narrowing flags read (the suppression file relative to `cwd`), or what is wrong with them. */
+export async function readNarrowing(
+  values: {
+    'min-severity'?: string | undefined;
+    'max-issues'?: string | undefined;
+    suppress?: string[] | undefined;
+    'suppress-file'?: string | undefined;
+  },
+  cwd: string,
+): Promise<Narrowing | Error> {
+  const minSeverity = (values['min-severity'] ?? 'information') as Severity;
+  if (!SEVERITIES.includes(minSeverity))
+    return new Error(
+      `--min-severity must be one of ${SEVERITIES.join(', ')}, not '${values['min-severity']}'`,
+    );
+  const maxIssues = values['max-issues'] === undefined ? Infinity : Number(values['max-issues']);
+  if (!(maxIssues === Infinity || (Number.isSafeInteger(maxIssues) && maxIssues >= 0)))
+    return new Error(`--max-issues must be a whole number, not '${values['max-issues']}'`);
+  const suppressions: Suppression[] = [];
+  for (const spec of values.suppress ?? []) {
+    const parsed = parseSuppression(spec, `--suppress ${spec}`);
+    if (parsed instanceof Error) return parsed;
+    suppressions.push(parsed);
+  }
+  const file = values['suppress-file'];
+  if (file !== undefined) {
+    const read = await readSuppressions(resolve(cwd, file));
+    if (read instanceof Error) return read;
+    suppressions.push(...read);
+  }
+  return { minSeverity, maxIssues, suppressions };
+}
+
+/** The note that says what the report left out, when it left anything out. */
+export function hiddenNote(filter: ReportFilter, narrowing: Narrowing): string | undefined {
+  if (filter.hidden === 0) return undefined;
+  const flags = [
+    `--min-severity ${narrowing.minSeverity}`,
+    ...(narrowing.maxIssues === Infinity ? [] : [`--max-issues ${narrowing.maxIssues}`]),
+  ];
+  return `${filter.hidden.toLocaleString('en-US')} issues not shown (${flags.join(', ')}); counted above`;
 }

@@ -50,6 +50,27 @@ describe('qa on the project IG', () => {
     expect(run.code).toBe(0);
   });
 
+  it('narrows its report like validate: --min-severity and --max-issues, the counts keep everything', async () => {
+    expect(run.report.counts.warnings).toBeGreaterThan(1);
+    const errorsOnly = await qa(['--min-severity', 'error'], scratch);
+    expect(errorsOnly.output).not.toMatch(/:\d+:\d+\s+warning\s/);
+    expect(errorsOnly.output).toMatch(/issues not shown \(--min-severity error\); counted above/);
+    expect(errorsOnly.report.counts.warnings).toBe(run.report.counts.warnings);
+    const one = await qa(['--max-issues', '1'], scratch);
+    expect(one.output).toMatch(/By message:/);
+    expect(one.output).toMatch(/not shown \(--min-severity information, --max-issues 1\)/);
+  });
+
+  it('--suppress takes an id out of the counted issues, with its reason in qa.json', async () => {
+    const id = run.report.issues[0]?.id as string;
+    const suppressed = await qa(['--suppress', id], scratch);
+    const total = (counts: QaJson['counts']) => counts.errors + counts.warnings + counts.information;
+    expect(suppressed.report.counts.suppressed).toBeGreaterThan(0);
+    expect(total(suppressed.report.counts)).toBe(
+      total(run.report.counts) - suppressed.report.counts.suppressed,
+    );
+  });
+
   it('validated every example and placed every validator issue in an example file', () => {
     expect(run.report.examples).toBeGreaterThan(20);
     for (const issue of run.report.issues.filter((i) => i.origin === 'validator')) {
