@@ -2,6 +2,7 @@
  * A body-check worker: parses a large request body within the server's limits and reaches the server's
  * write verdicts on the objects a write would check, off the main thread (body-checks/index.ts).
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isJsonObject, type JsonObject } from '../../json.js';
 import { createValidator } from '../../validator/index.js';
@@ -11,6 +12,14 @@ import { checkForWrite } from '../../validator/write-check.js';
 import { fromXml } from '../formats.js';
 import type { BodyDone, BodyJob, BodyWorkerSetup, VerdictPlace } from './protocol.js';
 import type { WriteVerdict } from '../../validator/write-check.js';
+
+// Checking a large body is background work: this thread yields the CPU to the thread answering other
+// clients (on Linux, a thread's nice value is its own). Where that cannot be set, nothing changes.
+try {
+  setPriority(10);
+} catch {
+  // not permitted here: the thread keeps the process's priority
+}
 
 const setup = workerData as BodyWorkerSetup;
 const validator = createValidator({ igs: setup.igs });
