@@ -20,15 +20,7 @@ import { runQa } from '../qa/run.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
-import {
-  applySuppressions,
-  formatGroups,
-  hiddenNote,
-  IssueGroups,
-  NARROWING_OPTIONS,
-  readNarrowing,
-  ReportFilter,
-} from '../validate/filters.js';
+import { NARROWING_OPTIONS, readNarrowing, ReportNarrowing } from '../validate/filters.js';
 
 /** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
 const NO_FILE = '(IG)';
@@ -103,9 +95,9 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
 
   // The shared baseline works on per-file results: one per FSH file.
   const matcher = new BaselineMatcher(baseline);
-  const results = toResults(run.issues).map((result) =>
-    applySuppressions(matcher.apply(result), narrowing.suppressions),
-  );
+  const narrowed = new ReportNarrowing(narrowing);
+  const both = toResults(run.issues).map((result) => narrowed.apply(matcher.apply(result)));
+  const results = both.map(({ counted }) => counted);
   const kept = results.flatMap((result) => result.issues.map((item) => fromResultIssue(item, result.file)));
   const suppressed = results.flatMap((result) =>
     (result.suppressed ?? []).map((item) => ({ ...fromResultIssue(item, result.file), reason: item.reason })),
@@ -125,15 +117,11 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
     await writeBaseline(resolve(values['write-baseline']), collector.result());
   }
 
-  const reportFilter = new ReportFilter(narrowing.minSeverity, narrowing.maxIssues);
-  const shown = results.map((result) => reportFilter.apply(result));
-  const groups = new IssueGroups();
-  for (const result of results) groups.add(result);
-  const hidden = hiddenNote(reportFilter, narrowing);
+  const shown = both.map((result) => result.shown);
   const notes =
     format === 'text'
-      ? [formatGroups(groups.result()), hidden]
-          .filter(Boolean)
+      ? narrowed
+          .notes()
           .map((line) => `${line}\n`)
           .join('')
       : '';

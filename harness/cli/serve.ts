@@ -16,7 +16,6 @@ import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
 import { tryParseArgs } from './support.js';
-import { igPaths } from '../paths.js';
 
 const HELP = `Usage: openimis-fhir serve [options]
 
@@ -168,7 +167,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     try {
       loaded = await loadResources(running.fhir, {
         inputs: values.load,
-        igs: values.ig?.length ? values.ig : [igPaths().generatedResources],
+        igs: running.igs,
         ...(workers !== undefined ? { workers } : {}),
         onProgress: (progress) => showProgress(progress.read, progress.bytes, progress.totalBytes),
       });

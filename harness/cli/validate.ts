@@ -26,22 +26,13 @@ import {
 import { isFailure, readInputs, resolveInputs, totalBytes, type InputSource } from '../validate/inputs.js';
 import { BufferedSink, fileSink, wantsColour, type Sink } from '../validate/output.js';
 import { createProgress, type ProgressStream } from '../validate/progress.js';
-import { FAIL_ON_VALUES, fails, type FailOn, type ResourceResult } from '../validate/results.js';
+import { FAIL_ON_VALUES, fails, type FailOn } from '../validate/results.js';
 import { parseShard, WHOLE, type Shard } from '../validate/shard.js';
 import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
-import {
-  applySuppressions,
-  formatGroups,
-  hiddenNote,
-  IssueGroups,
-  NARROWING_OPTIONS,
-  readNarrowing,
-  ReportFilter,
-  type Narrowing,
-} from '../validate/filters.js';
+import { NARROWING_OPTIONS, readNarrowing, ReportNarrowing, type Narrowing } from '../validate/filters.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
 import { tryParseArgs } from './support.js';
@@ -271,7 +262,6 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     if (read instanceof Error) return usage(read.message);
     baseline = read;
   }
-  const { suppressions } = settings.narrowing;
   const workers = workerCount(settings, sources);
   const validator = checkedValidator(settings, workers);
   if (validator instanceof Error) return usage(validator.message);
@@ -305,8 +295,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     tool: { name: 'openimis-fhir', version: projectVersion() },
   });
   const counter = new SummaryCounter();
-  const groups = new IssueGroups();
-  const reportFilter = new ReportFilter(settings.narrowing.minSeverity, settings.narrowing.maxIssues);
+  const narrowing = new ReportNarrowing(settings.narrowing);
   const matcher = new BaselineMatcher(baseline);
   const collector = settings.writeBaseline ? new BaselineCollector(settings.failOn) : undefined;
   let failed = false;
@@ -330,11 +319,10 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
       }
       const { bytes: unitBytes, ...validated } = item;
       bytes += unitBytes;
-      const result: ResourceResult = applySuppressions(matcher.apply(validated), suppressions);
+      const { counted: result, shown } = narrowing.apply(matcher.apply(validated));
       counter.add(result);
-      groups.add(result);
       collector?.add(result);
-      formatter.add(reportFilter.apply(result));
+      formatter.add(shown);
       if (!failed && fails(result, settings.failOn)) failed = true;
       progress.update(counter.resourceCount, bytes);
       if (stdoutFull) {
@@ -365,11 +353,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
     );
     return EXIT.usage;
   }
-  const notes = [formatSummary(summary)];
-  const grouped = formatGroups(groups.result());
-  if (grouped) notes.push(grouped);
-  const hidden = hiddenNote(reportFilter, settings.narrowing);
-  if (hidden) notes.push(hidden);
+  const notes = [formatSummary(summary), ...narrowing.notes()];
   if (settings.shard.count > 1) notes.push(`shard ${settings.shard.index}/${settings.shard.count}`);
   const unmet = matcher.unmet().length;
   if (unmet > 0)

@@ -167,14 +167,20 @@ function send(response: ServerResponse, method: string, result: FhirResponse, fo
   response.end(text);
 }
 
-/** Which objects of a body a write of it would validate: see body-checks/protocol.ts. */
-function writeShape(method: string, segments: string[]): WriteShape {
-  if (method === 'POST' && segments.length === 0) return 'entries';
-  const isOperation = segments.some((segment) => segment.startsWith('$') || segment.startsWith('_'));
-  if (isOperation) return 'none';
-  if (method === 'POST' && segments.length === 1) return 'resource';
-  if (method === 'PUT' && segments.length <= 2) return 'resource';
-  return 'none';
+/**
+ * Which objects of a body a write of it would validate (body-checks/protocol.ts), from the route the
+ * server itself finds for the request: a create or update checks the body, a batch or transaction its
+ * entries' resources, anything else (a search, a patch, an operation, no route at all) none.
+ */
+function writeShape(server: FhirServer, request: FhirRequest): WriteShape {
+  let interactions: readonly string[];
+  try {
+    interactions = server.resolve(request).route.interactions;
+  } catch {
+    return 'none';
+  }
+  if (interactions.includes('transaction')) return 'entries';
+  return interactions.includes('create') || interactions.includes('update') ? 'resource' : 'none';
 }
 
 function fail(response: ServerResponse, request: IncomingMessage, error: unknown): void {
@@ -183,7 +189,10 @@ function fail(response: ServerResponse, request: IncomingMessage, error: unknown
   send(response, request.method ?? 'GET', result, typeof negotiated === 'string' ? negotiated : 'json');
 }
 
-/** One FHIR request, whichever path it came by: `path` is below the base, `body` the raw bytes if any. */
+/**
+ * One FHIR request, whichever path it came by: `path` is below the base, `body` the raw bytes if any;
+ * `authenticated` when the token was checked already (the express path checks it before reading a body).
+ */
 function serveFhir(
   server: FhirServer,
   options: HttpOptions,
@@ -191,12 +200,18 @@ function serveFhir(
   response: ServerResponse,
   path: string,
   body: unknown,
+  authenticated = false,
 ): void {
   const url = request.url ?? '/';
-  const negotiated = negotiateResponseFormat(
-    formatParameter(url, options.limits),
-    headerValue(request, 'accept'),
-  );
+  // Read once: its _format chooses the answer's format, even the answer to a query that is refused.
+  let query: [string, string][] | OutcomeError;
+  try {
+    query = queryPairs(url, options.limits);
+  } catch (error) {
+    query = error instanceof OutcomeError ? error : badRequest('The query string cannot be read');
+  }
+  const formatParameter = Array.isArray(query) ? query.find(([name]) => name === '_format')?.[1] : undefined;
+  const negotiated = negotiateResponseFormat(formatParameter, headerValue(request, 'accept'));
   if (typeof negotiated === 'object') {
     return fail(
       response,
@@ -209,13 +224,16 @@ function serveFhir(
   try {
     const segments = path.split('/').filter(Boolean).map(pathSegment);
     const unauthenticated =
-      segments.length === 1 && segments[0] === 'metadata' ? undefined : authenticationError(options, request);
+      authenticated || (segments.length === 1 && segments[0] === 'metadata')
+        ? undefined
+        : authenticationError(options, request);
     if (unauthenticated) throw unauthenticated;
+    if (!Array.isArray(query)) throw query;
     const fhirRequest: FhirRequest = {
       method: request.method ?? 'GET',
       base: `http://${headerValue(request, 'host') ?? 'localhost'}${options.basePath}`,
       segments,
-      query: queryPairs(url, options.limits),
+      query,
       headers: {
         ...optional('ifMatch', headerValue(request, 'if-match')),
         ...optional('ifNoneMatch', headerValue(request, 'if-none-match')),
@@ -255,7 +273,7 @@ async function serveChecked(
   format: Format,
 ): Promise<void> {
   try {
-    const checked = await bodyChecks.check(raw, kind, writeShape(fhirRequest.method, fhirRequest.segments));
+    const checked = await bodyChecks.check(raw, kind, writeShape(server, fhirRequest));
     if (!checked.ok) {
       const outcome = operationOutcome(
         'error',
@@ -483,8 +501,9 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
   // Bodies are read raw, whatever their type, up to the limit; parsing is ours (safe with hostile keys).
   router.use(express.raw({ type: () => true, limit: limits.bodyBytes }));
 
+  // The token was checked above, before the body was read.
   router.use((request: Request, response: Response) => {
-    serveFhir(server, options, request, response, request.path, request.body);
+    serveFhir(server, options, request, response, request.path, request.body, true);
   });
 
   // Errors express itself raises (a body over the limit, a body that cannot be read).
@@ -523,12 +542,4 @@ function createApp(server: FhirServer, options: HttpOptions): express.Express {
 
 function optional<K extends string>(name: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [name]: value } as Record<K, string>);
-}
-
-function formatParameter(originalUrl: string, limits: RequestLimits): string | undefined {
-  try {
-    return queryPairs(originalUrl, limits).find(([name]) => name === '_format')?.[1];
-  } catch {
-    return undefined;
-  }
 }

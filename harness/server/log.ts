@@ -12,20 +12,17 @@ export interface LogEntry {
 export type ServerLog = (entry: LogEntry) => void;
 
 /** One line of JSON for an entry, with the time first. */
-export const logLine = (entry: LogEntry): string =>
+const logLine = (entry: LogEntry): string =>
   `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
 
-/** Lines on stderr, each with the time. */
-export const stderrLog: ServerLog = (entry) => {
-  process.stderr.write(logLine(entry));
-};
-
-/** Lines on a stream (a file, stdout). */
+/** Lines on a stream (stderr, a file, stdout), each with the time. */
 export function streamLog(stream: NodeJS.WritableStream): ServerLog {
   return (entry) => {
     stream.write(logLine(entry));
   };
 }
+
+export const stderrLog: ServerLog = streamLog(process.stderr);
 
 /** Nothing logged (the default for servers started from code). */
 export const quietLog: ServerLog = () => {};

@@ -79,6 +79,8 @@ export interface RunningServer {
   subscriptions?: Subscriptions;
   /** The login, when the server requires one (its keys can be rotated while it runs). */
   authenticator?: Authenticator;
+  /** The IG packages it serves (what a load's validation threads load). */
+  igs: string[];
   close(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ export function createFhirServer(options: ServerOptions = {}): {
   storage: Storage;
   openimis: OpenimisBehaviour;
   subscriptions?: Subscriptions;
+  /** The IG packages it serves. */
+  igs: string[];
 } {
   const definitions = DefinitionRegistry.withCore();
   const igs = options.igs ?? [igPaths().generatedResources];
@@ -133,14 +137,14 @@ export function createFhirServer(options: ServerOptions = {}): {
           ...options.subscriptions,
         });
   if (subscriptions) fhir.addPlugin(subscriptions.plugin);
-  return { fhir, storage, openimis, ...(subscriptions ? { subscriptions } : {}) };
+  return { fhir, storage, openimis, igs, ...(subscriptions ? { subscriptions } : {}) };
 }
 
 /** Bodies from this size up are parsed and checked off the event loop. */
 const DEFAULT_OFFLOAD_BYTES = 256 * 1024;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { fhir, storage, openimis, subscriptions } = createFhirServer(options);
+  const { fhir, storage, openimis, subscriptions, igs } = createFhirServer(options);
   const log = options.log ?? quietLog;
   for (const note of storage instanceof JournalStorage ? storage.notes : [])
     log({ event: 'journal-lock', detail: note });
@@ -149,7 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const memory = new MemoryBudget(options.maxMemoryBytes);
   const bodyChecks = new BodyChecks({
     setup: {
-      igs: options.igs ?? [igPaths().generatedResources],
+      igs,
       mode: fhir.parts.writeValidation.mode,
       igProfiles: Object.fromEntries(fhir.parts.igProfiles),
       limits,
@@ -210,6 +214,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storage,
     ...(subscriptions ? { subscriptions } : {}),
     ...(authenticator ? { authenticator } : {}),
+    igs,
     close: () =>
       new Promise<void>((resolve) => {
         openimis.close();

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ValidationIssue } from '../validator/index.js';
-import { atOrAbove, type FailOn, type ResourceResult, type SuppressedIssue } from './results.js';
+import { atOrAbove, suppressIssues, type FailOn, type ResourceResult } from './results.js';
 
 export interface BaselineEntry {
   file: string;
@@ -69,19 +69,13 @@ export class BaselineMatcher {
 
   /** The result with the issues the baseline knows moved to `suppressed`. */
   apply(result: ResourceResult): ResourceResult {
-    if (this.reasons.size === 0 || result.issues.length === 0) return result;
-    const kept: ValidationIssue[] = [];
-    const suppressed: SuppressedIssue[] = [...(result.suppressed ?? [])];
-    for (const item of result.issues) {
+    if (this.reasons.size === 0) return result;
+    return suppressIssues(result, (item) => {
       const key = keyOf(result.file, item.id, item.expression);
       const reason = this.reasons.get(key);
-      if (reason === undefined) kept.push(item);
-      else {
-        this.met.add(key);
-        suppressed.push({ ...item, reason });
-      }
-    }
-    return suppressed.length === 0 ? result : { ...result, issues: kept, suppressed };
+      if (reason !== undefined) this.met.add(key);
+      return reason;
+    });
   }
 
   /** Entries no issue matched in this run: fixed issues, or a different selection of inputs. */

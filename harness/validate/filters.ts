@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Severity } from '../validator/index.js';
-import { compareSeverity, type ResourceResult, type SuppressedIssue } from './results.js';
+import { compareSeverity, severityRank, suppressIssues, type ResourceResult } from './results.js';
 
 export interface Suppression {
   id: string;
@@ -83,26 +83,16 @@ function globPattern(glob: string): RegExp {
 }
 
 /** Moves the issues a suppression matches to `suppressed`, with its reason. */
-export function applySuppressions(
-  result: ResourceResult,
-  suppressions: readonly Suppression[],
-): ResourceResult {
-  if (suppressions.length === 0 || result.issues.length === 0) return result;
-  const kept = [];
-  const suppressed: SuppressedIssue[] = [...(result.suppressed ?? [])];
-  for (const item of result.issues) {
-    const by = suppressions.find((s) => s.id === item.id && s.matches(result.file));
-    if (by) suppressed.push({ ...item, reason: by.reason });
-    else kept.push(item);
-  }
-  if (kept.length === result.issues.length) return result;
-  return { ...result, issues: kept, suppressed };
+function applySuppressions(result: ResourceResult, suppressions: readonly Suppression[]): ResourceResult {
+  if (suppressions.length === 0) return result;
+  return suppressIssues(
+    result,
+    (item) => suppressions.find((s) => s.id === item.id && s.matches(result.file))?.reason,
+  );
 }
 
-const RANK: Record<Severity, number> = { information: 0, warning: 1, error: 2, fatal: 3 };
-
 /** The report's narrowing: issues below `minSeverity` left out, at most `maxIssues` shown in all. */
-export class ReportFilter {
+class ReportFilter {
   /** Issues left out of the report (the summary still counts them). */
   hidden = 0;
   private shown = 0;
@@ -113,7 +103,9 @@ export class ReportFilter {
   ) {}
 
   apply(result: ResourceResult): ResourceResult {
-    let issues = result.issues.filter((item) => RANK[item.severity] >= RANK[this.minSeverity]);
+    let issues = result.issues.filter(
+      (item) => severityRank(item.severity) >= severityRank(this.minSeverity),
+    );
     const room = Math.max(0, this.maxIssues - this.shown);
     if (issues.length > room)
       issues = [...issues].sort((a, b) => compareSeverity(a.severity, b.severity)).slice(0, room);
@@ -132,7 +124,7 @@ export interface IssueGroup {
 }
 
 /** Issues grouped by message id as results stream by: a fixed amount kept per id, nothing per issue. */
-export class IssueGroups {
+class IssueGroups {
   private readonly groups = new Map<string, IssueGroup>();
 
   add(result: ResourceResult): void {
@@ -140,7 +132,7 @@ export class IssueGroups {
       const group = this.groups.get(item.id);
       if (group) {
         group.count++;
-        if (RANK[item.severity] > RANK[group.severity]) group.severity = item.severity;
+        if (severityRank(item.severity) > severityRank(group.severity)) group.severity = item.severity;
         continue;
       }
       const where = result.index === undefined ? result.file : `${result.file}:${result.index}`;
@@ -162,7 +154,7 @@ export class IssueGroups {
 }
 
 /** The grouped summary for people: one line per message id (the first `limit`), with an example. */
-export function formatGroups(groups: readonly IssueGroup[], limit = 15): string {
+function formatGroups(groups: readonly IssueGroup[], limit = 15): string {
   if (groups.length === 0) return '';
   const lines = ['By message:'];
   for (const group of groups.slice(0, limit))
@@ -225,11 +217,39 @@ export async function readNarrowing(
 }
 
 /** The note that says what the report left out, when it left anything out. */
-export function hiddenNote(filter: ReportFilter, narrowing: Narrowing): string | undefined {
+function hiddenNote(filter: ReportFilter, narrowing: Narrowing): string | undefined {
   if (filter.hidden === 0) return undefined;
   const flags = [
     `--min-severity ${narrowing.minSeverity}`,
     ...(narrowing.maxIssues === Infinity ? [] : [`--max-issues ${narrowing.maxIssues}`]),
   ];
   return `${filter.hidden.toLocaleString('en-US')} issues not shown (${flags.join(', ')}); counted above`;
+}
+
+/**
+ * A run's narrowing, applied result by result as validate and qa produce them: suppressions first
+ * (what they accept no longer counts), then the counted result grouped by message id, then what the
+ * report shows of it; at the end, the notes that say what was grouped and what was left out.
+ */
+export class ReportNarrowing {
+  private readonly filter: ReportFilter;
+  private readonly groups = new IssueGroups();
+
+  constructor(private readonly narrowing: Narrowing) {
+    this.filter = new ReportFilter(narrowing.minSeverity, narrowing.maxIssues);
+  }
+
+  /** `counted`: what the counts, the exit code and a baseline take; `shown`: what the report shows. */
+  apply(result: ResourceResult): { counted: ResourceResult; shown: ResourceResult } {
+    const counted = applySuppressions(result, this.narrowing.suppressions);
+    this.groups.add(counted);
+    return { counted, shown: this.filter.apply(counted) };
+  }
+
+  /** The grouped summary and what the report left out, as lines for people (none when there is none). */
+  notes(): string[] {
+    return [formatGroups(this.groups.result()), hiddenNote(this.filter, this.narrowing) ?? ''].filter(
+      (note) => note !== '',
+    );
+  }
 }

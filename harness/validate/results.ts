@@ -29,6 +29,30 @@ export const FAIL_ON_VALUES: readonly FailOn[] = ['error', 'warning'];
 /** Higher is worse; fatal and error both fail `--fail-on error`. */
 const RANK: Record<Severity, number> = { information: 0, warning: 1, error: 2, fatal: 3 };
 
+/** A severity's place, higher worse: information 0 up to fatal 3. */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+/**
+ * The result with the issues `reasonFor` gives a reason for moved to `suppressed`, each with its reason;
+ * the same result when none is. Baselines and suppressions both accept issues this way.
+ */
+export function suppressIssues(
+  result: ResourceResult,
+  reasonFor: (item: ValidationIssue) => string | undefined,
+): ResourceResult {
+  if (result.issues.length === 0) return result;
+  const kept: ValidationIssue[] = [];
+  const suppressed: SuppressedIssue[] = [...(result.suppressed ?? [])];
+  for (const item of result.issues) {
+    const reason = reasonFor(item);
+    if (reason === undefined) kept.push(item);
+    else suppressed.push({ ...item, reason });
+  }
+  return kept.length === result.issues.length ? result : { ...result, issues: kept, suppressed };
+}
+
 export function atOrAbove(severity: Severity, threshold: FailOn): boolean {
   return RANK[severity] >= RANK[threshold];
 }
