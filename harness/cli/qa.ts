@@ -3,7 +3,7 @@
  *  [--baseline FILE] [--write-baseline FILE] [--include-errors] [--min-severity S] [--max-issues N]
  *  [--suppress ID[:GLOB]]... [--suppress-file FILE] [--qa-json FILE]`
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   BaselineCollector,
@@ -20,7 +20,17 @@ import { runQa } from '../qa/run.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
 import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
-import { NARROWING_OPTIONS, readNarrowing, ReportNarrowing } from '../validate/filters.js';
+import {
+  NARROWING_OPTIONS,
+  readNarrowing,
+  readSuppressions,
+  ReportNarrowing,
+  type Suppression,
+} from '../validate/filters.js';
+import { PROJECT_ROOT } from '../paths.js';
+
+/** The IG's checked-in suppressions, at its root. */
+export const QA_SUPPRESSIONS_FILE = 'qa-suppressions.txt';
 
 /** Issues no FSH file holds (SUSHI's own faults, an example SUSHI's index does not know) go here. */
 const NO_FILE = '(IG)';
@@ -43,9 +53,11 @@ Options:
   --min-severity S        report only issues at or above S (fatal, error, warning, information);
                           qa.json and the counts keep every issue
   --max-issues N          report at most N issues
-  --suppress ID[:GLOB]    report issues with this message id (in FSH files matching GLOB) as
-                          suppressed: they no longer fail the run (repeatable)
-  --suppress-file FILE    suppressions, one ID[:GLOB] per line, each with its reason after ' # '
+  --suppress ID[:GLOB][@EXPR]
+                          report issues with this message id (in FSH files matching GLOB, at element
+                          paths matching EXPR) as suppressed: they no longer fail the run (repeatable)
+  --suppress-file FILE    suppressions, one per line, each with its reason after ' # '; the IG's own,
+                          ${QA_SUPPRESSIONS_FILE} at its root, is always read
   --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
   -h, --help              show this help
 
@@ -91,6 +103,9 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
   if (narrowing instanceof Error) return usage(narrowing.message);
 
   const root = resolve(values.root ?? '.');
+  const projectSuppressions = await readProjectSuppressions(values.root ? root : PROJECT_ROOT);
+  if (projectSuppressions instanceof Error) return usage(projectSuppressions.message);
+  narrowing.suppressions.push(...projectSuppressions);
   const run = await runQa({ ...(values.root ? { root } : {}), force: values.force });
 
   // The shared baseline works on per-file results: one per FSH file.
@@ -166,12 +181,23 @@ function fromResultIssue(item: ValidationIssue, file: string): QaIssue {
   };
 }
 
+/**
+ * The IG's own suppressions, checked in beside sushi-config.yaml: warnings that are right but intended,
+ * each with its reason. Read on every run, so a new warning is the only one a clean IG prints.
+ */
+async function readProjectSuppressions(root: string): Promise<Suppression[] | Error> {
+  const file = join(root, QA_SUPPRESSIONS_FILE);
+  return existsSync(file) ? readSuppressions(file) : [];
+}
+
 function writeText(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text, 'utf8');
 }
 
 function summaryLine(counts: QaCounts, qaJsonFile: string): string {
-  const suppressed = counts.suppressed ? `, ${counts.suppressed} suppressed (baseline, --suppress)` : '';
+  const suppressed = counts.suppressed
+    ? `, ${counts.suppressed} suppressed (${QA_SUPPRESSIONS_FILE}, baseline, --suppress)`
+    : '';
   return `qa: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.information} information${suppressed}; wrote ${qaJsonFile}\n`;
 }

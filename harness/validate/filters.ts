@@ -13,29 +13,41 @@ export interface Suppression {
   id: string;
   /** Files it applies to, as written (`extract/**`); every file when absent. */
   glob?: string;
+  /** Element paths it applies to, as written (`*.identifier[*].type`); every path when absent. */
+  expressionGlob?: string;
   reason: string;
-  matches: (file: string) => boolean;
+  matches: (file: string, expression: string) => boolean;
 }
 
 /**
- * A suppression from `ID[:glob]`, with the reason given (a suppression file's comment) or the flag's.
- * Message ids hold no colon; an invariant's id (`<profile url>#key`) holds only its scheme's, so the
- * glob is what follows the last colon that does not start `://`.
+ * A suppression from `ID[:FILE-GLOB][@EXPRESSION-GLOB]`, with the reason given (a suppression file's
+ * comment) or the flag's. Message ids hold no colon; an invariant's id (`<profile url>#key`) holds only
+ * its scheme's, so the file glob is what follows the last colon that does not start `://`. Neither ids
+ * nor FHIRPath expressions hold an `@`, so the expression glob is what follows the last one.
  */
 export function parseSuppression(spec: string, reason: string): Suppression | Error {
-  const text = spec.trim();
+  const usage = new Error(
+    `--suppress takes MESSAGE_ID, MESSAGE_ID:file-glob or either followed by @expression-glob, not '${spec}'`,
+  );
+  let text = spec.trim();
+  const at = text.lastIndexOf('@');
+  const expressionGlob = at === -1 ? undefined : text.slice(at + 1);
+  if (at !== -1) text = text.slice(0, at);
   let colon = text.lastIndexOf(':');
   while (colon !== -1 && text.startsWith('//', colon + 1)) colon = text.lastIndexOf(':', colon - 1);
   const id = colon === -1 ? text : text.slice(0, colon);
   const glob = colon === -1 ? undefined : text.slice(colon + 1);
-  if (id === '' || glob === '')
-    return new Error(`--suppress takes MESSAGE_ID or MESSAGE_ID:path-glob, not '${spec}'`);
-  const pattern = glob === undefined ? undefined : globPattern(glob);
+  if (id === '' || glob === '' || expressionGlob === '') return usage;
+  const filePattern = glob === undefined ? undefined : globPattern(glob, '/');
+  const expressionPattern = expressionGlob === undefined ? undefined : globPattern(expressionGlob, '.');
   return {
     id,
     ...(glob !== undefined ? { glob } : {}),
+    ...(expressionGlob !== undefined ? { expressionGlob } : {}),
     reason,
-    matches: (file) => pattern === undefined || pattern.test(file),
+    matches: (file, expression) =>
+      (filePattern === undefined || filePattern.test(file)) &&
+      (expressionPattern === undefined || expressionPattern.test(expression)),
   };
 }
 
@@ -67,16 +79,20 @@ export async function readSuppressions(path: string): Promise<Suppression[] | Er
   return found;
 }
 
-/** `*` within a path segment, `**` across segments, `?` one character; anchored at both ends. */
-function globPattern(glob: string): RegExp {
+/**
+ * `*` within a segment, `**` across segments, `?` one character; anchored at both ends. Segments are
+ * split by `/` in file paths and by `.` in element paths (`*.identifier[*].type`).
+ */
+function globPattern(glob: string, separator: '/' | '.'): RegExp {
+  const notSeparator = `[^${separator === '/' ? '/' : '.'}]`;
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
     if (c === '*' && glob[i + 1] === '*') {
       source += '.*';
       i++;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
+    } else if (c === '*') source += `${notSeparator}*`;
+    else if (c === '?') source += notSeparator;
     else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`);
@@ -87,7 +103,7 @@ function applySuppressions(result: ResourceResult, suppressions: readonly Suppre
   if (suppressions.length === 0) return result;
   return suppressIssues(
     result,
-    (item) => suppressions.find((s) => s.id === item.id && s.matches(result.file))?.reason,
+    (item) => suppressions.find((s) => s.id === item.id && s.matches(result.file, item.expression))?.reason,
   );
 }
 

@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSuppression } from '../../harness/validate/filters.js';
+import { parseSuppression, type Suppression } from '../../harness/validate/filters.js';
 import { validateInProcess } from '../support/validate-command.js';
 
 let dir: string;
@@ -103,8 +103,23 @@ describe('suppressions', () => {
     expect(parseSuppression(url, 'r')).toMatchObject({ id: url });
     const withGlob = parseSuppression(`${url}:data/*.ndjson`, 'r');
     expect(withGlob).toMatchObject({ id: url, glob: 'data/*.ndjson' });
-    expect((withGlob as { matches(file: string): boolean }).matches('data/a.ndjson')).toBe(true);
-    expect((withGlob as { matches(file: string): boolean }).matches('data/sub/a.ndjson')).toBe(false);
+    expect((withGlob as Suppression).matches('data/a.ndjson', 'Patient')).toBe(true);
+    expect((withGlob as Suppression).matches('data/sub/a.ndjson', 'Patient')).toBe(false);
+  });
+
+  it('@EXPRESSION-GLOB narrows a suppression to element paths: * within a step, ** across steps', () => {
+    const typed = parseSuppression('BIND_EXTENSIBLE_NOT_IN_VS@*.identifier[*].type', 'r') as Suppression;
+    expect(typed).toMatchObject({ id: 'BIND_EXTENSIBLE_NOT_IN_VS', expressionGlob: '*.identifier[*].type' });
+    expect(typed.matches('any.json', 'Patient.identifier[0].type')).toBe(true);
+    expect(typed.matches('any.json', 'Practitioner.identifier[12].type')).toBe(true);
+    expect(typed.matches('any.json', 'Patient.identifier[0].type.coding[0]')).toBe(false);
+    expect(typed.matches('any.json', 'Patient.contact[0].identifier[0].type')).toBe(false);
+    expect(typed.matches('any.json', 'Patient.maritalStatus')).toBe(false);
+    const deep = parseSuppression('X:data/**@Bundle.**.type', 'r') as Suppression;
+    expect(deep).toMatchObject({ id: 'X', glob: 'data/**', expressionGlob: 'Bundle.**.type' });
+    expect(deep.matches('data/a/b.json', 'Bundle.entry[0].resource.identifier[0].type')).toBe(true);
+    expect(deep.matches('other/b.json', 'Bundle.entry[0].resource.type')).toBe(false);
+    expect(parseSuppression('X@', 'r')).toBeInstanceOf(Error);
   });
 });
 
