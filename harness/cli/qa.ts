@@ -164,8 +164,8 @@ function toResults(issues: QaIssue[]): ResourceResult[] {
     const file = item.file || NO_FILE;
     const list = byFile.get(file) ?? [];
     byFile.set(file, list);
-    const { file: _file, line, ...rest } = item;
-    list.push({ ...rest, ...(line > 0 ? { location: { line, column: 1 } } : {}) });
+    const { file: _file, line, column, ...rest } = item;
+    list.push({ ...rest, ...(line > 0 ? { location: { line, column: column ?? 1 } } : {}) });
   }
   return [...byFile.entries()].map(([file, list]) => ({ file, issues: list }));
 }
@@ -178,6 +178,7 @@ function fromResultIssue(item: ValidationIssue, file: string): QaIssue {
     ...(rest as Omit<QaIssue, 'file' | 'line'>),
     file: file === NO_FILE ? '' : file,
     line: location?.line ?? 0,
+    ...(location && location.column > 1 ? { column: location.column } : {}),
   };
 }
 

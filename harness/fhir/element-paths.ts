@@ -56,3 +56,20 @@ export function elementChild(scope: string, segment: string): ElementChild | und
   if (type === undefined) return undefined;
   return { keys: [segment], type, scope: isBackboneType(type) ? defined : type };
 }
+
+/** The element names of a scope (a choice by its stem: `value`), for suggestions and listings. */
+export function elementNames(scope: string): string[] {
+  const prefix = `${scope}.`;
+  const names = new Set<string>();
+  for (const path of [...Object.keys(MODEL.path2Type), ...Object.keys(MODEL.choiceTypePaths)])
+    if (path.startsWith(prefix) && !path.includes('.', prefix.length)) names.add(path.slice(prefix.length));
+  return [...names];
+}
+
+/**
+ * A choice type (as the model names it: `Quantity`, `DateTime`) as a scope: complex types by their
+ * name, primitives in their own spelling (`dateTime`).
+ */
+export function choiceTypeScope(type: string): string {
+  return elementNames(type).length > 0 ? type : type.charAt(0).toLowerCase() + type.slice(1);
+}

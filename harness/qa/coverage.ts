@@ -58,7 +58,12 @@ function expressionOf(type: string, path: (string | number)[]): string {
 
 function declarationPlace(sources: FshSources, key: string): FshPlace & { mapping: 'declaration' } {
   const declaration = sources.declarations.get(key);
-  return { file: declaration?.file ?? '', line: declaration?.line ?? 0, mapping: 'declaration' };
+  return {
+    file: declaration?.file ?? '',
+    line: declaration?.line ?? 0,
+    ...(declaration?.column ? { column: declaration.column } : {}),
+    mapping: 'declaration',
+  };
 }
 
 function examplesOf(inventory: IgInventory, profileUrl: string): Example[] {
@@ -194,9 +199,21 @@ function profileRulePlace(
   for (let length = fshPath.length; length > 0; length--) {
     const path = fshPath.slice(0, length).join('.');
     const rule = declaration.rules.find((r) => r.path === path);
-    if (rule) return { file: rule.file, line: rule.line, mapping: 'rule', rulePath: rule.path };
+    if (rule)
+      return {
+        file: rule.file,
+        line: rule.line,
+        ...(rule.column ? { column: rule.column } : {}),
+        mapping: 'rule',
+        rulePath: rule.path,
+      };
   }
-  return { file: declaration.file, line: declaration.line, mapping: 'declaration' };
+  return {
+    file: declaration.file,
+    line: declaration.line,
+    ...(declaration.column ? { column: declaration.column } : {}),
+    mapping: 'declaration',
+  };
 }
 
 function checkExtensions(
@@ -315,6 +332,7 @@ function checkReferences(
           resource: `${resource.resourceType}/${resource.id}`,
           file: where.file,
           line: where.line,
+          ...('column' in where && where.column ? { column: where.column } : {}),
           mapping: where.precision,
           ...(where.rulePath ? { rulePath: where.rulePath } : {}),
           ...(where.insertedAt ? { insertedAt: where.insertedAt } : {}),

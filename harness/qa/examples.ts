@@ -43,6 +43,7 @@ export function validateExamples(
         text: item.text,
         file: where?.file ?? '',
         line: where?.line ?? 0,
+        ...(where?.column ? { column: where.column } : {}),
         origin: 'validator',
         resource: reference,
         mapping: where?.precision ?? 'instance',

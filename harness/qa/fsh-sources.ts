@@ -10,10 +10,12 @@ import sushi from 'fsh-sushi';
 import sushiCommon from 'fsh-sushi/dist/fhirtypes/common.js';
 import { igPaths } from '../paths.js';
 
-/** A place in the FSH: the file relative to the project root, and a 1-based line. */
+/** A place in the FSH: the file relative to the project root, a 1-based line and column. */
 export interface FshPlace {
   file: string;
   line: number;
+  /** 1-based; where an entity's keyword or a rule's path begins. Absent when unknown. */
+  column?: number;
 }
 
 /** An assignment rule of an instance, after RuleSets and soft indexes were resolved. */
@@ -45,7 +47,17 @@ export interface FshDeclaration extends FshPlace {
   rules: FshStructureRule[];
 }
 
+/** An Invariant, placed at its expression: the line and column of the expression's first character. */
+export interface FshInvariant extends FshPlace {
+  name: string;
+  expression: string;
+  /** Where the Invariant itself is declared. */
+  declaredAt: FshPlace;
+}
+
 export interface FshSources {
+  /** Invariants by name (the constraint key SUSHI gives them). */
+  invariants: Map<string, FshInvariant>;
   /** Instances by FSH name (names are unique in an IG; ids are only unique per resource type). */
   instances: Map<string, FshInstance>;
   /** SUSHI's own index of its output: generated file name -> FSH name (fsh-generated/data/fsh-index.json). */
@@ -58,10 +70,18 @@ type SourceInfo = sushi.fshtypes.SourceInfo;
 type SushiRule = { path: string; sourceInfo: SourceInfo; constructorName: string; value?: unknown };
 
 function place(root: string, info: SourceInfo | undefined): FshPlace {
+  const column = info?.location?.startColumn;
   return {
     file: info?.file ? relative(root, info.file).split('\\').join('/') : '',
     line: info?.location?.startLine ?? 0,
+    ...(column ? { column } : {}),
   };
+}
+
+/** A rule's place: SUSHI's location starts at its `*`; the path begins two columns on (`* path`). */
+function rulePlace(root: string, info: SourceInfo | undefined): FshPlace {
+  const at = place(root, info);
+  return at.column === undefined ? at : { ...at, column: at.column + 2 };
 }
 
 /** The primitives an assigned value writes, so a rule can be told apart from its siblings in the JSON. */
@@ -100,7 +120,7 @@ export function loadFshSources(root: string): FshSources {
         rules.push({
           path: rule.path,
           tokens: valueTokens(rule.value),
-          ...place(root, info),
+          ...rulePlace(root, info),
           ...(info.appliedFile
             ? { insertedAt: place(root, { file: info.appliedFile, location: info.appliedLocation }) }
             : {}),
@@ -124,7 +144,7 @@ export function loadFshSources(root: string): FshSources {
       }
       const rules = (entity.rules as SushiRule[])
         .filter((rule) => typeof rule.path === 'string')
-        .map((rule) => ({ path: rule.path, ...place(root, rule.sourceInfo) }));
+        .map((rule) => ({ path: rule.path, ...rulePlace(root, rule.sourceInfo) }));
       declarations.set(`${kind}/${entity.id}`, {
         kind,
         name: entity.name,
@@ -137,10 +157,51 @@ export function loadFshSources(root: string): FshSources {
     for (const extension of tank.getAllExtensions()) declare('Extension', extension);
     for (const codeSystem of tank.getAllCodeSystems()) declare('CodeSystem', codeSystem);
     for (const valueSet of tank.getAllValueSets()) declare('ValueSet', valueSet);
-    return { instances, declarations, outputs: readOutputIndex(paths.generated) };
+    const invariants = new Map<string, FshInvariant>();
+    for (const invariant of tank.getAllInvariants()) {
+      const declaredAt = place(root, invariant.sourceInfo);
+      const expression = invariant.expression ?? '';
+      if (expression === '') continue;
+      invariants.set(invariant.name, {
+        name: invariant.name,
+        expression,
+        declaredAt,
+        ...expressionPlace(invariant.sourceInfo, declaredAt),
+      });
+    }
+    return { instances, declarations, invariants, outputs: readOutputIndex(paths.generated) };
   } finally {
     logger.silent = wasSilent;
   }
+}
+
+/**
+ * Where an invariant's expression text starts: SUSHI keeps the Invariant's span only, so its lines are
+ * read for the `Expression:` keyword (or an `* expression =` rule) and the quote that opens the text.
+ */
+function expressionPlace(info: SourceInfo, declaredAt: FshPlace): FshPlace {
+  const fallback = { file: declaredAt.file, line: declaredAt.line, column: declaredAt.column ?? 1 };
+  if (!info.file || !info.location) return fallback;
+  let lines: string[];
+  try {
+    lines = readFileSync(info.file, 'utf8').split(/\r?\n/);
+  } catch {
+    return fallback;
+  }
+  for (
+    let index = info.location.startLine - 1;
+    index < info.location.endLine && index < lines.length;
+    index++
+  ) {
+    const match = /^(\s*(?:Expression\s*:|\*\s*expression\s*=)\s*)("""|")/.exec(lines[index] ?? '');
+    if (match)
+      return {
+        file: declaredAt.file,
+        line: index + 1,
+        column: (match[1] ?? '').length + (match[2] ?? '').length + 1,
+      };
+  }
+  return fallback;
 }
 
 /** SUSHI writes which FSH entity produced each output file; it is the exact entity-level map. */

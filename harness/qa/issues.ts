@@ -6,7 +6,7 @@ import type { IssueCode, Severity } from '../validator/index.js';
 import type { FshPlace } from './fsh-sources.js';
 import type { MappingPrecision } from './rule-paths.js';
 
-export type QaOrigin = 'sushi' | 'validator' | 'coverage';
+export type QaOrigin = 'sushi' | 'validator' | 'coverage' | 'definition';
 
 export interface QaIssue {
   id: string;
@@ -19,11 +19,13 @@ export interface QaIssue {
   file: string;
   /** 1-based; 0 when unknown. */
   line: number;
+  /** 1-based; absent when only the line is known. */
+  column?: number;
   origin: QaOrigin;
   /** `Patient/john-doe` for an issue about a generated example. */
   resource?: string;
   /** How the issue found its line: a validator issue's match precision, or where SUSHI / the check put it. */
-  mapping: MappingPrecision | 'sushi' | 'declaration' | 'rule';
+  mapping: MappingPrecision | 'sushi' | 'declaration' | 'rule' | 'invariant';
   /** The FSH rule path the issue was mapped to. */
   rulePath?: string;
   /** When the rule came from a RuleSet: where that RuleSet was inserted. */
@@ -40,6 +42,10 @@ export const QA_MESSAGES = {
   QA_EXTENSION_UNUSED: { severity: 'warning', code: 'incomplete' },
   QA_CODESYSTEM_UNUSED: { severity: 'warning', code: 'incomplete' },
   QA_REFERENCE_UNRESOLVED: { severity: 'error', code: 'not-found' },
+  QA_INVARIANT_SYNTAX: { severity: 'error', code: 'invalid' },
+  QA_INVARIANT_UNKNOWN_ELEMENT: { severity: 'error', code: 'invalid' },
+  QA_INVARIANT_PROHIBITED_ELEMENT: { severity: 'warning', code: 'business-rule' },
+  QA_INVARIANT_UNKNOWN_EXTENSION: { severity: 'warning', code: 'not-found' },
 } as const satisfies Record<string, { severity: Severity; code: IssueCode | 'incomplete' }>;
 
 export type QaMessageId = keyof typeof QA_MESSAGES;

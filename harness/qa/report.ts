@@ -76,6 +76,7 @@ function orderedIssue(item: QaJsonIssue): QaJsonIssue {
   return {
     file: item.file,
     line: item.line,
+    ...(item.column ? { column: item.column } : {}),
     severity: item.severity,
     id: item.id,
     code: item.code,

@@ -206,6 +206,7 @@ export function matchRule(instance: FshInstance, placed: PlacedRule[], expressio
   const located = (candidate: PlacedRule, precision: MappingPrecision): RuleMatch => ({
     file: candidate.rule.file,
     line: candidate.rule.line,
+    ...(candidate.rule.column ? { column: candidate.rule.column } : {}),
     precision,
     rulePath: candidate.rule.path,
     ...(candidate.rule.insertedAt ? { insertedAt: candidate.rule.insertedAt } : {}),
@@ -222,5 +223,10 @@ export function matchRule(instance: FshInstance, placed: PlacedRule[], expressio
       .sort((a, b) => a.rule.line - b.rule.line);
     if (inside[0]) return located(inside[0], 'first-child-rule');
   }
-  return { file: instance.file, line: instance.line, precision: 'instance' };
+  return {
+    file: instance.file,
+    line: instance.line,
+    ...(instance.column ? { column: instance.column } : {}),
+    precision: 'instance',
+  };
 }

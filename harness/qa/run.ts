@@ -11,6 +11,7 @@ import { igPaths, installedPackage, PROJECT_ROOT } from '../paths.js';
 import { createValidator } from '../validator/index.js';
 import { checkCoverage, type CoverageSummary } from './coverage.js';
 import { validateExamples } from './examples.js';
+import { checkInvariants, explainRulePaths } from './definitions.js';
 import { loadFshSources } from './fsh-sources.js';
 import { compareQaIssues, qaIssue, type QaIssue } from './issues.js';
 
@@ -43,7 +44,7 @@ export async function runQa(options: QaOptions = {}): Promise<QaRun> {
   const paths = igPaths(root);
   const build = await buildIg({ root, force: options.force ?? false });
   const messages = build.status === 'failed' ? build.messages : build.stamp.messages;
-  const issues = messages.filter((m) => !m.expectedOffline).map((m) => sushiIssue(root, m));
+  let issues = messages.filter((m) => !m.expectedOffline).map((m) => sushiIssue(root, m));
   if (build.status === 'failed' && messages.length === 0) {
     // Not a rule of the IG: SUSHI did not run, or its output could not be completed.
     issues.push(
@@ -73,6 +74,8 @@ export async function runQa(options: QaOptions = {}): Promise<QaRun> {
   packages.ig = guide ? `${guide.packageId ?? guide.id ?? ''}#${guide.version ?? ''}` : '';
   const sources = loadFshSources(root);
   const validator = createValidator({ igs: [paths.generatedResources] });
+  issues = explainRulePaths(issues, inventory, sources, root);
+  issues.push(...checkInvariants(inventory, sources, validator.definitions));
   issues.push(...validateExamples(inventory, sources, validator));
   const coverage = checkCoverage(inventory, sources);
   issues.push(...coverage.issues);
