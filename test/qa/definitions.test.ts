@@ -147,7 +147,7 @@ describe('qa on a copy of the IG with broken definitions', () => {
     const line = lines(invariantFile).findIndex((text) => text.includes('(gender')) + 1;
     expect(found).toMatchObject({ file: invariantFile, line, severity: 'error' });
     // the end of the text (the closing quote), where the closing parenthesis is missing
-    expect(found?.column).toBe(lines(invariantFile)[line - 1]?.lastIndexOf('"') + 1);
+    expect(found?.column).toBe((lines(invariantFile)[line - 1] ?? '').lastIndexOf('"') + 1);
   });
 
   it('an unknown element at its own column, with the suggestion', () => {
