@@ -7,7 +7,9 @@
  * - throughput: resources per second per validator and case (base type, openIMIS profile), our ratio to
  *   each peer, and each validator process's peak RSS;
  * - cold: process start to the first validation result, median of several `node -e` runs;
- * - ndjson: `openimis-fhir validate` on a generated NDJSON file with 1 and 2 workers.
+ * - ndjson: `openimis-fhir validate` on a generated NDJSON file with 1 and 2 workers;
+ * - bundle: the same command on one Bundle of BENCH_BUNDLE_RESOURCES (100000) resources and on the
+ *   same resources as NDJSON (bundle.ts).
  *
  * Settings (environment): BENCH_RESOURCES per type (10000), BENCH_MIN_SECONDS per case (3),
  * BENCH_VALIDATORS (ours,ours-text,medplum,fhir,ajv), BENCH_COLD_RUNS (5), BENCH_NDJSON_RESOURCES
@@ -24,11 +26,12 @@ import { PROJECT_ROOT } from '../../harness/paths.js';
 import { envFlag, envNumber, formatTable, machine, writeReport } from '../common.js';
 import { coldStartOfPeer, type ColdStartCase, type ColdStartResult } from './cold-start.js';
 import { CLAIM_PROFILE, claimTemplate, claimVariant } from './inputs.js';
+import { measureBundle, type BundleReport } from './bundle.js';
 import { ensureNdjson, runValidateCommand, type NdjsonRun } from './ndjson.js';
 import { PEER_NAMES, PEERS, type PeerName } from './peers.js';
 import { CASES, measureInChild, type CaseName, type ThroughputReport } from './throughput-process.js';
 
-const PARTS = ['throughput', 'cold', 'ndjson'] as const;
+const PARTS = ['throughput', 'cold', 'ndjson', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 
 const TARGETS = {
@@ -37,6 +40,9 @@ const TARGETS = {
   ndjsonPeakRssMb: 300,
   ndjsonResources: 1_000_000,
   twoWorkerSpeedup: 1.7,
+  bundleTimeRatio: 2,
+  bundleRssOverFile: 4,
+  bundleResources: 100_000,
 };
 
 interface Settings {
@@ -46,6 +52,7 @@ interface Settings {
   coldRuns: number;
   ndjsonResources: number;
   ndjsonWorkers: number[];
+  bundleResources: number;
   keepNdjson: boolean;
   cpuProfile: boolean;
   parts: Part[];
@@ -75,6 +82,7 @@ function settings(): Settings {
     coldRuns: Math.floor(envNumber('BENCH_COLD_RUNS', 5)),
     ndjsonResources: Math.floor(envNumber('BENCH_NDJSON_RESOURCES', 1_000_000)),
     ndjsonWorkers,
+    bundleResources: Math.floor(envNumber('BENCH_BUNDLE_RESOURCES', 100_000)),
     keepNdjson: envFlag('BENCH_KEEP_NDJSON'),
     cpuProfile: envFlag('BENCH_CPU_PROF'),
     parts: parts as Part[],
@@ -251,6 +259,45 @@ function ndjsonTable(report: NdjsonReport): string {
   );
 }
 
+function bundleTable(report: BundleReport): string {
+  const row = (name: string, run: NdjsonRun, mb: number) => [
+    name,
+    `${format(mb)} MB`,
+    run.seconds.toFixed(1),
+    format(run.resourcesPerSecond),
+    run.peakRssMb === undefined ? '?' : String(run.peakRssMb),
+    String(run.exitCode),
+  ];
+  return formatTable(
+    ['input', 'file', 'seconds', 'resources/s', 'peak RSS MB', 'exit'],
+    [
+      row('one resource', report.baseline, 0),
+      row('NDJSON', report.ndjson, report.ndjsonMb),
+      row('one Bundle', report.bundle, report.bundleMb),
+    ],
+  );
+}
+
+function bundleVerdicts(report: BundleReport | undefined): TargetVerdict[] {
+  const atScale = (report?.resources ?? 0) >= TARGETS.bundleResources;
+  const measured = (ok: boolean) => (report && atScale ? ok : 'not measured');
+  return [
+    {
+      target: `one Bundle: time per resource <= ${TARGETS.bundleTimeRatio}x NDJSON at ${format(TARGETS.bundleResources)}`,
+      value: report ? `${report.timeRatio}x at ${format(report.resources)}` : '',
+      met: measured((report?.timeRatio ?? Infinity) <= TARGETS.bundleTimeRatio),
+    },
+    {
+      target: `one Bundle: peak RSS < ${TARGETS.bundleRssOverFile}x the file`,
+      value:
+        report?.rssOverFile === undefined
+          ? ''
+          : `${report.rssOverFile}x (${report.rssGrowthOverFile}x above the one-resource run)`,
+      met: measured((report?.rssOverFile ?? Infinity) < TARGETS.bundleRssOverFile),
+    },
+  ];
+}
+
 // ---------------------------------------------------------------- targets
 
 interface TargetVerdict {
@@ -359,12 +406,26 @@ export async function runValidatorBench(): Promise<void> {
       ndjson = await measureNdjson(options, scratch);
       if (ndjson.runs.length > 0) console.log(`\n${ndjsonTable(ndjson)}\n`);
     }
+    let bundle: BundleReport | undefined;
+    if (options.parts.includes('bundle')) {
+      const workers = Math.max(...options.ndjsonWorkers);
+      console.log(
+        `Bundle: ${format(options.bundleResources)} resources as one Bundle and as NDJSON, --workers ${workers}`,
+      );
+      const folder = options.keepNdjson ? join(os.tmpdir(), 'openimis-fhir-bench-validator') : scratch;
+      mkdirSync(folder, { recursive: true });
+      bundle = await measureBundle(folder, options.bundleResources, workers, scratch);
+      console.log(`\n${bundleTable(bundle)}\n`);
+    }
     const loadAverage = { atStart: loadAtStart, atEnd: roundedLoad() };
     console.log(
       `load average (1 min) at start ${loadAverage.atStart[0]}, at end ${loadAverage.atEnd[0]}: ` +
         `other work on the machine lowers every figure here, worker scaling most`,
     );
-    const verdicts = targetVerdicts(throughput, coldStarts, ndjson, host.cpus);
+    const verdicts = [
+      ...targetVerdicts(throughput, coldStarts, ndjson, host.cpus),
+      ...bundleVerdicts(bundle),
+    ];
     console.log(targetsTable(verdicts));
     const file = writeReport('validator', {
       machine: host,
@@ -374,6 +435,7 @@ export async function runValidatorBench(): Promise<void> {
       throughput,
       coldStarts,
       ndjson,
+      bundle,
       targets: verdicts,
     });
     console.log(`\nreport: ${file}`);

@@ -32,6 +32,7 @@ import { formatSummary, SummaryCounter } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
+import { splitLargeBundles, unitResults } from '../validate/bundle-units.js';
 import { NARROWING_OPTIONS, readNarrowing, ReportNarrowing, type Narrowing } from '../validate/filters.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
@@ -303,27 +304,33 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   let bytes = 0;
   try {
     const buffers = new ChunkBuffers();
-    const items = readInputs(sources, settings.shard, io.stdin ?? process.stdin, buffers);
-    for await (const item of validateItems(items, {
+    const items = splitLargeBundles(
+      readInputs(sources, settings.shard, io.stdin ?? process.stdin, buffers),
+      settings.profiles,
+    );
+    for await (const unit of validateItems(items, {
       workers,
       validator,
       buffers,
       setup: { igs: settings.igs, profiles: settings.profiles, shard: settings.shard },
     })) {
-      if (isFailure(item)) {
+      if (isFailure(unit)) {
         progress.clear();
-        stderr.write(`openimis-fhir validate: cannot read ${item.file}: ${item.error}\n`);
+        stderr.write(`openimis-fhir validate: cannot read ${unit.file}: ${unit.error}\n`);
         counter.addUnreadable();
         unreadable = true;
         continue;
       }
-      const { bytes: unitBytes, ...validated } = item;
-      bytes += unitBytes;
-      const { counted: result, shown } = narrowing.apply(matcher.apply(validated));
-      counter.add(result);
-      collector?.add(result);
-      formatter.add(shown);
-      if (!failed && fails(result, settings.failOn)) failed = true;
+      // A part of a large Bundle comes back as its entries (and, after the last part, the Bundle).
+      for (const item of unitResults(unit)) {
+        const { bytes: unitBytes, bundle: _part, ...validated } = item;
+        bytes += unitBytes;
+        const { counted: result, shown } = narrowing.apply(matcher.apply(validated));
+        counter.add(result);
+        collector?.add(result);
+        formatter.add(shown);
+        if (!failed && fails(result, settings.failOn)) failed = true;
+      }
       progress.update(counter.resourceCount, bytes);
       if (stdoutFull) {
         stdoutFull = false;

@@ -16,6 +16,7 @@ import {
   type ReadInto,
 } from './ndjson-chunks.js';
 import { inShard, type Shard } from './shard.js';
+import type { PartOfBundle } from './bundle-split.js';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -29,6 +30,8 @@ export interface InputDocument {
   text: string;
   /** The bytes it covers in its input, for the progress bar. */
   bytes: number;
+  /** A part of a large Bundle validated in parts (bundle-units.ts). */
+  bundle?: PartOfBundle;
 }
 
 /** What the inputs are read into, in order: documents, and NDJSON chunks (split, and their lines dealt to the shard, by whoever validates them). */

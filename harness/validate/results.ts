@@ -15,6 +15,8 @@ export interface ResourceResult {
   /** For NDJSON, the 1-based line of the resource; absent for a file holding one document. */
   index?: number;
   resourceType?: string;
+  /** Who the resource is: `Type/id`, else `Type?identifier=system|value` (baselines key on it). */
+  identity?: string;
   /** Issues that count (new ones, when a baseline is applied). */
   issues: ValidationIssue[];
   /** Issues a baseline accepted, with its reason. */

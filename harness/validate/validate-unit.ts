@@ -11,6 +11,8 @@ import type { Shard } from './shard.js';
 
 export interface UnitVerdict {
   resourceType?: string;
+  /** Who the resource is (`Patient/p1`), for baselines keyed by resource rather than by file. */
+  identity?: string;
   issues: ValidationIssue[];
   /** Write checks (a bulk load): the status a write of it would be refused with; absent when accepted. */
   refused?: 400 | 422;
@@ -76,7 +78,10 @@ export function validateText(
         );
   const typed = (verdict: UnitVerdict): UnitVerdict =>
     resourceType === undefined ? verdict : { resourceType, ...verdict };
-  if (!check.write) return typed({ issues: placed(validator.validateDetailed(text, check).issues) });
+  if (!check.write) {
+    const { issues, identity } = validator.validateDetailed(text, check);
+    return typed({ issues: placed(issues), ...(identity !== undefined ? { identity } : {}) });
+  }
 
   let resource: unknown;
   try {

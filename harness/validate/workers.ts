@@ -16,6 +16,7 @@ import { isChunk, isFailure, type InputDocument, type InputFailure, type InputIt
 import type { ChunkBuffers, NdjsonChunk } from './ndjson-chunks.js';
 import type { ResourceResult } from './results.js';
 import type { Shard } from './shard.js';
+import type { PartOfBundle } from './bundle-split.js';
 import {
   validateChunk,
   validateText,
@@ -53,6 +54,8 @@ export interface ValidatedUnit extends ResourceResult {
   refused?: 400 | 422;
   /** Write checks: the accepted resource, parsed. */
   resource?: JsonObject;
+  /** The part of a large Bundle this result is of (bundle-units.ts turns it into its entries). */
+  bundle?: PartOfBundle;
 }
 
 export interface PoolOptions {
@@ -96,18 +99,21 @@ function documentResult(document: InputDocument, verdict: UnitVerdict): Validate
   return {
     file,
     ...(verdict.resourceType !== undefined ? { resourceType: verdict.resourceType } : {}),
+    ...(verdict.identity !== undefined ? { identity: verdict.identity } : {}),
     issues: verdict.issues,
     bytes,
     ...writeParts(verdict),
+    ...(document.bundle ? { bundle: document.bundle } : {}),
   };
 }
 
 function lineResult(file: string, verdict: LineVerdict): ValidatedUnit {
-  const { index, bytes, resourceType, issues } = verdict;
+  const { index, bytes, resourceType, identity, issues } = verdict;
   return {
     file,
     index,
     ...(resourceType !== undefined ? { resourceType } : {}),
+    ...(identity !== undefined ? { identity } : {}),
     issues,
     bytes,
     ...writeParts(verdict),

@@ -23,7 +23,7 @@
  * one side is never hidden by the other. A test runs every core and IG invariant through both.
  */
 import fhirpath from 'fhirpath';
-import { elementScope } from '../fhir/element-paths.js';
+import { elementChild, elementScope } from '../fhir/element-paths.js';
 import {
   compileArithmetic,
   compileComparison,
@@ -44,6 +44,7 @@ import {
   type Collection,
   type Evaluation,
   type Item,
+  type Scope,
 } from './native-values.js';
 import { compileTypeTest, isModelType, ofTypeFilter, specifiedType } from './native-types.js';
 import { isPrimitiveType } from './primitive-types.js';
@@ -96,10 +97,12 @@ export function compileNativeItems(
   }
   const evaluation = compileExpression(unwrap(tree), rootType);
   if (!evaluation) return undefined;
+  // Only resources have implicitRules: on a resource itself, %resource is the node.
+  const onResource = elementChild(rootType, 'implicitRules') !== undefined;
   return (node) => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
     const root: Item = { v: node, t: rootType };
-    return evaluation([root], { self: root, total: undefined });
+    return evaluation([root], { self: root, total: undefined, ...(onResource ? { resource: root } : {}) });
   };
 }
 
@@ -188,9 +191,12 @@ function compileTerm(term: AstNode, rootType: string): Evaluation | undefined {
     case 'ParenthesizedTerm':
       return compileExpression(inner, rootType);
     case 'ExternalConstantTerm': {
-      // %ucum is a constant; %resource and the others depend on where the node sits: fhirpath.js.
+      // %ucum is a constant; %resource is known when the expression runs on a resource itself (the
+      // Bundle's bdl-3); elsewhere it and the others depend on where the node sits: fhirpath.js.
       const ucum: Collection = [{ v: 'http://unitsofmeasure.org', t: STRING }];
-      return term.text === 'ucum' ? () => ucum : undefined;
+      if (term.text === 'ucum') return () => ucum;
+      if (term.text === 'resource') return (_focus, scope) => (scope.resource ? [scope.resource] : undefined);
+      return undefined;
     }
     default:
       return undefined;
@@ -387,15 +393,19 @@ function compileCriteria(name: string, params: AstNode[], rootType: string): Eva
   const [criteriaNode, initNode] = params;
   const criteria = criteriaNode && compileExpression(criteriaNode, rootType);
   if (!criteria) return undefined;
-  const each = (item: Item, total: Collection | undefined) => criteria([item], { self: item, total });
+  const each = (item: Item, total: Collection | undefined, outer: Scope) =>
+    criteria(
+      [item],
+      outer.resource ? { self: item, total, resource: outer.resource } : { self: item, total },
+    );
   switch (name) {
     case 'exists':
     case 'where': {
       if (params.length !== 1) return undefined;
-      return (focus) => {
+      return (focus, scope) => {
         const kept: Collection = [];
         for (const item of focus) {
-          const verdict = each(item, undefined);
+          const verdict = each(item, undefined, scope);
           if (!verdict) return undefined;
           // fhirpath.js keeps an item when the criteria's first value is truthy; booleans are taken.
           const first = verdict[0];
@@ -407,10 +417,10 @@ function compileCriteria(name: string, params: AstNode[], rootType: string): Eva
     }
     case 'all':
       if (params.length !== 1) return undefined;
-      return (focus) => {
+      return (focus, scope) => {
         let holds = true;
         for (const item of focus) {
-          const verdict = each(item, undefined);
+          const verdict = each(item, undefined, scope);
           if (!verdict) return undefined;
           if (!(verdict.length === 1 && verdict[0]?.v === true)) holds = false;
         }
@@ -418,10 +428,10 @@ function compileCriteria(name: string, params: AstNode[], rootType: string): Eva
       };
     case 'select':
       if (params.length !== 1) return undefined;
-      return (focus) => {
+      return (focus, scope) => {
         const out: Collection = [];
         for (const item of focus) {
-          const projected = each(item, undefined);
+          const projected = each(item, undefined, scope);
           if (!projected) return undefined;
           out.push(...projected);
         }
@@ -432,10 +442,10 @@ function compileCriteria(name: string, params: AstNode[], rootType: string): Eva
       const init = initNode === undefined ? undefined : literalArgument(initNode);
       if (initNode !== undefined && init === undefined) return undefined;
       const start: Collection = init === undefined ? EMPTY : [init];
-      return (focus) => {
+      return (focus, scope) => {
         let total: Collection | undefined = start;
         for (const item of focus) {
-          total = each(item, total);
+          total = each(item, total, scope);
           if (!total) return undefined;
         }
         return total;

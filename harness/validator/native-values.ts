@@ -22,6 +22,8 @@ export type Collection = Item[];
 export interface Scope {
   self: Item | undefined;
   total: Collection | undefined;
+  /** `%resource`, where the expression runs on a resource itself; absent elsewhere (fhirpath.js then). */
+  resource?: Item;
 }
 
 /** An expression compiled: its result on a focus, or undefined when only fhirpath.js can answer. */

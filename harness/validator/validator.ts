@@ -36,6 +36,24 @@ export interface ValidateOptions {
 export interface ValidationResult {
   issues: ValidationIssue[];
   outcome: fhir4.OperationOutcome;
+  /**
+   * Who the resource is, for keys that must survive a file being moved: `Type/id`, else
+   * `Type?identifier=system|value` from its first identifier; absent when it has neither.
+   */
+  identity?: string;
+}
+
+/** A resource's identity (see ValidationResult.identity). */
+export function resourceIdentity(resource: JsonObject): string | undefined {
+  const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
+  if (typeof resource.id === 'string' && resource.id !== '') return `${type}/${resource.id}`;
+  const first = Array.isArray(resource.identifier)
+    ? (resource.identifier[0] as unknown)
+    : resource.identifier;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const { system, value } = first as { system?: unknown; value?: unknown };
+  if (typeof value !== 'string') return undefined;
+  return `${type}?identifier=${typeof system === 'string' ? `${system}|` : ''}${value}`;
 }
 
 /** A FHIRPath-like expression for a JSON path below the resource: `Patient.name[0]`. */
@@ -82,7 +100,10 @@ function depthExceeds(value: unknown, limit: number): boolean {
 class Result implements ValidationResult {
   #outcome: fhir4.OperationOutcome | undefined;
 
-  constructor(readonly issues: ValidationIssue[]) {}
+  constructor(
+    readonly issues: ValidationIssue[],
+    readonly identity?: string,
+  ) {}
 
   get outcome(): fhir4.OperationOutcome {
     return (this.#outcome ??= toOperationOutcome(this.issues));
@@ -117,8 +138,9 @@ export class Validator {
 
   validateDetailed(input: string | object, options: ValidateOptions = {}): ValidationResult {
     let issues: ValidationIssue[];
+    const who: { identity?: string } = {};
     try {
-      issues = this.run(input, options);
+      issues = this.run(input, options, who);
     } catch (error) {
       // A fault of the validator itself: still an answer, never an exception.
       const text =
@@ -127,10 +149,14 @@ export class Validator {
           : `internal error: ${describeError(error)}`;
       issues = [issue('STRUCT_VALIDATOR_FAULT', '', { detail: text })];
     }
-    return new Result(sortAndDeduplicate(issues));
+    return new Result(sortAndDeduplicate(issues), who.identity);
   }
 
-  private run(input: string | object, options: ValidateOptions): ValidationIssue[] {
+  private run(
+    input: string | object,
+    options: ValidateOptions,
+    who: { identity?: string },
+  ): ValidationIssue[] {
     let value: unknown = input;
     let source: ParsedJson | undefined;
     if (typeof input === 'string') {
@@ -153,6 +179,8 @@ export class Validator {
       return [issue('STRUCT_JSON_NOT_OBJECT', '', { found })];
     }
     const resource = value as JsonObject;
+    const identity = resourceIdentity(resource);
+    if (identity !== undefined) who.identity = identity;
     const walk = new Walk(this.services, source);
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
     for (const duplicate of source?.duplicateKeys ?? []) {

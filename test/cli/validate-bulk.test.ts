@@ -45,12 +45,13 @@ it('a document too large for a worker is validated in its place, among NDJSON ch
   const folder = join(scratch, 'mixed');
   await mkdir(folder);
   const patient = exampleLine('Patient-john-doe.json');
-  // A Bundle of over 8 MB: the pool validates it on the main thread.
+  // A document Bundle of over 8 MB (documents are validated whole, not in parts): the pool validates it
+  // on the main thread.
   const entries = Array.from({ length: 3000 }, (_, i) => ({
     fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     resource: { ...patient, id: `big${i}`, ...(i === 0 ? { gender: 'x' } : {}) },
   }));
-  const bundle = JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: entries });
+  const bundle = JSON.stringify({ resourceType: 'Bundle', type: 'document', entry: entries });
   expect(bundle.length).toBeGreaterThan(8 << 20);
   await writeFile(join(folder, 'b-big.json'), bundle);
   await writeFile(join(folder, 'a.ndjson'), ndjsonLines(30));

@@ -399,6 +399,81 @@ describe('baselines', () => {
     }
   });
 
+  it('keyed by resource: a moved file, and a Bundle whose entries moved, keep their baseline', async () => {
+    const folder = join(scratch, 'moving');
+    await mkdir(folder, { recursive: true });
+    const patient = { resourceType: 'Patient', id: 'mover', gender: 'x' };
+    // Inside a Bundle, an entry's resource is known by its id (the validator names it in the expression).
+    const byIdentifier = { resourceType: 'Patient', id: 'second', gender: 'y' };
+    const first = join(folder, 'first.json');
+    await writeFile(first, JSON.stringify(patient));
+    const bundle = join(folder, 'bundle.json');
+    const entry = (resource: object) => ({ resource });
+    await writeFile(
+      bundle,
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [entry(byIdentifier), entry({ ...patient, id: 'inside' })],
+      }),
+    );
+    const baseline = join(folder, 'baseline.json');
+    const written = await validateInProcess([
+      first,
+      bundle,
+      '--write-baseline',
+      baseline,
+      '--include-errors',
+    ]);
+    expect(written.code).toBe(1);
+    const entries = (JSON.parse(await readFile(baseline, 'utf8')) as { issues: Record<string, string>[] })
+      .issues;
+    expect(
+      entries.find((e) => e.resource === 'Patient/mover' && e.expression === 'Patient.gender'),
+    ).toBeDefined();
+    expect(
+      entries.find((e) => e.resource === 'Patient/inside' && e.expression === 'Patient.gender'),
+    ).toBeDefined();
+    expect(entries.every((e) => e.file === undefined || e.resource === undefined)).toBe(true);
+
+    // The file renamed, the Bundle's entries swapped: every issue still known.
+    const moved = join(folder, 'renamed.json');
+    await writeFile(moved, JSON.stringify(patient));
+    await writeFile(
+      bundle,
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [entry({ ...patient, id: 'inside' }), entry(byIdentifier)],
+      }),
+    );
+    const again = await validateInProcess([moved, bundle, '--baseline', baseline]);
+    expect(again.code, shown(again)).toBe(0);
+    // Another resource with the same problem is new.
+    await writeFile(moved, JSON.stringify({ ...patient, id: 'someone-else' }));
+    expect((await validateInProcess([moved, '--baseline', baseline])).code).toBe(1);
+  });
+
+  it('an identifier stands for a resource without an id', async () => {
+    const folder = join(scratch, 'identified');
+    await mkdir(folder, { recursive: true });
+    const resource = {
+      resourceType: 'Patient',
+      identifier: [{ system: 'https://example.org/ids', value: '7' }],
+      gender: 'x',
+    };
+    const a = join(folder, 'a.json');
+    await writeFile(a, JSON.stringify(resource));
+    const baseline = join(folder, 'baseline.json');
+    await validateInProcess([a, '--write-baseline', baseline, '--include-errors']);
+    const entries = (JSON.parse(await readFile(baseline, 'utf8')) as { issues: Record<string, string>[] })
+      .issues;
+    expect(entries.some((e) => e.resource === 'Patient?identifier=https://example.org/ids|7')).toBe(true);
+    const b = join(folder, 'b.json');
+    await writeFile(b, JSON.stringify(resource));
+    expect((await validateInProcess([b, '--baseline', baseline])).code).toBe(0);
+  });
+
   it('a baseline that is not one is a usage error', async () => {
     const bad = join(scratch, 'bad-baseline.json');
     await writeFile(bad, '{"issues": [{"file": 1}]}');

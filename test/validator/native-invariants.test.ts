@@ -62,9 +62,11 @@ function reference(c: Case): (node: unknown) => boolean | 'error' {
   const base = c.path.replace(/\[x\]/g, '');
   // With its base path, fhirpath.js knows the element's type, as it does on a whole resource.
   const compiled = fhirpath.compile({ base, expression: c.expression }, r4Model);
+  // On a resource itself (the Bundle's bdl-3), %resource is the node, as the validator passes it.
+  const onResource = !base.includes('.');
   return (node) => {
     try {
-      return condition(compiled(node) as unknown[]);
+      return condition(compiled(node, onResource ? { resource: node } : {}) as unknown[]);
     } catch {
       return 'error';
     }
@@ -339,7 +341,6 @@ describe('native comparisons, arithmetic and text, against fhirpath.js', () => {
   it('leaves what is outside the subset to fhirpath.js', () => {
     for (const expression of [
       'value.descendants().exists()',
-      '%resource.id.exists()',
       'value is FHIR.Quantity',
       'value is System.String',
       'value / 2 > 1',
@@ -347,6 +348,16 @@ describe('native comparisons, arithmetic and text, against fhirpath.js', () => {
       'iif(value.exists(), true, false)',
     ])
       expect(compileNative('Quantity', expression), expression).toBeUndefined();
+  });
+
+  it('%resource: the node itself on a resource; on an element, no answer (fhirpath.js decides)', () => {
+    expect(compileNative('Quantity', '%resource.id.exists()')?.({ value: 1 })).toBeUndefined();
+    const onBundle = compileNative('Bundle', "%resource.type = 'batch'");
+    expect(onBundle?.({ resourceType: 'Bundle', type: 'batch' })).toEqual([true]);
+    expect(onBundle?.({ resourceType: 'Bundle', type: 'collection' })).toEqual([false]);
+    // inside a criteria, %resource is still the resource, not $this
+    const inside = compileNative('Bundle', 'entry.all(%resource.type.exists())');
+    expect(inside?.({ resourceType: 'Bundle', type: 'batch', entry: [{}, {}] })).toEqual([true]);
   });
 
   it('an element the model does not know gives no answer (fhirpath.js decides)', () => {
