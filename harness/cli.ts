@@ -69,6 +69,13 @@ async function main(argv: string[]): Promise<ExitCode> {
   return command.run(rest);
 }
 
+// A reader that goes away (`validate big.ndjson | head`) is not a fault: stop quietly, as other tools do.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.incomplete);
+    throw error;
+  });
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
