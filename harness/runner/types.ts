@@ -68,6 +68,7 @@ export interface ScenarioDefinition {
 /** An HTTP exchange as the run keeps it with its step. */
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  /** In run.json, a large body seen before is `bodySameAs` (the JSON Pointer of its first occurrence). */
   response?: { status: number; headers: Record<string, string>; body?: string; durationMs: number };
   /** A transport failure (refused, reset, timeout): the step errors. */
   error?: string;

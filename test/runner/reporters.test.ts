@@ -142,6 +142,30 @@ describe('json reporter', () => {
     );
   });
 
+  it('writes a large body met again once: later exchanges point at it with bodySameAs', () => {
+    const result = mixedRun();
+    const big = JSON.stringify({ resourceType: 'CapabilityStatement', padding: 'seen-once'.repeat(600) });
+    const small = '{"resourceType":"Patient"}';
+    const [first, second] = [result.scenarios[0]!.steps[0]!, result.scenarios[1]!.steps[0]!];
+    first.exchanges[0]!.response!.body = big;
+    second.exchanges[0]!.response!.body = big;
+    first.exchanges[0]!.request.body = small;
+    second.exchanges[0]!.request.body = small;
+    const text = toJson(result);
+    expect(text.split('seen-once').length - 1).toBe(600);
+    const parsed = JSON.parse(text) as Record<string, unknown> & RunResult;
+    const repeat = parsed.scenarios[1]!.steps[0]!.exchanges[0]!.response as Record<string, unknown>;
+    expect(repeat.body).toBeUndefined();
+    // The pointer leads to the body it repeats.
+    const target = (repeat.bodySameAs as string)
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((node, step) => (node as Record<string, unknown>)[step], parsed);
+    expect(target).toBe(big);
+    // Small bodies stay where they are.
+    expect(parsed.scenarios[1]!.steps[0]!.exchanges[0]!.request.body).toBe(small);
+  });
+
   it('does not depend on the order keys were set in', () => {
     const reverseKeys = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(reverseKeys);
