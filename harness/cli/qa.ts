@@ -27,7 +27,6 @@ import {
   ReportNarrowing,
   type Suppression,
 } from '../validate/filters.js';
-import { PROJECT_ROOT } from '../paths.js';
 
 /** The IG's checked-in suppressions, at its root. */
 export const QA_SUPPRESSIONS_FILE = 'qa-suppressions.txt';
@@ -102,11 +101,10 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
   const narrowing = await readNarrowing(values, process.cwd());
   if (narrowing instanceof Error) return usage(narrowing.message);
 
-  const root = resolve(values.root ?? '.');
-  const projectSuppressions = await readProjectSuppressions(values.root ? root : PROJECT_ROOT);
+  const run = await runQa({ ...(values.root ? { root: resolve(values.root) } : {}), force: values.force });
+  const projectSuppressions = await readProjectSuppressions(run.root);
   if (projectSuppressions instanceof Error) return usage(projectSuppressions.message);
   narrowing.suppressions.push(...projectSuppressions);
-  const run = await runQa({ ...(values.root ? { root } : {}), force: values.force });
 
   // The shared baseline works on per-file results: one per FSH file.
   const matcher = new BaselineMatcher(baseline);

@@ -6,8 +6,6 @@
  * - a rule SUSHI could not apply because of its path gets the column of the segment that does not
  *   resolve and a "did you mean" from the element names of the type at that point.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IgInventory } from '../ig/inventory.js';
 import { choiceTypeScope, elementChild, elementNames } from '../fhir/element-paths.js';
 import type { DefinitionRegistry } from '../fhir/definitions.js';
@@ -33,7 +31,7 @@ export function checkInvariants(
     const key = `${invariant.name}\u0000${line}:${column}\u0000${problem.message}`;
     if (said.has(key)) return;
     said.add(key);
-    const id = problem.kind === 'syntax' ? 'QA_INVARIANT_SYNTAX' : PROBLEM_IDS[problem.kind];
+    const id = PROBLEM_IDS[problem.kind];
     const text =
       problem.kind === 'syntax'
         ? `The expression of invariant ${invariant.name} does not parse: ${problem.message}`
@@ -74,6 +72,7 @@ export function checkInvariants(
 }
 
 const PROBLEM_IDS = {
+  syntax: 'QA_INVARIANT_SYNTAX',
   'unknown-element': 'QA_INVARIANT_UNKNOWN_ELEMENT',
   'prohibited-element': 'QA_INVARIANT_PROHIBITED_ELEMENT',
   'unknown-extension': 'QA_INVARIANT_UNKNOWN_EXTENSION',
@@ -114,17 +113,15 @@ export function explainRulePaths(
   sushiIssues: QaIssue[],
   inventory: IgInventory,
   sources: FshSources,
-  root: string,
 ): QaIssue[] {
   const rules = rulesByPlace(inventory, sources);
-  const lines = new FileLines(root);
   return sushiIssues.map((issue) => {
     if (issue.severity !== 'error' || issue.file === '') return issue;
     const rule = rules.get(`${issue.file}:${issue.line}`);
     if (!rule) return issue;
     const fault = unresolvedSegment(rule.type, rule.path);
     if (!fault) return rule.column ? { ...issue, column: rule.column } : issue;
-    const text = lines.get(issue.file, issue.line);
+    const text = sources.line(issue.file, issue.line);
     const found = text.indexOf(fault.segment, (rule.column ?? 1) - 1);
     const suggestion = closest(fault.segment.replace(/\[x\]$/, ''), fault.names);
     return {
@@ -202,23 +199,4 @@ function choiceOf(scope: string, key: string): string | null {
     if (type) return choiceTypeScope(type);
   }
   return null;
-}
-
-/** FSH files read once each, for finding a segment's column on its line. */
-class FileLines {
-  private readonly files = new Map<string, string[]>();
-  constructor(private readonly root: string) {}
-
-  get(file: string, line: number): string {
-    let lines = this.files.get(file);
-    if (!lines) {
-      try {
-        lines = readFileSync(join(this.root, file), 'utf8').split(/\r?\n/);
-      } catch {
-        lines = [];
-      }
-      this.files.set(file, lines);
-    }
-    return lines[line - 1] ?? '';
-  }
 }

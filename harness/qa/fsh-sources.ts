@@ -56,6 +56,8 @@ export interface FshInvariant extends FshPlace {
 }
 
 export interface FshSources {
+  /** A line of an FSH file (relative to the project root, 1-based), each file read once; '' when none. */
+  line(file: string, line: number): string;
   /** Invariants by name (the constraint key SUSHI gives them). */
   invariants: Map<string, FshInvariant>;
   /** Instances by FSH name (names are unique in an IG; ids are only unique per resource type). */
@@ -108,7 +110,13 @@ export function loadFshSources(root: string): FshSources {
   try {
     const paths = igPaths(root);
     const config = utils.readConfig(root);
-    const tank = utils.fillTank(utils.getRawFSHes(paths.fsh), config);
+    const raw = utils.getRawFSHes(paths.fsh);
+    const tank = utils.fillTank(raw, config);
+    // The files SUSHI read, kept as lines: locations inside a rule or an expression are found in them.
+    const linesByFile = new Map(
+      raw.map((fsh) => [relative(root, fsh.path).split('\\').join('/'), fsh.content.split(/\r?\n/)]),
+    );
+    const line = (file: string, number: number) => linesByFile.get(file)?.[number - 1] ?? '';
     const instances = new Map<string, FshInstance>();
     for (const instance of tank.getAllInstances()) {
       sushiCommon.applyInsertRules(instance, tank);
@@ -166,10 +174,10 @@ export function loadFshSources(root: string): FshSources {
         name: invariant.name,
         expression,
         declaredAt,
-        ...expressionPlace(invariant.sourceInfo, declaredAt),
+        ...expressionPlace(invariant.sourceInfo, declaredAt, line),
       });
     }
-    return { instances, declarations, invariants, outputs: readOutputIndex(paths.generated) };
+    return { line, instances, declarations, invariants, outputs: readOutputIndex(paths.generated) };
   } finally {
     logger.silent = wasSilent;
   }
@@ -179,21 +187,13 @@ export function loadFshSources(root: string): FshSources {
  * Where an invariant's expression text starts: SUSHI keeps the Invariant's span only, so its lines are
  * read for the `Expression:` keyword (or an `* expression =` rule) and the quote that opens the text.
  */
-function expressionPlace(info: SourceInfo, declaredAt: FshPlace): FshPlace {
+function expressionPlace(info: SourceInfo, declaredAt: FshPlace, lineOf: FshSources['line']): FshPlace {
   const fallback = { file: declaredAt.file, line: declaredAt.line, column: declaredAt.column ?? 1 };
-  if (!info.file || !info.location) return fallback;
-  let lines: string[];
-  try {
-    lines = readFileSync(info.file, 'utf8').split(/\r?\n/);
-  } catch {
-    return fallback;
-  }
-  for (
-    let index = info.location.startLine - 1;
-    index < info.location.endLine && index < lines.length;
-    index++
-  ) {
-    const match = /^(\s*(?:Expression\s*:|\*\s*expression\s*=)\s*)("""|")/.exec(lines[index] ?? '');
+  if (!info.location) return fallback;
+  for (let index = info.location.startLine - 1; index < info.location.endLine; index++) {
+    const match = /^(\s*(?:Expression\s*:|\*\s*expression\s*=)\s*)("""|")/.exec(
+      lineOf(declaredAt.file, index + 1),
+    );
     if (match)
       return {
         file: declaredAt.file,

@@ -74,7 +74,7 @@ export async function runQa(options: QaOptions = {}): Promise<QaRun> {
   packages.ig = guide ? `${guide.packageId ?? guide.id ?? ''}#${guide.version ?? ''}` : '';
   const sources = loadFshSources(root);
   const validator = createValidator({ igs: [paths.generatedResources] });
-  issues = explainRulePaths(issues, inventory, sources, root);
+  issues = explainRulePaths(issues, inventory, sources);
   issues.push(...checkInvariants(inventory, sources, validator.definitions));
   issues.push(...validateExamples(inventory, sources, validator));
   const coverage = checkCoverage(inventory, sources);

@@ -179,7 +179,7 @@ export class BundleParts {
       if (item.id === 'REF_BUNDLE_POSSIBLE_MATCH')
         placed.text = item.text.replace(
           /^Entry (\d+)/,
-          (_all, named: string) => `Entry ${globalIndex(part, Number(named))}`,
+          (_all, named: string) => `Entry ${part.indexes[Number(named)] ?? named}`,
         );
       push(byEntry, index, placed);
     }
@@ -282,11 +282,6 @@ export interface PartOfBundle {
   part?: BundlePart;
   /** The Bundle's last unit: its own result follows. */
   closes: boolean;
-}
-
-/** An entry's index in the whole Bundle from its index in a part. */
-function globalIndex(part: BundlePart, local: number): number {
-  return part.indexes[local] ?? local;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

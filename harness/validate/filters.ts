@@ -84,7 +84,7 @@ export async function readSuppressions(path: string): Promise<Suppression[] | Er
  * split by `/` in file paths and by `.` in element paths (`*.identifier[*].type`).
  */
 function globPattern(glob: string, separator: '/' | '.'): RegExp {
-  const notSeparator = `[^${separator === '/' ? '/' : '.'}]`;
+  const notSeparator = `[^${separator}]`;
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;

@@ -138,9 +138,9 @@ export class Validator {
 
   validateDetailed(input: string | object, options: ValidateOptions = {}): ValidationResult {
     let issues: ValidationIssue[];
-    const who: { identity?: string } = {};
+    let identity: string | undefined;
     try {
-      issues = this.run(input, options, who);
+      ({ issues, identity } = this.run(input, options));
     } catch (error) {
       // A fault of the validator itself: still an answer, never an exception.
       const text =
@@ -149,38 +149,38 @@ export class Validator {
           : `internal error: ${describeError(error)}`;
       issues = [issue('STRUCT_VALIDATOR_FAULT', '', { detail: text })];
     }
-    return new Result(sortAndDeduplicate(issues), who.identity);
+    return new Result(sortAndDeduplicate(issues), identity);
   }
 
+  /** The issues, and who the resource is when it could be read as one. */
   private run(
     input: string | object,
     options: ValidateOptions,
-    who: { identity?: string },
-  ): ValidationIssue[] {
+  ): { issues: ValidationIssue[]; identity?: string } {
     let value: unknown = input;
     let source: ParsedJson | undefined;
     if (typeof input === 'string') {
       const parsed = parseJsonSource(input);
       if (!parsed.ok) {
-        return [
-          {
-            ...issue('STRUCT_JSON_SYNTAX', '', { detail: parsed.error.message }),
-            location: parsed.error.location,
-          },
-        ];
+        return {
+          issues: [
+            {
+              ...issue('STRUCT_JSON_SYNTAX', '', { detail: parsed.error.message }),
+              location: parsed.error.location,
+            },
+          ],
+        };
       }
       source = parsed.json;
       value = parsed.json.value;
     } else if (depthExceeds(input, DEFAULT_MAX_DEPTH)) {
-      return [issue('STRUCT_JSON_TOO_DEEP', '', { max: DEFAULT_MAX_DEPTH })];
+      return { issues: [issue('STRUCT_JSON_TOO_DEEP', '', { max: DEFAULT_MAX_DEPTH })] };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-      return [issue('STRUCT_JSON_NOT_OBJECT', '', { found })];
+      return { issues: [issue('STRUCT_JSON_NOT_OBJECT', '', { found })] };
     }
     const resource = value as JsonObject;
-    const identity = resourceIdentity(resource);
-    if (identity !== undefined) who.identity = identity;
     const walk = new Walk(this.services, source);
     const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
     for (const duplicate of source?.duplicateKeys ?? []) {
@@ -190,7 +190,8 @@ export class Validator {
       });
     }
     walk.resource(resource, { expression: type }, { root: resource }, options.profiles ?? []);
-    return walk.issues;
+    const identity = resourceIdentity(resource);
+    return identity === undefined ? { issues: walk.issues } : { issues: walk.issues, identity };
   }
 }
 
