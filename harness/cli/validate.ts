@@ -40,9 +40,10 @@ import { tryParseArgs } from './support.js';
 
 const HELP = `Usage: openimis-fhir validate <files | folders | .ndjson | -> [options]
 
-Validates FHIR R4 JSON resources against the core specification, the openIMIS IG's profiles and any
-profile a resource names in meta.profile. Folders are searched recursively for .json and .ndjson files
-(names starting with a dot are skipped); a .ndjson file holds one resource per line; - reads stdin (one
+Validates FHIR R4 resources (JSON or XML) against the core specification, the openIMIS IG's profiles
+and any profile a resource names in meta.profile. Folders are searched recursively for .json, .xml and
+.ndjson files (names starting with a dot are skipped); a .ndjson file holds one resource per line; an
+XML document's issues are placed at its XML lines and columns; - reads stdin (one
 document, or NDJSON when its first line is a whole JSON object and more lines follow). Files are taken in
 order of their path, NDJSON resources in line order; large inputs stream with bounded memory.
 
@@ -256,7 +257,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   }
   const sources = await resolveInputs(settings.inputs, cwd);
   if (sources instanceof Error) return usage(sources.message);
-  if (sources.length === 0) return usage('no .json or .ndjson files found in the inputs');
+  if (sources.length === 0) return usage('no .json, .xml or .ndjson files found in the inputs');
   let baseline: BaselineEntry[] = [];
   if (settings.baseline) {
     const read = await readBaseline(settings.baseline);

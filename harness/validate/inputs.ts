@@ -1,5 +1,5 @@
 /**
- * The command's inputs: files, folders (recursive: .json and .ndjson), NDJSON files and `-` for stdin,
+ * The command's inputs: files, folders (recursive: .json, .xml and .ndjson), NDJSON files and `-` for stdin,
  * resolved up front into a sorted list, then read in order. A plain file is one document; NDJSON is
  * read as chunks of whole lines (ndjson-chunks.ts), so a file of any size is never held whole.
  */
@@ -44,7 +44,7 @@ export interface InputFailure {
 }
 
 const NDJSON = /\.ndjson$/i;
-const JSON_FILE = /\.json$/i;
+const DOCUMENT_FILE = /\.(json|xml)$/i;
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
@@ -64,7 +64,7 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 /**
- * Every .json and .ndjson file below a folder. Names starting with a dot are skipped (package indexes
+ * Every .json, .xml and .ndjson file below a folder. Names starting with a dot are skipped (package indexes
  * such as .index.json are not resources), and symbolic links to folders are not followed (no cycles).
  */
 async function walk(dir: string, found: string[]): Promise<void> {
@@ -73,7 +73,7 @@ async function walk(dir: string, found: string[]): Promise<void> {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await walk(path, found);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && (JSON_FILE.test(path) || NDJSON.test(path))) {
+    else if ((entry.isFile() || entry.isSymbolicLink()) && (DOCUMENT_FILE.test(path) || NDJSON.test(path))) {
       if (entry.isSymbolicLink() && !(await stat(path)).isFile()) continue;
       found.push(path);
     }

@@ -38,9 +38,15 @@ export interface LineVerdict extends UnitVerdict {
  * serializer writes it first); reading it from the text spares a second parse of every resource.
  */
 const RESOURCE_TYPE = /"resourceType"\s*:\s*"([A-Za-z]{1,64})"/;
+/** FHIR XML: the root element, after the prolog and any comments. */
+const XML_ROOT = /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->)\s*)*<([A-Z][A-Za-z]{0,63})[\s/>]/;
 
 export function resourceTypeOf(text: string): string | undefined {
-  return RESOURCE_TYPE.exec(text.slice(0, 4096))?.[1] ?? RESOURCE_TYPE.exec(text)?.[1];
+  return (
+    RESOURCE_TYPE.exec(text.slice(0, 4096))?.[1] ??
+    XML_ROOT.exec(text.slice(0, 4096))?.[1] ??
+    RESOURCE_TYPE.exec(text)?.[1]
+  );
 }
 
 /** The setup's IG profiles as the write check takes them, made once per setup (not per line). */

@@ -43,6 +43,11 @@ export const MESSAGES = {
     code: 'structure',
     template: 'The JSON is not well formed: {detail}',
   },
+  STRUCT_XML_SYNTAX: {
+    severity: 'fatal',
+    code: 'structure',
+    template: 'The XML is not FHIR XML that can be read: {detail}',
+  },
   STRUCT_JSON_NOT_OBJECT: {
     severity: 'fatal',
     code: 'structure',

@@ -3,6 +3,8 @@
  * synchronous, and it never throws: bad input of any kind becomes issues.
  */
 import { DefinitionRegistry } from '../fhir/definitions.js';
+import { fromXml } from '../fhir/xml-format.js';
+import { locateInXml, xmlElementLocations } from '../fhir/xml-locations.js';
 import { Terminology } from '../terminology/index.js';
 import { issue, sortAndDeduplicate, toOperationOutcome, type ValidationIssue } from './issues.js';
 import { DEFAULT_MAX_DEPTH, parseJsonSource, type ParsedJson } from './json-source.js';
@@ -55,6 +57,9 @@ export function resourceIdentity(resource: JsonObject): string | undefined {
   if (typeof value !== 'string') return undefined;
   return `${type}?identifier=${typeof system === 'string' ? `${system}|` : ''}${value}`;
 }
+
+/** A document whose first character (after a byte order mark and white space) opens an XML tag. */
+const XML_START = /^\uFEFF?\s*</;
 
 /** A FHIRPath-like expression for a JSON path below the resource: `Patient.name[0]`. */
 function expressionOf(type: string, path: ReadonlyArray<string | number>): string {
@@ -152,6 +157,28 @@ export class Validator {
     return new Result(sortAndDeduplicate(issues), identity);
   }
 
+  /**
+   * FHIR XML: read into JSON by FHIR.js (fhir/xml-format.ts), validated as that JSON, each issue placed
+   * at the line and column of the XML element its expression names (or its nearest ancestor).
+   */
+  private runXml(xml: string, options: ValidateOptions): { issues: ValidationIssue[]; identity?: string } {
+    const read = fromXml(xml);
+    if (!read.ok) {
+      // The XML parser says where it stopped (line from 0): `Line: 0, Column: 65, Char: >`.
+      const at = /Line: (\d+), Column: (\d+)/.exec(read.message);
+      const location = at ? { line: Number(at[1]) + 1, column: Number(at[2]) } : undefined;
+      const found = issue('STRUCT_XML_SYNTAX', '', { detail: read.message });
+      return { issues: [location ? { ...found, location } : found] };
+    }
+    const result = this.run(read.resource, options);
+    const places = xmlElementLocations(xml);
+    const issues = result.issues.map((item) => {
+      const location = locateInXml(places, item.expression);
+      return location ? { ...item, location } : item;
+    });
+    return { ...result, issues };
+  }
+
   /** The issues, and who the resource is when it could be read as one. */
   private run(
     input: string | object,
@@ -159,6 +186,7 @@ export class Validator {
   ): { issues: ValidationIssue[]; identity?: string } {
     let value: unknown = input;
     let source: ParsedJson | undefined;
+    if (typeof input === 'string' && XML_START.test(input)) return this.runXml(input, options);
     if (typeof input === 'string') {
       const parsed = parseJsonSource(input);
       if (!parsed.ok) {

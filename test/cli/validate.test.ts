@@ -356,6 +356,22 @@ describe('--shard', () => {
   });
 });
 
+describe('FHIR XML', () => {
+  it('a folder\'s .xml files are validated, issues at their XML line and column', async () => {
+    const folder = join(scratch, 'xml');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, 'patient.xml'),
+      '<Patient xmlns="http://hl7.org/fhir">\n  <id value="p"/>\n  <gender value="nope"/>\n</Patient>\n',
+    );
+    await writeFile(join(folder, 'notes.txt'), 'not a resource');
+    const run = await validateInProcess([folder]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/patient\.xml:3:3 +error +The code nope/);
+    expect(run.stdout).toMatch(/1 resource in 1 file \(Patient 1\)/);
+  });
+});
+
 describe('baselines', () => {
   it('round trip: written from the issues, then only new issues fail', async () => {
     const baseline = join(scratch, 'baseline.json');
