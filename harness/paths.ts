@@ -2,7 +2,8 @@
  * Where the project's files are. Everything is found from the project root, so the compiled CLI
  * (dist/harness/...) and the TypeScript sources run by the tests (harness/...) agree.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,21 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * The IG the commands work on: the nearest folder at or above the working directory that holds a
+ * sushi-config.yaml (an author's IG, wherever the tool is installed), else this project's own.
+ */
+export const IG_ROOT = findIgRoot(process.cwd()) ?? PROJECT_ROOT;
+
+function findIgRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'sushi-config.yaml'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The IG's layout, relative to a project root (tests build copies of the IG in temporary folders). */
-export function igPaths(root: string = PROJECT_ROOT) {
+export function igPaths(root: string = IG_ROOT) {
   return {
     root,
     sushiConfig: join(root, 'sushi-config.yaml'),
@@ -41,11 +55,21 @@ export type IgPaths = ReturnType<typeof igPaths>;
 
 /**
  * The offline FHIR package cache. SUSHI reads packages from `$HOME/.fhir/packages`, so it runs with HOME
- * pointing here: the user's own ~/.fhir is never read or written.
+ * pointing here: the user's own ~/.fhir is never read or written. It lives in this project, or, where
+ * the project cannot be written (installed globally), in ~/.cache/openimis-fhir.
  */
-export function fhirCachePaths(root: string = PROJECT_ROOT) {
+export function fhirCachePaths(root: string = cacheRoot()) {
   const home = join(root, '.fhir-cache', 'home');
   return { home, packages: join(home, '.fhir', 'packages') };
+}
+
+function cacheRoot(): string {
+  try {
+    accessSync(PROJECT_ROOT, constants.W_OK);
+    return PROJECT_ROOT;
+  } catch {
+    return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'openimis-fhir');
+  }
 }
 
 const require = createRequire(import.meta.url);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureCorePackage, type CorePackageResult } from '../fhir/core-package.js';
-import { fhirCachePaths, igPaths, installedPackage, PROJECT_ROOT } from '../paths.js';
+import { fhirCachePaths, igPaths, installedPackage, IG_ROOT } from '../paths.js';
 import { parseDiagnosisCsv, withDeploymentCodes } from './diagnosis-codes.js';
 import { runSushi, type SushiMessage } from './sushi.js';
 
@@ -77,7 +77,7 @@ export function inputHash(root: string, diagnosisCodes: string | undefined): str
   return hash.digest('hex');
 }
 
-export function readBuildStamp(root: string = PROJECT_ROOT): BuildStamp | undefined {
+export function readBuildStamp(root: string = IG_ROOT): BuildStamp | undefined {
   const { buildStamp } = igPaths(root);
   if (!existsSync(buildStamp)) return undefined;
   try {
@@ -102,7 +102,7 @@ function staleness(root: string, stamp: BuildStamp | undefined, hash: string): s
  * Whether fsh-generated/ is what the FSH sources (input/, sushi-config.yaml, the diagnosis list) and the
  * tools' versions make: undefined when it is, else why not. Reads the sources (milliseconds).
  */
-export function igStaleness(root: string = PROJECT_ROOT): string | undefined {
+export function igStaleness(root: string = IG_ROOT): string | undefined {
   const paths = igPaths(root);
   if (!existsSync(paths.sushiConfig)) return undefined; // not an IG project: nothing to be stale
   const diagnosisCodes = existsSync(paths.diagnosisCodes) ? paths.diagnosisCodes : undefined;
@@ -111,7 +111,7 @@ export function igStaleness(root: string = PROJECT_ROOT): string | undefined {
 
 export async function buildIg(options: IgBuildOptions = {}): Promise<IgBuildResult> {
   const started = Date.now();
-  const root = options.root ?? PROJECT_ROOT;
+  const root = options.root ?? IG_ROOT;
   const paths = igPaths(root);
   if (!existsSync(paths.sushiConfig)) {
     return { status: 'failed', reason: `no sushi-config.yaml in ${root}`, messages: [] };

@@ -7,7 +7,7 @@ import { isAbsolute, relative } from 'node:path';
 import { buildIg, type IgBuildResult } from '../ig/build.js';
 import { readInventory } from '../ig/inventory.js';
 import type { SushiMessage } from '../ig/sushi.js';
-import { igPaths, installedPackage, PROJECT_ROOT } from '../paths.js';
+import { igPaths, installedPackage, IG_ROOT } from '../paths.js';
 import { createValidator } from '../validator/index.js';
 import { checkCoverage, type CoverageSummary } from './coverage.js';
 import { validateExamples } from './examples.js';
@@ -40,7 +40,7 @@ export interface QaRun {
 }
 
 export async function runQa(options: QaOptions = {}): Promise<QaRun> {
-  const root = options.root ?? PROJECT_ROOT;
+  const root = options.root ?? IG_ROOT;
   const paths = igPaths(root);
   const build = await buildIg({ root, force: options.force ?? false });
   const messages = build.status === 'failed' ? build.messages : build.stamp.messages;
