@@ -1,7 +1,7 @@
 /**
  * `openimis-fhir qa [--root DIR] [--force] [--format F] [--fail-on error|warning] [--out FILE]
  *  [--baseline FILE] [--write-baseline FILE] [--include-errors] [--min-severity S] [--max-issues N]
- *  [--suppress ID[:GLOB]]... [--suppress-file FILE] [--qa-json FILE]`
+ *  [--suppress ID[:GLOB]]... [--suppress-file FILE] [--qa-json FILE] [--watch]`
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +11,10 @@ import {
   baselineRefusal,
   readBaseline,
   writeBaseline,
+  type BaselineEntry,
 } from '../validate/baseline.js';
+import { IG_ROOT } from '../paths.js';
+import { watchQa, type JudgedQa } from './qa-watch.js';
 import { atOrAbove, FAIL_ON_VALUES, type FailOn, type ResourceResult } from '../validate/results.js';
 import type { ValidationIssue } from '../validator/index.js';
 import type { QaIssue } from '../qa/issues.js';
@@ -19,12 +22,18 @@ import { qaJson, type QaCounts } from '../qa/report.js';
 import { runQa } from '../qa/run.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { tryParseArgs } from './support.js';
-import { formatResults, isOutputFormat, OUTPUT_FORMATS } from '../validate/formats/index.js';
+import {
+  formatResults,
+  isOutputFormat,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from '../validate/formats/index.js';
 import {
   NARROWING_OPTIONS,
   readNarrowing,
   readSuppressions,
   ReportNarrowing,
+  type Narrowing,
   type Suppression,
 } from '../validate/filters.js';
 
@@ -58,6 +67,8 @@ Options:
   --suppress-file FILE    suppressions, one per line, each with its reason after ' # '; the IG's own,
                           ${QA_SUPPRESSIONS_FILE} at its root, is always read
   --qa-json FILE          where qa.json goes (default <root>/reports/qa.json)
+  --watch                 judge again on every save under input/ or of sushi-config.yaml, what changed
+                          since the last run (new and fixed issues) first; Ctrl-C stops
   -h, --help              show this help
 
 ${exitCodesText('qa', 'plain')}`;
@@ -76,6 +87,7 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
       'include-errors': { type: 'boolean', default: false },
       ...NARROWING_OPTIONS,
       'qa-json': { type: 'string' },
+      watch: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -100,11 +112,52 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
   if (baseline instanceof Error) return usage(baseline.message);
   const narrowing = await readNarrowing(values, process.cwd());
   if (narrowing instanceof Error) return usage(narrowing.message);
-
-  const run = await runQa({ ...(values.root ? { root: resolve(values.root) } : {}), force: values.force });
-  const projectSuppressions = await readProjectSuppressions(run.root);
+  const root = values.root ? resolve(values.root) : IG_ROOT;
+  const projectSuppressions = await readProjectSuppressions(root);
   if (projectSuppressions instanceof Error) return usage(projectSuppressions.message);
   narrowing.suppressions.push(...projectSuppressions);
+  const judge = () => judgeIg({ values, root, format, failOn, baseline, narrowing });
+  if (values.watch) {
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    const failed = await watchQa(root, judge, {
+      write: (text) => process.stdout.write(text),
+      signal: stop.signal,
+    });
+    return failed ? usage(failed.message) : EXIT.ok;
+  }
+  const judged = await judge();
+  if (judged instanceof Error) {
+    console.error(`openimis-fhir qa: ${judged.message}`);
+    return EXIT.usage;
+  }
+  if (values.out) writeText(resolve(values.out), judged.output);
+  else process.stdout.write(judged.output);
+  return judged.code;
+}
+
+type QaValues = Parameters<typeof readNarrowing>[0] & {
+  force: boolean;
+  out?: string | undefined;
+  'qa-json'?: string | undefined;
+  'write-baseline'?: string | undefined;
+  'include-errors': boolean;
+};
+
+/**
+ * One qa run as the command reports it: build, judge, apply baseline and narrowing, write qa.json (and
+ * the baseline asked for). The report is returned, not written; a refused baseline is an Error.
+ */
+async function judgeIg(settings: {
+  values: QaValues;
+  root: string;
+  format: OutputFormat;
+  failOn: FailOn;
+  baseline: BaselineEntry[];
+  narrowing: Narrowing;
+}): Promise<JudgedQa | Error> {
+  const { values, format, failOn, baseline, narrowing } = settings;
+  const run = await runQa({ root: settings.root, force: values.force });
 
   // The shared baseline works on per-file results: one per FSH file.
   const matcher = new BaselineMatcher(baseline);
@@ -123,10 +176,7 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
     const collector = new BaselineCollector(failOn);
     for (const result of results) collector.add(result);
     const refusal = baselineRefusal(collector, values['include-errors']);
-    if (refusal) {
-      console.error(`openimis-fhir qa: ${refusal}`);
-      return EXIT.usage;
-    }
+    if (refusal) return new Error(refusal);
     await writeBaseline(resolve(values['write-baseline']), collector.result());
   }
 
@@ -148,9 +198,11 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
           tool: { name: 'openimis-fhir qa', version: report.tool.version },
           runName: 'openimis-fhir qa',
         }) + (format === 'text' ? notes + summaryLine(report.counts, qaJsonFile) : '');
-  if (values.out) writeText(resolve(values.out), output);
-  else process.stdout.write(output);
-  return kept.some((item) => atOrAbove(item.severity, failOn)) ? EXIT.problems : EXIT.ok;
+  return {
+    output,
+    kept,
+    code: kept.some((item) => atOrAbove(item.severity, failOn)) ? EXIT.problems : EXIT.ok,
+  };
 }
 
 type ResultIssue = ValidationIssue & Partial<QaIssue>;
