@@ -65,12 +65,12 @@ it('judges on start, again on each save, and stops on Ctrl-C', async () => {
     writeFileSync(patient, original.replace(/^\* birthDate = .*$/m, '* birthDate = "1980-02-30"'));
     await waitFor(/qa --watch: watching/, mark);
     expect(stdout.slice(mark)).toMatch(
-      /^Since the last run: [1-9]\d* new, 0 fixed\n  \+ input\/fsh\/examples\/Patient-john-doe\.fsh:\d+:\d+  error/,
+      /^Since the last run: [1-9]\d* new, 0 fixed\n {2}\+ input\/fsh\/examples\/Patient-john-doe\.fsh:\d+:\d+ {2}error/,
     );
     mark = stdout.length;
     writeFileSync(patient, original);
     await waitFor(/qa --watch: watching/, mark);
-    expect(stdout.slice(mark)).toMatch(/^Since the last run: 0 new, [1-9]\d* fixed\n  - /);
+    expect(stdout.slice(mark)).toMatch(/^Since the last run: 0 new, [1-9]\d* fixed\n {2}- /);
   } finally {
     child.kill('SIGINT');
   }
