@@ -357,7 +357,7 @@ describe('--shard', () => {
 });
 
 describe('FHIR XML', () => {
-  it('a folder\'s .xml files are validated, issues at their XML line and column', async () => {
+  it("a folder's .xml files are validated, issues at their XML line and column", async () => {
     const folder = join(scratch, 'xml');
     await mkdir(folder, { recursive: true });
     await writeFile(
