@@ -29,6 +29,11 @@ const COMMANDS: Record<string, Command> = {
     run: async (args) => (await import('./cli/serve.js')).runServeCommand(args),
     oneShot: false,
   },
+  site: {
+    summary: 'write a static preview of the IG (profiles, terminology, examples, search), no Java',
+    run: async (args) => (await import('./cli/site.js')).runSiteCommand(args),
+    oneShot: true,
+  },
   sync: {
     summary: "bring a master facility list's changes into a FHIR server, mapped, validated, deduplicated",
     run: async (args) => (await import('./cli/sync.js')).runSyncCommand(args),

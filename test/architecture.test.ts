@@ -35,6 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   scenarios: ['runner', 'openimis', 'sync'],
   sync: ['fhir', 'validator', 'runner', 'openimis'],
   validate: ['fhir', 'validator'],
+  site: ['fhir', 'ig', 'validator'],
   load: ['fhir', 'validator', 'validate', 'server'],
   oracle: ['fhir', 'validator', 'terminology', 'cli'],
   cli: [
@@ -47,6 +48,7 @@ const ALLOWED: Record<string, string[]> = {
     'runner',
     'scenarios',
     'validate',
+    'site',
     'sync',
     'load',
   ],

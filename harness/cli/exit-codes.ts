@@ -25,6 +25,7 @@ export const COMMANDS_WITH_EXIT_CODES = [
   'build',
   'validate',
   'qa',
+  'site',
   'test',
   'serve',
   'sync',
@@ -55,6 +56,11 @@ export const EXIT_CODES: Record<CommandName, [ExitCode, string][]> = {
     [EXIT.ok, 'no issue at or above `--fail-on`'],
     [EXIT.problems, 'issues at or above `--fail-on`'],
     [EXIT.usage, 'usage error'],
+    [EXIT.incomplete, INTERNAL_FAULT],
+  ],
+  site: [
+    [EXIT.ok, 'site written (examples with errors are shown so on their pages)'],
+    [EXIT.usage, 'usage error, or an IG that is stale under `--no-build` or fails to build'],
     [EXIT.incomplete, INTERNAL_FAULT],
   ],
   test: [

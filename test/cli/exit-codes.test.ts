@@ -37,6 +37,7 @@ const SECTIONS: Record<CommandName, string> = {
   build: '### `build`',
   validate: '### `validate`',
   qa: '### `qa`',
+  site: '### `site`',
   test: '### `test`',
   serve: '### `serve`',
   sync: '### `sync`',
