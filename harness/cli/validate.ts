@@ -23,7 +23,14 @@ import {
   OUTPUT_FORMATS,
   type OutputFormat,
 } from '../validate/formats/index.js';
-import { isFailure, readInputs, resolveInputs, totalBytes, type InputSource } from '../validate/inputs.js';
+import {
+  isFailure,
+  readInputUnits,
+  resolveInputs,
+  totalBytes,
+  type InputSource,
+} from '../validate/inputs.js';
+import { PART_WORKER_YOUNG_GENERATION_MB, SPLIT_MIN_BYTES } from '../validate/bundle-split.js';
 import { BufferedSink, fileSink, wantsColour, type Sink } from '../validate/output.js';
 import { createProgress, type ProgressStream } from '../validate/progress.js';
 import { FAIL_ON_VALUES, fails, type FailOn } from '../validate/results.js';
@@ -306,7 +313,7 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   try {
     const buffers = new ChunkBuffers();
     const items = splitLargeBundles(
-      readInputs(sources, settings.shard, io.stdin ?? process.stdin, buffers),
+      readInputUnits(sources, settings.shard, io.stdin ?? process.stdin, buffers, SPLIT_MIN_BYTES),
       settings.profiles,
     );
     for await (const unit of validateItems(items, {
@@ -314,6 +321,9 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
       validator,
       buffers,
       setup: { igs: settings.igs, profiles: settings.profiles, shard: settings.shard },
+      ...(sources.some((source) => source.kind === 'document' && source.size >= SPLIT_MIN_BYTES)
+        ? { youngGenerationMb: PART_WORKER_YOUNG_GENERATION_MB }
+        : {}),
     })) {
       if (isFailure(unit)) {
         progress.clear();

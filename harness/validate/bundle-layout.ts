@@ -1,15 +1,17 @@
 /**
- * Where the entries of a Bundle's JSON text are, found without building the Bundle: one pass over the
- * text that notes each entry's span, its line and column, its fullUrl and its resource's type, id and
+ * Where the entries of a Bundle's JSON are, found without building the Bundle: one pass over the file's
+ * bytes that notes each entry's span, its line and column, its fullUrl and its resource's type, id and
  * version, and skips everything else. A large Bundle is then validated entry by entry (bundle-split.ts)
- * from these spans, with the text read once and no tree of the whole Bundle ever built.
+ * from these spans. The bytes are never decoded whole: a string of the whole file would also make the
+ * JavaScript heap's live size the file's, and the collector let garbage grow to a multiple of it.
  */
+import { isAscii } from 'node:buffer';
 
 export interface EntrySpan {
-  /** Offsets of the entry object in the text: `text.slice(start, end)` is its JSON. */
+  /** Byte offsets of the entry object: `bytes.subarray(start, end)` is its JSON. */
   start: number;
   end: number;
-  /** 1-based line and column of its `{`. */
+  /** 1-based line and column (in characters, as the validator counts them) of its `{`. */
   line: number;
   column: number;
   /** Newlines inside it. */
@@ -24,7 +26,7 @@ export interface BundleLayout {
   type: string;
   /** Whether the Bundle names a profile of its own (meta.profile). */
   profiled: boolean;
-  /** Offsets of the entry array's `[` and `]`. */
+  /** Byte offsets of the entry array's `[` and `]`. */
   open: number;
   close: number;
   /** 1-based line and column of the `]`. */
@@ -33,16 +35,26 @@ export interface BundleLayout {
   entries: EntrySpan[];
 }
 
+const NEWLINE = 10;
+const QUOTE = 34;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_ARRAY = 91;
+const BACKSLASH = 92;
+const CLOSE_ARRAY = 93;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+
 /** Thrown inside the scan when the text is not what the layout can describe; the caller falls back. */
 class NotLaidOut extends Error {}
 
 /**
- * The layout of a Bundle's text, or undefined when the text is not a JSON object with resourceType
+ * The layout of a Bundle's UTF-8 JSON, or undefined when it is not a JSON object with resourceType
  * Bundle and an entry array (a syntax error included: the whole-document path reports it).
  */
-export function bundleLayout(text: string): BundleLayout | undefined {
+export function bundleLayout(bytes: Uint8Array): BundleLayout | undefined {
   try {
-    return new Scanner(text).bundle();
+    return new Scanner(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).bundle();
   } catch (error) {
     if (error instanceof NotLaidOut) return undefined;
     throw error;
@@ -55,14 +67,17 @@ class Scanner {
   private line = 1;
   private lineStart = 0;
   private nextNewline: number;
+  /** The last position asked for, and its column: columns are counted on from there. */
+  private columnAt = 0;
+  private column = 1;
 
-  constructor(private readonly text: string) {
-    this.nextNewline = text.indexOf('\n');
+  constructor(private readonly bytes: Buffer) {
+    this.nextNewline = bytes.indexOf(NEWLINE);
   }
 
   bundle(): BundleLayout {
     this.space();
-    this.expect('{');
+    this.expect(OPEN_OBJECT);
     let resourceType: string | undefined;
     let type = '';
     let profiled = false;
@@ -81,7 +96,7 @@ class Scanner {
       } else this.skipValue();
     });
     this.space();
-    if (this.at !== this.text.length) throw new NotLaidOut();
+    if (this.at !== this.bytes.length) throw new NotLaidOut();
     if (resourceType !== 'Bundle' || !entries) throw new NotLaidOut();
     const { line, column } = this.position(close);
     return { type, profiled, open, close, closeLine: line, closeColumn: column, entries };
@@ -89,9 +104,9 @@ class Scanner {
 
   private entries(): EntrySpan[] {
     const spans: EntrySpan[] = [];
-    this.expect('[');
+    this.expect(OPEN_ARRAY);
     this.space();
-    if (this.peek() === ']') {
+    if (this.peek() === CLOSE_ARRAY) {
       this.at++;
       return spans;
     }
@@ -99,9 +114,9 @@ class Scanner {
       this.space();
       spans.push(this.entry());
       this.space();
-      const next = this.text[this.at++];
-      if (next === ']') return spans;
-      if (next !== ',') throw new NotLaidOut();
+      const next = this.bytes[this.at++];
+      if (next === CLOSE_ARRAY) return spans;
+      if (next !== COMMA) throw new NotLaidOut();
     }
   }
 
@@ -109,7 +124,7 @@ class Scanner {
     const start = this.at;
     const { line, column } = this.position(start);
     const span: EntrySpan = { start, end: start, line, column, newlines: 0 };
-    this.expect('{');
+    this.expect(OPEN_OBJECT);
     this.members((key) => {
       if (key === 'fullUrl') span.fullUrl = this.string();
       else if (key === 'resource') this.resource(span);
@@ -122,14 +137,14 @@ class Scanner {
 
   private resource(span: EntrySpan): void {
     this.space();
-    if (this.peek() !== '{') return this.skipValue();
+    if (this.peek() !== OPEN_OBJECT) return this.skipValue();
     this.at++;
     this.members((key) => {
       if (key === 'resourceType') span.resourceType = this.string();
       else if (key === 'id') span.id = this.string();
       else if (key === 'meta') {
         this.space();
-        if (this.peek() !== '{') return this.skipValue();
+        if (this.peek() !== OPEN_OBJECT) return this.skipValue();
         this.at++;
         this.members((metaKey) => {
           if (metaKey === 'versionId') span.versionId = this.string();
@@ -141,7 +156,7 @@ class Scanner {
 
   private metaHasProfile(): boolean {
     this.space();
-    if (this.peek() !== '{') {
+    if (this.peek() !== OPEN_OBJECT) {
       this.skipValue();
       return false;
     }
@@ -157,7 +172,7 @@ class Scanner {
   /** The members of an object whose `{` was read, each value read by `value`, through the `}`. */
   private members(value: (key: string) => void): void {
     this.space();
-    if (this.peek() === '}') {
+    if (this.peek() === CLOSE_OBJECT) {
       this.at++;
       return;
     }
@@ -165,36 +180,36 @@ class Scanner {
       this.space();
       const key = this.string();
       this.space();
-      this.expect(':');
+      this.expect(COLON);
       value(key);
       this.space();
-      const next = this.text[this.at++];
-      if (next === '}') return;
-      if (next !== ',') throw new NotLaidOut();
+      const next = this.bytes[this.at++];
+      if (next === CLOSE_OBJECT) return;
+      if (next !== COMMA) throw new NotLaidOut();
     }
   }
 
   /** A string value, decoded; anything else where one was wanted is skipped and read as ''. */
   private string(): string {
     this.space();
-    if (this.peek() !== '"') {
+    if (this.peek() !== QUOTE) {
       this.skipValue();
       return '';
     }
     const start = this.at;
     this.skipString();
-    const raw = this.text.slice(start, this.at);
+    const raw = this.bytes.toString('utf8', start, this.at);
     return raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
   }
 
   private skipString(): void {
-    const text = this.text;
+    const bytes = this.bytes;
     let i = this.at + 1;
     for (;;) {
-      const quote = text.indexOf('"', i);
+      const quote = bytes.indexOf(QUOTE, i);
       if (quote === -1) throw new NotLaidOut();
       let backslashes = 0;
-      for (let j = quote - 1; text.charCodeAt(j) === 92; j--) backslashes++;
+      for (let j = quote - 1; bytes[j] === BACKSLASH; j--) backslashes++;
       i = quote + 1;
       if (backslashes % 2 === 0) break;
     }
@@ -205,23 +220,24 @@ class Scanner {
   private skipValue(): void {
     this.space();
     const first = this.peek();
-    if (first === '"') return this.skipString();
-    if (first !== '{' && first !== '[') {
-      const match = /^-?[0-9][0-9eE.+-]*|^true|^false|^null/.exec(this.text.slice(this.at, this.at + 64));
+    if (first === QUOTE) return this.skipString();
+    if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
+      const ahead = this.bytes.toString('latin1', this.at, this.at + 64);
+      const match = /^-?[0-9][0-9eE.+-]*|^true|^false|^null/.exec(ahead);
       if (!match) throw new NotLaidOut();
       this.at += match[0].length;
       return;
     }
-    const text = this.text;
+    const bytes = this.bytes;
     let depth = 0;
-    for (let i = this.at; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 34) {
+    for (let i = this.at; i < bytes.length; i++) {
+      const code = bytes[i];
+      if (code === QUOTE) {
         this.at = i;
         this.skipString();
         i = this.at - 1;
-      } else if (code === 123 || code === 91) depth++;
-      else if (code === 125 || code === 93) {
+      } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) depth++;
+      else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
         depth--;
         if (depth === 0) {
           this.at = i + 1;
@@ -233,34 +249,43 @@ class Scanner {
   }
 
   private space(): void {
-    const text = this.text;
+    const bytes = this.bytes;
     let i = this.at;
     for (;;) {
-      const code = text.charCodeAt(i);
+      const code = bytes[i];
       if (code === 32 || code === 10 || code === 13 || code === 9) i++;
       else break;
     }
     this.at = i;
   }
 
-  private peek(): string | undefined {
-    return this.text[this.at];
+  private peek(): number | undefined {
+    return this.bytes[this.at];
   }
 
-  private expect(char: string): void {
-    if (this.text[this.at] !== char) throw new NotLaidOut();
+  private expect(byte: number): void {
+    if (this.bytes[this.at] !== byte) throw new NotLaidOut();
     this.at++;
   }
 
-  /** The line and column of an offset at or after the last one asked for (the scan only moves on). */
+  /**
+   * The line and column of an offset at or after the last one asked for (the scan only moves on). The
+   * column counts UTF-16 units, as the validator's parser of the decoded text does: the bytes since the
+   * last position are decoded only when they are not all ASCII.
+   */
   private position(offset: number): { line: number; column: number } {
-    const text = this.text;
+    const bytes = this.bytes;
     // The next newline is kept: in a file with few newlines, looking for it afresh would cross the rest of the file each time.
     while (this.nextNewline !== -1 && this.nextNewline < offset) {
       this.line++;
       this.lineStart = this.nextNewline + 1;
-      this.nextNewline = text.indexOf('\n', this.lineStart);
+      this.nextNewline = bytes.indexOf(NEWLINE, this.lineStart);
+      this.columnAt = this.lineStart;
+      this.column = 1;
     }
-    return { line: this.line, column: offset - this.lineStart + 1 };
+    const between = bytes.subarray(this.columnAt, offset);
+    this.column += isAscii(between) ? between.length : bytes.toString('utf8', this.columnAt, offset).length;
+    this.columnAt = offset;
+    return { line: this.line, column: this.column };
   }
 }

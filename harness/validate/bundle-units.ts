@@ -5,36 +5,47 @@
  * back, one result for the Bundle itself with its own issues, each said once.
  */
 import { bundleLayout } from './bundle-layout.js';
-import { BundleParts, BundleRun, splits, SPLIT_MIN_CHARS } from './bundle-split.js';
-import { isChunk, isFailure, type InputDocument, type InputFailure, type InputItem } from './inputs.js';
+import { BundleParts, BundleRun, splits } from './bundle-split.js';
+import {
+  isFailure,
+  isLargeDocument,
+  type InputDocument,
+  type InputFailure,
+  type InputItem,
+  type LargeDocument,
+} from './inputs.js';
 import type { ValidatedUnit } from './workers.js';
 
-/** The inputs, with each large Bundle (of a type validated in parts) replaced by its parts. */
+/**
+ * The inputs, with each large document (read as bytes) replaced by its parts when it is a Bundle of a
+ * type validated in parts, else by its decoded text.
+ */
 export async function* splitLargeBundles(
-  items: AsyncIterable<InputItem | InputFailure>,
+  items: AsyncIterable<InputItem | LargeDocument | InputFailure>,
   profiles: readonly string[],
 ): AsyncGenerator<InputItem | InputFailure> {
   for await (const item of items) {
-    if (isFailure(item) || isChunk(item) || item.text.length < SPLIT_MIN_CHARS) {
+    if (isFailure(item) || !isLargeDocument(item)) {
       yield item;
       continue;
     }
-    const layout = bundleLayout(item.text);
-    if (!layout || !splits(layout, item.text.length, profiles)) {
-      yield item;
+    const layout = bundleLayout(item.data);
+    if (!layout || !splits(layout, item.data.length, profiles)) {
+      // The validator reads a BOM itself, and counts columns from after it.
+      yield { file: item.file, text: item.data.toString('utf8'), bytes: item.bytes };
       continue;
     }
-    const parts = new BundleParts(item.text, layout);
+    const parts = new BundleParts(item.data, layout);
     const run = new BundleRun(item.file, parts);
-    const bytesPerChar = item.bytes / item.text.length;
     const duplicates = parts.duplicatesBundle();
     let previous: InputDocument | undefined;
     for (const part of parts.parts()) {
       if (previous) yield previous;
       previous = {
         file: item.file,
-        text: part.text,
-        bytes: Math.round(part.chars * bytesPerChar),
+        text: '',
+        encoded: part.data,
+        bytes: part.bytes,
         bundle: { run, part, closes: false },
       };
     }

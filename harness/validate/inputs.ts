@@ -32,10 +32,39 @@ export interface InputDocument {
   bytes: number;
   /** A part of a large Bundle validated in parts (bundle-units.ts). */
   bundle?: PartOfBundle;
+  /**
+   * The document as UTF-8 bytes instead of `text` (then ''): a Bundle's part, handed to a worker without
+   * a copy (documentText decodes it where it is validated).
+   */
+  encoded?: Buffer;
+}
+
+/** A document's text, decoded from its bytes when it came as bytes. */
+export function documentText(document: InputDocument): string {
+  return document.encoded ? document.encoded.toString('utf8') : document.text;
+}
+
+/** A document's size, in characters or bytes: what batching and the large-item limit weigh. */
+export function documentSize(document: InputDocument): number {
+  return document.encoded ? document.encoded.length : document.text.length;
 }
 
 /** What the inputs are read into, in order: documents, and NDJSON chunks (split, and their lines dealt to the shard, by whoever validates them). */
 export type InputItem = InputDocument | NdjsonChunk;
+
+/**
+ * A document read as bytes and not decoded: large enough that it may be a Bundle validated in parts,
+ * which never needs the whole text (bundle-units.ts decodes it whole only when it is not).
+ */
+export interface LargeDocument {
+  file: string;
+  data: Buffer;
+  bytes: number;
+}
+
+export function isLargeDocument(item: object): item is LargeDocument {
+  return 'data' in item && Buffer.isBuffer(item.data);
+}
 
 /** An input that could not be read once the run had started. */
 export interface InputFailure {
@@ -275,6 +304,18 @@ export async function* readInputs(
   stdin: Readable = process.stdin,
   buffers = new ChunkBuffers(),
 ): AsyncGenerator<InputItem | InputFailure> {
+  for await (const item of readInputUnits(sources, shard, stdin, buffers, Infinity))
+    if (!isLargeDocument(item)) yield item;
+}
+
+/** As `readInputs`, with documents of `largeFrom` bytes and more read as bytes, not decoded. */
+export async function* readInputUnits(
+  sources: InputSource[],
+  shard: Shard,
+  stdin: Readable,
+  buffers: ChunkBuffers,
+  largeFrom: number,
+): AsyncGenerator<InputItem | LargeDocument | InputFailure> {
   let documentPosition = 0;
   for (const source of sources) {
     if (source.kind === 'stdin') {
@@ -283,6 +324,10 @@ export async function* readInputs(
       yield* ndjsonFileUnits(source.path, source.display, buffers);
     } else if (inShard(shard, documentPosition++)) {
       try {
+        if (source.size >= largeFrom) {
+          yield { file: source.display, data: await readFile(source.path), bytes: source.size };
+          continue;
+        }
         // The validator reads a BOM itself, and counts columns from after it.
         const text = await readFile(source.path, 'utf8');
         yield { file: source.display, text, bytes: source.size };

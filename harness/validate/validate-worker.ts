@@ -18,7 +18,15 @@ parentPort?.on('message', (batch: WorkBatch) => {
     const done: WorkDone = { seq: batch.seq, verdicts: JSON.stringify(verdicts), buffer };
     parentPort?.postMessage(done, [buffer]);
   } else {
-    const verdicts = batch.documents.map((text) => validateText(validator, text, setup));
+    const verdicts = batch.documents.map((document) =>
+      validateText(
+        validator,
+        typeof document === 'string'
+          ? document
+          : Buffer.from(document.buffer, document.byteOffset, document.byteLength).toString('utf8'),
+        setup,
+      ),
+    );
     parentPort?.postMessage({ seq: batch.seq, verdicts: JSON.stringify(verdicts) } satisfies WorkDone);
   }
 });

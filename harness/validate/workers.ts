@@ -12,7 +12,15 @@ import { Worker } from 'node:worker_threads';
 import type { JsonObject } from '../json.js';
 import { compiledWorker } from '../paths.js';
 import type { Validator } from '../validator/index.js';
-import { isChunk, isFailure, type InputDocument, type InputFailure, type InputItem } from './inputs.js';
+import {
+  documentSize,
+  documentText,
+  isChunk,
+  isFailure,
+  type InputDocument,
+  type InputFailure,
+  type InputItem,
+} from './inputs.js';
 import type { ChunkBuffers, NdjsonChunk } from './ndjson-chunks.js';
 import type { ResourceResult } from './results.js';
 import type { Shard } from './shard.js';
@@ -33,7 +41,9 @@ export interface WorkerSetup {
   write?: WriteCheckSetup;
 }
 
-export type WorkBatch = { seq: number; documents: string[] } | { seq: number; chunk: NdjsonChunk };
+/** Documents go as text, or as UTF-8 bytes (a Bundle's part) the worker decodes. */
+export type WorkBatch =
+  { seq: number; documents: (string | Uint8Array)[] } | { seq: number; chunk: NdjsonChunk };
 
 export interface WorkDone {
   seq: number;
@@ -68,6 +78,8 @@ export interface PoolOptions {
   validator: () => Promise<Validator>;
   /** Where a chunk's buffer goes back once its lines are validated (the reader's, for reuse). */
   buffers?: ChunkBuffers;
+  /** The workers' young generation, when not WORKER_YOUNG_GENERATION_MB (a run with Bundle parts). */
+  youngGenerationMb?: number;
 }
 
 /** Documents are sent in batches of this many characters, or `DOCUMENTS_PER_BATCH`, whichever first. */
@@ -124,7 +136,7 @@ function lineResult(file: string, verdict: LineVerdict): ValidatedUnit {
 async function validateItemHere(item: InputItem, options: PoolOptions): Promise<ValidatedUnit[]> {
   const { setup } = options;
   const validator = await options.validator();
-  if (!isChunk(item)) return [documentResult(item, validateText(validator, item.text, setup))];
+  if (!isChunk(item)) return [documentResult(item, validateText(validator, documentText(item), setup))];
   const verdicts = validateChunk(validator, item, setup.shard, setup);
   options.buffers?.give(item.data.buffer as ArrayBuffer);
   return verdicts.map((verdict) => lineResult(item.file, verdict));
@@ -145,6 +157,16 @@ async function* validateHere(
     if (isFailure(item)) yield item;
     else yield* await validateItemHere(item, options);
   }
+}
+
+/**
+ * The ArrayBuffer to move with bytes: theirs when they fill it, else a copy (a small Buffer may share
+ * Node's pool, and moving that would take it from everything else using it).
+ */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return bytes.buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer; // a copy (Buffer's slice would be a view)
 }
 
 /** A worker thread failed (ran out of memory, most likely): the run cannot complete. */
@@ -169,7 +191,7 @@ async function* validateInPool(
         // Out of memory past these, a worker stops and the run fails (exit 70).
         resourceLimits: {
           maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
-          maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+          maxYoungGenerationSizeMb: options.youngGenerationMb ?? WORKER_YOUNG_GENERATION_MB,
         },
       }),
   );
@@ -273,8 +295,14 @@ async function* validateInPool(
     pendingChars = 0;
     const seq = nextSeq++;
     // The texts go by copy; the slot keeps only what the results need.
-    const batch = { seq, documents: documents.map((d) => d.text) };
-    yield* dispatch({ kind: 'documents', documents: documents.map((d) => ({ ...d, text: '' })) }, batch, []);
+    // Bytes are moved, not copied: the worker decodes them.
+    const batch = { seq, documents: documents.map((d) => d.encoded ?? d.text) };
+    const transfer = documents.flatMap((d) => (d.encoded ? [ownBuffer(d.encoded)] : []));
+    const slot: Slot = {
+      kind: 'documents',
+      documents: documents.map(({ encoded: _bytes, ...d }) => ({ ...d, text: '' })),
+    };
+    yield* dispatch(slot, batch, transfer);
   }
   const reader = items[Symbol.asyncIterator]();
   try {
@@ -283,7 +311,7 @@ async function* validateInPool(
       if (next.done) break;
       const item = next.value;
       const large =
-        !isFailure(item) && (isChunk(item) ? item.data.length : item.text.length) > LARGE_ITEM_BYTES;
+        !isFailure(item) && (isChunk(item) ? item.data.length : documentSize(item)) > LARGE_ITEM_BYTES;
       if (isFailure(item) || large) {
         yield* sendDocuments();
         const results = isFailure(item) ? [item] : await validateItemHere(item, options);
@@ -296,7 +324,7 @@ async function* validateInPool(
         yield* dispatch(slot, { seq, chunk: item }, [item.data.buffer as ArrayBuffer]);
       } else {
         pending.push(item);
-        pendingChars += item.text.length;
+        pendingChars += documentSize(item);
         if (pending.length >= DOCUMENTS_PER_BATCH || pendingChars >= BATCH_CHARS) yield* sendDocuments();
       }
     }

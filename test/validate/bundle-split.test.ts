@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidateCommand } from '../../harness/cli/validate.js';
 import { igPaths, PROJECT_ROOT } from '../../harness/paths.js';
 import { bundleLayout } from '../../harness/validate/bundle-layout.js';
-import { BundleParts, BundleRun, splits, SPLIT_MIN_CHARS } from '../../harness/validate/bundle-split.js';
+import { BundleParts, BundleRun, splits, SPLIT_MIN_BYTES } from '../../harness/validate/bundle-split.js';
 import { createValidator, type ValidationIssue } from '../../harness/validator/index.js';
 
 const validator = createValidator({ igs: [igPaths().generatedResources] });
@@ -22,7 +22,7 @@ const uuid = (n: number) => `urn:uuid:00000000-0000-4000-8000-${String(n).padSta
  * 50th entry, Patients pointing at an Organization far away (another part), some at nothing, one
  * fullUrl repeated at both ends, a few broken values.
  */
-function transaction(count: number): string {
+function transaction(count: number, indent = 2): string {
   const entries = [];
   for (let i = 0; i < count; i++) {
     const resource =
@@ -31,6 +31,7 @@ function transaction(count: number): string {
         : {
             resourceType: 'Patient',
             id: `p${i}`,
+            name: [{ family: i % 3 === 0 ? 'Müller-Lüdenscheidt 😀' : 'Doe' }],
             gender: i % 97 === 0 ? 'unknown-gender' : 'female',
             birthDate: i % 89 === 0 ? '1980-02-30' : '1980-02-03',
             managingOrganization: {
@@ -50,20 +51,24 @@ function transaction(count: number): string {
       request: { method: 'POST', url: resource.resourceType },
     });
   }
-  return JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }, null, 2);
+  return JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }, null, indent);
 }
 
 const key = (item: ValidationIssue) =>
   `${item.id} | ${item.severity} | ${item.expression} | ${item.location?.line}:${item.location?.column} | ${item.text}`;
 
 function inParts(text: string): string[] {
-  const layout = bundleLayout(text);
+  const bytes = Buffer.from(text);
+  const layout = bundleLayout(bytes);
   if (!layout) throw new Error('not laid out');
-  const parts = new BundleParts(text, layout);
+  const parts = new BundleParts(bytes, layout);
   const run = new BundleRun('bundle.json', parts);
   const found: ValidationIssue[] = [];
   for (const part of parts.parts()) {
-    const { byEntry, bundle } = parts.placeIssues(part, validator.validateDetailed(part.text).issues);
+    const { byEntry, bundle } = parts.placeIssues(
+      part,
+      validator.validateDetailed(part.data.toString('utf8')).issues,
+    );
     for (const list of byEntry.values()) found.push(...list);
     run.addBundleIssues(bundle);
   }
@@ -86,10 +91,18 @@ describe('a Bundle in parts', () => {
     expect(parts).toEqual(whole);
   });
 
+  it('the same on one line with characters beyond ASCII: columns in characters, not bytes', () => {
+    const text = transaction(300, 0);
+    expect(text.includes('\n')).toBe(false);
+    const whole = validator.validateDetailed(text).issues.map(key).sort();
+    expect(whole.some((line) => /\| 1:\d{5,} \|/.test(line))).toBe(true);
+    expect(inParts(text)).toEqual(whole);
+  });
+
   it('lays out strings with escapes, empty entries and odd spacing; refuses what is not a Bundle', () => {
     const text =
       '\n {"resourceType" : "Bundle", "entry" : [ {"fullUrl":"a\\"b","resource":{"resourceType":"Patient","id":"x","meta":{"versionId":"2"}}} ,\n{}, {"resource": {"resourceType":"Basic"}}], "type":"batch"}\n';
-    const layout = bundleLayout(text);
+    const layout = bundleLayout(Buffer.from(text));
     expect(layout).toMatchObject({ type: 'batch', profiled: false });
     expect(layout?.entries.map((e) => [e.fullUrl, e.resourceType, e.id, e.versionId, e.line])).toEqual([
       ['a"b', 'Patient', 'x', '2', 2],
@@ -97,15 +110,26 @@ describe('a Bundle in parts', () => {
       [undefined, 'Basic', undefined, undefined, 3],
     ]);
     expect(text.slice(layout?.entries[1]?.start, layout?.entries[1]?.end)).toBe('{}');
-    expect(bundleLayout('{"resourceType":"Patient"}')).toBeUndefined();
-    expect(bundleLayout('{"resourceType":"Bundle","entry":[{"a":1},]}')).toBeUndefined();
-    expect(bundleLayout('{"resourceType":"Bundle","entry":[')).toBeUndefined();
+    const laid = (json: string) => bundleLayout(Buffer.from(json));
+    expect(laid('{"resourceType":"Patient"}')).toBeUndefined();
+    expect(laid('{"resourceType":"Bundle","entry":[{"a":1},]}')).toBeUndefined();
+    expect(laid('{"resourceType":"Bundle","entry":[')).toBeUndefined();
+  });
+
+  it('columns count characters, as the validator does, not bytes', () => {
+    // Two-byte, three-byte and four-byte (a surrogate pair) characters before entries on one line.
+    const text = '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"é€😀"},{"fullUrl":"x"}]}';
+    const layout = bundleLayout(Buffer.from(text));
+    const second = layout?.entries[1];
+    expect(second).toMatchObject({ line: 1, column: text.indexOf('{"fullUrl":"x"') + 1, fullUrl: 'x' });
+    expect(layout?.entries[0]?.fullUrl).toBe('é€😀');
+    expect(layout?.closeColumn).toBe(text.lastIndexOf(']') + 1);
   });
 
   it('documents, messages and Bundles with a profile of their own are validated whole', () => {
-    const big = SPLIT_MIN_CHARS;
+    const big = SPLIT_MIN_BYTES;
     const layout = (type: string, meta = '') =>
-      bundleLayout(`{"resourceType":"Bundle","type":"${type}"${meta},"entry":[{},{}]}`)!;
+      bundleLayout(Buffer.from(`{"resourceType":"Bundle","type":"${type}"${meta},"entry":[{},{}]}`))!;
     expect(splits(layout('collection'), big, [])).toBe(true);
     expect(splits(layout('collection'), big - 1, [])).toBe(false);
     expect(splits(layout('document'), big, [])).toBe(false);
@@ -116,11 +140,11 @@ describe('a Bundle in parts', () => {
 
   it('grows linearly: twice the entries, twice the text in parts and about twice the time', () => {
     const measure = (count: number) => {
-      const text = transaction(count);
+      const text = Buffer.from(transaction(count));
       const started = performance.now();
       const layout = bundleLayout(text)!;
       let chars = 0;
-      for (const part of new BundleParts(text, layout).parts()) chars += part.text.length;
+      for (const part of new BundleParts(text, layout).parts()) chars += part.data.length;
       return { chars, ms: performance.now() - started };
     };
     measure(2_000);
@@ -159,7 +183,7 @@ describe('validate on a large Bundle', () => {
         },
       });
     const text = JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: entries }, null, 1);
-    expect(text.length).toBeGreaterThan(SPLIT_MIN_CHARS);
+    expect(text.length).toBeGreaterThan(SPLIT_MIN_BYTES);
     const file = join(scratch, 'big.json');
     writeFileSync(file, text);
     let stdout = '';
