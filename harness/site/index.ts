@@ -61,43 +61,33 @@ export function buildSite(root: string, outDir: string): SiteResult {
   };
   const entries: IndexEntry[] = [];
   const title = (r: { title?: string; name?: string; id?: string }) => r.title ?? r.name ?? r.id ?? '';
+  /** A conformance resource's page, and its line in the index. */
+  const addPage = (
+    kind: IndexEntry['kind'],
+    resource: { resourceType: string; id?: string; title?: string; name?: string; description?: string },
+    body: string,
+  ) => {
+    const href = fileOf(resource);
+    pages.set(href, page(title(resource), igTitle, body));
+    entries.push({
+      kind,
+      title: title(resource),
+      id: resource.id ?? '',
+      href,
+      description: resource.description ?? '',
+    });
+  };
 
   for (const definition of [...inventory.profiles, ...inventory.extensions]) {
     const examples = inventory.examples
       .filter((e) => e.profile === definition.url || e.resource.meta?.profile?.includes(definition.url))
       .map((e) => ({ title: e.reference, href: fileOf(e.resource) }));
-    const href = fileOf(definition);
-    pages.set(href, page(title(definition), igTitle, definitionPage(definition, examples, to)));
-    entries.push({
-      kind: definition.type === 'Extension' ? 'Extension' : 'Profile',
-      title: title(definition),
-      id: definition.id ?? '',
-      href,
-      description: definition.description ?? '',
-    });
+    const kind = definition.type === 'Extension' ? 'Extension' : 'Profile';
+    addPage(kind, definition, definitionPage(definition, examples, to));
   }
-  for (const codeSystem of inventory.codeSystems) {
-    const href = fileOf(codeSystem);
-    pages.set(href, page(title(codeSystem), igTitle, codeSystemPage(codeSystem)));
-    entries.push({
-      kind: 'CodeSystem',
-      title: title(codeSystem),
-      id: codeSystem.id ?? '',
-      href,
-      description: codeSystem.description ?? '',
-    });
-  }
-  for (const valueSet of inventory.valueSets) {
-    const href = fileOf(valueSet);
-    pages.set(href, page(title(valueSet), igTitle, valueSetPage(valueSet, to)));
-    entries.push({
-      kind: 'ValueSet',
-      title: title(valueSet),
-      id: valueSet.id ?? '',
-      href,
-      description: valueSet.description ?? '',
-    });
-  }
+  for (const codeSystem of inventory.codeSystems)
+    addPage('CodeSystem', codeSystem, codeSystemPage(codeSystem));
+  for (const valueSet of inventory.valueSets) addPage('ValueSet', valueSet, valueSetPage(valueSet, to));
   let invalidExamples = 0;
   for (const example of inventory.examples) {
     const resource = example.resource as { resourceType: string; id?: string; meta?: { profile?: string[] } };

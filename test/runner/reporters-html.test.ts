@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHtml } from '../../harness/runner/reporters/index.js';
 import { BodyFiles } from '../../harness/runner/reporters/html.js';
 import { emptyRun, HOSTILE, infrastructureRun, mixedRun } from '../support/run-results.js';
+import { findChromium, watchPage } from '../support/browser.js';
 
 describe('HTML reporter (as text)', () => {
   const html = toHtml(mixedRun());
@@ -78,12 +78,6 @@ describe('HTML reporter (as text)', () => {
   });
 });
 
-/** Debian's chromium, or the one CHROMIUM_PATH names. */
-function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
-}
-
 const chromium = findChromium();
 if (!chromium)
   console.warn('reporters-html: no Chromium found (apt-get install chromium); the browser test is skipped');
@@ -107,17 +101,7 @@ describe.skipIf(!chromium)('HTML reporter in a headless browser', () => {
     const file = join(dir, 'report.html');
     await writeFile(file, toHtml(mixedRun()), 'utf8');
     const page = await browser.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('dialog', (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on('request', (request) => requests.push(request.url()));
+    const { problems, requests } = watchPage(page);
     await page.goto(pathToFileURL(file).href);
 
     // The summary and its chart.

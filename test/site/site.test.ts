@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSiteCommand } from '../../harness/cli/site.js';
 import { readInventory } from '../../harness/ig/inventory.js';
 import { igPaths } from '../../harness/paths.js';
+import { findChromium, watchPage } from '../support/browser.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'site-'));
 const inventory = readInventory(igPaths().generatedResources);
@@ -70,10 +71,7 @@ describe('the site as files', () => {
   });
 });
 
-/** Debian's chromium, or the one CHROMIUM_PATH names. */
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => path !== undefined && path !== '' && existsSync(path),
-);
+const chromium = findChromium();
 if (!chromium)
   console.warn('site: no Chromium found (apt-get install chromium); the browser test is skipped');
 
@@ -87,13 +85,7 @@ describe.skipIf(!chromium)('the site in a headless browser', () => {
 
   it('searches, follows links, opens the snapshot, logs no error, fetches nothing from the network', async () => {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
+    const { problems, requests } = watchPage(page);
     await page.goto(pathToFileURL(join(dir, 'index.html')).href);
 
     const all = await page.locator('li[data-search]').count();
