@@ -46,7 +46,10 @@ export const EXIT_CODES: Record<CommandName, [ExitCode, string][]> = {
   validate: [
     [EXIT.ok, 'no issue at or above `--fail-on`'],
     [EXIT.problems, 'such issues (a file that is not JSON is an input with a fatal issue)'],
-    [EXIT.usage, 'usage error, or an input that does not exist or cannot be read'],
+    [
+      EXIT.usage,
+      'usage error, an input that does not exist or cannot be read, or inputs that hold no resource or none that is FHIR',
+    ],
     [
       EXIT.incomplete,
       "the run could not complete (a worker thread ran out of memory on an extreme resource: the message names the input and line; `--workers 1` validates on the main thread, without a worker's limit), or an internal fault",

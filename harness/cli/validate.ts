@@ -35,7 +35,7 @@ import { BufferedSink, fileSink, wantsColour, type Sink } from '../validate/outp
 import { createProgress, type ProgressStream } from '../validate/progress.js';
 import { FAIL_ON_VALUES, fails, type FailOn } from '../validate/results.js';
 import { parseShard, WHOLE, type Shard } from '../validate/shard.js';
-import { formatSummary, SummaryCounter } from '../validate/summary.js';
+import { formatSummary, SummaryCounter, UNKNOWN_TYPE } from '../validate/summary.js';
 import { ChunkBuffers } from '../validate/ndjson-chunks.js';
 import { PoolFailure, validateItems } from '../validate/workers.js';
 import type { Validator } from '../validator/index.js';
@@ -368,6 +368,14 @@ export async function runValidateCommand(args: string[], io: Partial<ValidateIo>
   if (summary.resources === 0 && !unreadable) {
     stderr.write(
       'openimis-fhir validate: the inputs hold no resource (an empty file, or an NDJSON file with no line)\n',
+    );
+    return EXIT.usage;
+  }
+  // Only inputs with no resourceType anywhere (a CSV, a JSON that is not FHIR): the wrong files were
+  // named. Said after their issues, which show what was found; among FHIR inputs they are issues.
+  if (!unreadable && Object.keys(summary.byResourceType).every((type) => type === UNKNOWN_TYPE)) {
+    stderr.write(
+      'openimis-fhir validate: no input is a FHIR resource (none names a resourceType): check the files named\n',
     );
     return EXIT.usage;
   }

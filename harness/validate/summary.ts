@@ -5,6 +5,9 @@
 import type { Severity } from '../validator/index.js';
 import type { ResourceResult } from './results.js';
 
+/** How a result whose resource type could not be read is counted. */
+export const UNKNOWN_TYPE = '(unknown)';
+
 export interface RunSummary {
   files: number;
   resources: number;
@@ -29,7 +32,7 @@ export class SummaryCounter {
   add(result: ResourceResult): void {
     this.files.add(result.file);
     this.resources++;
-    const type = result.resourceType ?? '(unknown)';
+    const type = result.resourceType ?? UNKNOWN_TYPE;
     this.byType.set(type, (this.byType.get(type) ?? 0) + 1);
     for (const item of result.issues) this.issues[item.severity]++;
     this.suppressed += result.suppressed?.length ?? 0;

@@ -145,4 +145,20 @@ describe('inputs with no resource', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/hold no resource/);
   });
+
+  it('inputs none of which is FHIR are a usage error, said after what was found in them', async () => {
+    const csv = join(dir, 'members.csv');
+    await writeFile(csv, 'code,name\n1,Doe\n');
+    const notFhir = join(dir, 'settings.json');
+    await writeFile(notFhir, '{"theme": "dark"}');
+    const result = await run(csv, notFhir);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/members\.csv:1:1 +fatal +The JSON is not well formed/);
+    expect(result.stdout).toMatch(/settings\.json:1:1 +fatal +The resource has no resourceType/);
+    expect(result.stderr).toMatch(/no input is a FHIR resource/);
+    // Beside a FHIR resource, they are issues of the run (exit 1), not a wrong command.
+    const patient = join(dir, 'patient.json');
+    await writeFile(patient, '{"resourceType": "Patient"}');
+    expect((await run(notFhir, patient)).code).toBe(1);
+  });
 });
