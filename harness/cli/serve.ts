@@ -1,6 +1,7 @@
 /**
  * `openimis-fhir serve [--port N] [--host 127.0.0.1] [--base /fhir] [--db FILE] [--seed] [--auth]
  *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
+ *  [--claim-feedback none|all|N%|value:AMOUNT]
  *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]
  *  [--password-file FILE] [--token-secret-file FILE] [--limit NAME=N]... [--max-memory MB]
  *  [--access-log FILE|-]`
@@ -10,7 +11,7 @@ import { chmod, open, writeFile } from 'node:fs/promises';
 import { generatedPassword, loadSecrets, loadUsers, type AuthOptions } from '../server/auth.js';
 import { LIMIT_FLAGS, parseLimits } from '../server/limits.js';
 import { stderrLog, streamLog, type ServerLog } from '../server/log.js';
-import type { ClaimReviewOptions } from '../server/openimis/index.js';
+import { parseFeedbackSelection, type ClaimReviewOptions } from '../server/openimis/index.js';
 import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
@@ -50,6 +51,9 @@ Options:
   --claim-review MODE          sync (default): a claim is adjudicated when submitted; async[:MS]: it is
                                entered (outcome queued) and adjudicated MS milliseconds later (default
                                2000) or on POST ClaimResponse/{id}/$review
+  --claim-feedback WHICH       the claims selected for feedback, each getting a CommunicationRequest
+                               that a Communication answers: none (default), all, N% (a share at
+                               random) or value:AMOUNT (claims of at least AMOUNT)
   --subscriptions MODE         r4 (default): rest-hook notifications as FHIR R4 defines them; openimis:
                                as the openIMIS backend sends them (the bare resource POSTed, Django
                                lookups in the criteria, status active or off, end required); off: none
@@ -80,6 +84,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       users: { type: 'string' },
       validation: { type: 'string', default: 'strict' },
       'claim-review': { type: 'string', default: 'sync' },
+      'claim-feedback': { type: 'string', default: 'none' },
       subscriptions: { type: 'string', default: 'r4' },
       ig: { type: 'string', multiple: true },
       load: { type: 'string', multiple: true },
@@ -115,6 +120,8 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   if (workers !== undefined && !values.load?.length) return usage('--workers goes with --load');
   const claimReview = parseClaimReview(values['claim-review']);
   if (claimReview instanceof Error) return usage(claimReview.message);
+  const claimFeedback = parseFeedbackSelection(values['claim-feedback']);
+  if (claimFeedback instanceof Error) return usage(claimFeedback.message);
   const flavour = values.subscriptions;
   if (flavour !== 'r4' && flavour !== 'openimis' && flavour !== 'off')
     return usage(`--subscriptions must be r4, openimis or off, not '${flavour}'`);
@@ -145,6 +152,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     seed: values.seed,
     validation: values.validation as ValidationMode,
     claimReview,
+    claimFeedback,
     subscriptions: flavour === 'off' ? false : { flavour },
     ...(values.db ? { db: values.db } : {}),
     ...(auth ? { auth } : {}),

@@ -31,7 +31,7 @@ import { parseAuth, parseByteCount, parseHeaders, tryParseArgs } from './support
 const HELP = `Usage: openimis-fhir test [options]
 
 Runs the scenarios against a FHIR server and reports the results. Without --server it starts the bundled
-reference server, seeded like 'serve --seed', on a free loopback port and tests that.
+reference server, as 'serve --seed --claim-feedback all' starts it, on a free loopback port and tests that.
 
 Target:
   --server URL             the FHIR base URL to test
@@ -168,7 +168,8 @@ export async function runTestCommand(args: string[]): Promise<ExitCode> {
   let bundled: RunningServer | undefined;
   if (!values.server) {
     try {
-      bundled = await startServer({ port: 0, seed: true });
+      // Every claim selected for feedback, so the claim scenario's feedback step has a request to answer.
+      bundled = await startServer({ port: 0, seed: true, claimFeedback: { mode: 'all' } });
     } catch (error) {
       console.error(
         `openimis-fhir test: cannot start the bundled server: ${error instanceof Error ? error.message : String(error)}`,

@@ -35,9 +35,10 @@ export class ResourceTracker {
   ): Promise<CleanupResult> {
     if (keep) return { kept: true, deleted: [], failed: [], remaining: this.tracked(), undeletable: [] };
     const result: CleanupResult = { kept: false, deleted: [], failed: [], remaining: [], undeletable: [] };
+    const kept: string[] = [];
     for (const reference of [...this.references].reverse()) {
       if (!deletable(reference.split('/')[0] as string)) {
-        result.undeletable.push(reference);
+        kept.push(reference);
         continue;
       }
       const sent = await client.send('DELETE', reference);
@@ -53,6 +54,13 @@ export class ResourceTracker {
           exchange: sent.reply.exchange,
         });
       }
+    }
+    // What clients may not delete may have gone with what it belonged to (a claim's feedback with the
+    // claim): only what is still there is left.
+    for (const reference of kept) {
+      const read = await client.send('GET', reference);
+      if (read.ok && (read.reply.status === 404 || read.reply.status === 410)) result.deleted.push(reference);
+      else result.undeletable.push(reference);
     }
     return result;
   }

@@ -23,8 +23,11 @@ import {
   type ClaimLineSpec,
   type Submitted,
 } from './support/openimis.js';
+import { randomUUID } from 'node:crypto';
 import { key } from '../runner/dsl.js';
-import { bundleOf, matchIds, refersTo, resourceOf } from './support/replies.js';
+import { igExample } from './support/ig-resources.js';
+import { create, trackUnexpected } from './support/writes.js';
+import { bundleOf, matchIds, parseLocation, refersTo, resourceOf } from './support/replies.js';
 import { R4 } from './support/standards.js';
 import type { JsonObject } from '../json.js';
 import { IG } from '../openimis/payloads.js';
@@ -357,19 +360,92 @@ const reads: StepDefinition = {
   },
 };
 
+const FEEDBACK = key<{ claimId: string; reference: string; request: fhir4.CommunicationRequest }>(
+  'feedback-request',
+  'the feedback step found no feedback request to answer',
+);
+
+const FEEDBACK_STATUS_SYSTEM = `${IG}/CodeSystem/feedback-status`;
+
+/** The openIMIS feedback status of a request (its statusReason code: 4 Selected, 8 Delivered). */
+const feedbackStatus = (request: fhir4.CommunicationRequest | undefined) =>
+  request?.statusReason?.coding?.find((coding) => coding.system === FEEDBACK_STATUS_SYSTEM)?.code;
+
+const describeRequest = (request: fhir4.CommunicationRequest | undefined) =>
+  `status ${String(request?.status)} with feedback status ${String(feedbackStatus(request))}`;
+
 const feedback: StepDefinition = {
   id: 'feedback',
-  title: 'Feedback asked for the claim is a valid CommunicationRequest',
-  says: `${IG}/StructureDefinition-openimis-communication-request.html: openIMIS may ask the patient for feedback on the claim.`,
+  title: 'Feedback asked on the claim is a valid CommunicationRequest about it',
+  says: `${IG}/StructureDefinition-openimis-communication-request.html: a claim selected for feedback points at a CommunicationRequest about the claim, for its patient, active with feedback status 4 (Selected), asking the five questions.`,
   level: 'SHOULD',
   needs: { interactions: ['CommunicationRequest:read'] },
   async run(t) {
-    const { response } = t.load(SUBMITTED);
+    const { claimId, response } = t.load(SUBMITTED);
     const reference = response.communicationRequest?.[0]?.reference;
     if (!reference) return t.skip('the claim response asks for no feedback (no communicationRequest)');
-    t.expect(await t.get(reference))
+    const reply = await t.get(reference);
+    t.expect(reply).status(200).resourceType('CommunicationRequest').valid(PROFILE.communicationRequest);
+    const request = resourceOf<fhir4.CommunicationRequest>(reply, 'CommunicationRequest');
+    if (!request) return;
+    t.expect(reply).that(
+      () => (request.about ?? []).some((about) => refersTo(about.reference, 'Claim', claimId)),
+      `expected the request to be about Claim/${claimId}, found ${JSON.stringify(request.about ?? null)}`,
+    );
+    const patientId = parseLocation(response.patient?.reference, 'Patient')?.id;
+    if (patientId)
+      t.expect(reply).that(
+        () => refersTo(request.subject?.reference, 'Patient', patientId),
+        `expected the request's subject to be the claim's patient Patient/${patientId}, found ${String(request.subject?.reference)}`,
+      );
+    t.expect(reply).that(
+      () => request.status === 'active' && feedbackStatus(request) === '4',
+      `expected status active with feedback status 4 (Selected), found ${describeRequest(request)}`,
+    );
+    t.save(FEEDBACK, { claimId, reference, request });
+  },
+};
+
+/** The insuree's answers to a feedback request, shaped as the IG's example feedback. */
+function feedbackAnswer(claimId: string, request: fhir4.CommunicationRequest): fhir4.Communication {
+  const {
+    id: _id,
+    text: _text,
+    ...example
+  } = igExample<fhir4.Communication>('Communication-Claim001-feedback.json');
+  return {
+    ...example,
+    identifier: (example.identifier ?? []).map((identifier) => ({ ...identifier, value: randomUUID() })),
+    ...(request.subject ? { subject: request.subject } : {}),
+    about: [{ reference: `Claim/${claimId}` }],
+  };
+}
+
+const feedbackAnswered: StepDefinition = {
+  id: 'feedback-answered',
+  title: 'The feedback, given once as a Communication, completes the request',
+  says: `${IG}/StructureDefinition-openimis-communication.html: the insuree's answers are a Communication about the claim; once stored, the request is completed with feedback status 8 (Delivered); openIMIS keeps one feedback per claim, so a second one is refused.`,
+  level: 'SHOULD',
+  needs: { interactions: ['Communication:create', 'CommunicationRequest:read'] },
+  async run(t) {
+    const { claimId, reference, request } = t.load(FEEDBACK);
+    const answer = feedbackAnswer(claimId, request);
+    const stored = await create(t, answer);
+    if (!stored) return;
+    t.expect(await t.get(`Communication/${stored.id}`))
       .status(200)
-      .valid(PROFILE.communicationRequest);
+      .valid(PROFILE.communication);
+    const after = await t.get(reference);
+    const completed = resourceOf<fhir4.CommunicationRequest>(after, 'CommunicationRequest');
+    t.expect(after)
+      .status(200)
+      .that(
+        () => completed?.status === 'completed' && feedbackStatus(completed) === '8',
+        `expected the answered request completed with feedback status 8 (Delivered), found ${describeRequest(completed)}`,
+      );
+    const again = await t.post('Communication', feedbackAnswer(claimId, request));
+    trackUnexpected(t, again, 'Communication');
+    t.expect(again).statusClass(4).outcome();
   },
 };
 
@@ -399,5 +475,6 @@ export const claimScenario: ScenarioDefinition = {
     ...badClaims,
     reads,
     feedback,
+    feedbackAnswered,
   ],
 };

@@ -17,7 +17,12 @@ import { createListener, type HealthReport } from './http.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './limits.js';
 import { quietLog, type ServerLog } from './log.js';
 import { MemoryBudget } from './memory-budget.js';
-import { installOpenimis, type ClaimReviewOptions, type OpenimisBehaviour } from './openimis/index.js';
+import {
+  installOpenimis,
+  type ClaimReviewOptions,
+  type FeedbackSelection,
+  type OpenimisBehaviour,
+} from './openimis/index.js';
 import { seedSandboxPolicy } from './openimis/sandbox.js';
 import { Subscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 import { operationOutcome } from './outcomes.js';
@@ -66,6 +71,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Claims adjudicated on submission (the default) or entered and reviewed later. */
   claimReview?: ClaimReviewOptions;
+  /** Which claims are selected for feedback (a CommunicationRequest beside their ClaimResponse); default none. */
+  claimFeedback?: FeedbackSelection;
   /** rest-hook notifications: R4's (the default) or openIMIS's; false serves none. */
   subscriptions?: SubscriptionOptions | false;
 }
@@ -127,7 +134,10 @@ export function createFhirServer(options: ServerOptions = {}): {
     softwareVersion: projectVersion(),
     ...(options.log ? { log: options.log } : {}),
   });
-  const openimis = installOpenimis(fhir, options.claimReview);
+  const openimis = installOpenimis(fhir, {
+    ...(options.claimReview ? { review: options.claimReview } : {}),
+    ...(options.claimFeedback ? { feedback: options.claimFeedback } : {}),
+  });
   // After the search index: a subscription's criteria are searched once the index holds the write.
   const subscriptions =
     options.subscriptions === false

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios, type RunResult, type StepResult } from '../../harness/runner/index.js';
 import { claimScenario, eligibilityScenario } from '../../harness/scenarios/index.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { faultyTargets, type Json } from '../support/faulty-proxy.js';
+import { faultyTargets, type Fault, type Json } from '../support/faulty-proxy.js';
+import { IG } from '../support/http-server.js';
 import { expectExplainedVerdicts, expectWellFormedWorkflows, runOnMedplum } from '../support/workflows.js';
 
 const WORKFLOWS = [claimScenario, eligibilityScenario];
@@ -18,9 +19,14 @@ const stepsOf = (result: RunResult, scenario?: string): StepResult[] =>
   result.scenarios.filter((s) => scenario === undefined || s.id === scenario).flatMap((s) => s.steps);
 const step = (result: RunResult, scenario: string, id: string) =>
   stepsOf(result, scenario).find((s) => s.id === id);
-const notPassed = (result: RunResult) =>
+const FEEDBACK_STEPS = ['feedback', 'feedback-answered'];
+/** The steps that did not pass; with `feedbackAsked` false, the feedback steps may skip. */
+const notPassed = (result: RunResult, feedbackAsked = true) =>
   stepsOf(result)
-    .filter((s) => s.outcome !== 'pass' && !(s.id === 'feedback' && s.outcome === 'skip'))
+    .filter(
+      (s) =>
+        s.outcome !== 'pass' && !(!feedbackAsked && FEEDBACK_STEPS.includes(s.id) && s.outcome === 'skip'),
+    )
     .map((s) => `${s.id}: ${s.outcome} ${s.messages.join(' | ')}`);
 
 describe('the workflow definitions', () => {
@@ -44,10 +50,11 @@ describe('against the bundled server, adjudicating at once', () => {
   });
   afterAll(() => server?.close());
 
-  it('passes every step (feedback skips: the server asks for none)', () => {
+  it('passes every step (the feedback steps skip: the server selects no claim for feedback)', () => {
     expect(result.infrastructureError).toBeUndefined();
-    expect(notPassed(result)).toEqual([]);
+    expect(notPassed(result, false)).toEqual([]);
     expect(step(result, 'claim', 'feedback')?.outcome).toBe('skip');
+    expect(step(result, 'claim', 'feedback-answered')?.outcome).toBe('skip');
   });
 
   it('deletes what it made: no claim, response, patient or price-list entry is left', async () => {
@@ -68,23 +75,39 @@ describe('against the bundled server, adjudicating at once', () => {
   });
 });
 
-describe('against the bundled server, reviewing claims asynchronously', () => {
+describe('against the bundled server, reviewing claims asynchronously and asking feedback on every claim', () => {
   let server: RunningServer;
   let result: RunResult;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, claimReview: { mode: 'async', delayMs: 300 } });
+    server = await startServer({
+      port: 0,
+      claimReview: { mode: 'async', delayMs: 300 },
+      claimFeedback: { mode: 'all' },
+    });
     result = await runScenarios([claimScenario], { target: { baseUrl: server.url } });
   });
   afterAll(() => server?.close());
 
-  it('answers the submission queued and the scenario follows it to the end', () => {
+  it('answers the submission queued and the scenario follows it to the end, feedback answered', () => {
     expect(notPassed(result)).toEqual([]);
+    expect(step(result, 'claim', 'feedback-answered')?.outcome).toBe('pass');
     const submitted = step(result, 'claim', 'submit')?.exchanges[0]?.response?.body ?? '';
     expect(JSON.parse(submitted).outcome).toBe('queued');
     const polled = step(result, 'claim', 'final-answer')?.exchanges ?? [];
     expect(polled.length).toBeGreaterThan(0);
     expect(polled.every((exchange) => exchange.request.url.includes('/ClaimResponse/'))).toBe(true);
+  });
+
+  it('leaves no feedback behind: the requests and answers go with their claims', async () => {
+    expect(result.cleanup.failed).toEqual([]);
+    expect(result.cleanup.undeletable).toEqual([]);
+    for (const type of ['Claim', 'CommunicationRequest', 'Communication']) {
+      const answer = (await (await fetch(`${server.url}/${type}?_summary=count`)).json()) as {
+        total: number;
+      };
+      expect(answer.total, type).toBe(0);
+    }
   });
 });
 
@@ -166,5 +189,63 @@ describe('a server that answers a claim wrongly fails the step that checks it', 
     const submit = await submitUnder(fault);
     expect(submit?.outcome).toBe('fail');
     expect(submit?.messages.join(' | ')).toMatch(message);
+  });
+});
+
+describe('a server that handles feedback wrongly fails the feedback step that checks it', () => {
+  const targets = faultyTargets({ claimFeedback: { mode: 'all' } });
+  beforeAll(() => targets.start());
+  afterAll(() => targets.close());
+
+  const isFeedbackRead = (method: string, path: string) =>
+    method === 'GET' && /^\/CommunicationRequest\/[^/?]+$/.test(path);
+  let answers = 0;
+
+  it.each<[string, Fault, string, RegExp]>([
+    [
+      'a request about another claim',
+      {
+        response: (method, path, body) =>
+          isFeedbackRead(method, path)
+            ? { body: { ...body, about: [{ reference: 'Claim/another' }] } }
+            : undefined,
+      },
+      'feedback',
+      /expected the request to be about Claim\/.*, found .*Claim\/another/,
+    ],
+    [
+      'a request left active once answered',
+      {
+        response: (method, path, body) =>
+          isFeedbackRead(method, path)
+            ? {
+                body: {
+                  ...body,
+                  status: 'active',
+                  statusReason: { coding: [{ system: `${IG}/CodeSystem/feedback-status`, code: '4' }] },
+                },
+              }
+            : undefined,
+      },
+      'feedback-answered',
+      /expected the answered request completed with feedback status 8 \(Delivered\), found status active with feedback status 4/,
+    ],
+    [
+      'a second feedback on the same claim accepted',
+      {
+        request: (method, path, body) =>
+          method === 'POST' && path === '/Communication' && ++answers === 2
+            ? { answer: { ...body, id: 'accepted-again' } }
+            : undefined,
+      },
+      'feedback-answered',
+      /expected a 4xx status, found 201/,
+    ],
+  ])('%s', async (_name, fault, stepId, message) => {
+    const result = await targets.runUnder(fault, [claimScenario]);
+    const checked = step(result, 'claim', stepId);
+    // Feedback is a SHOULD: a broken rule is a warning, with expected and found.
+    expect(checked?.outcome).toBe('warning');
+    expect(checked?.messages.join(' | ')).toMatch(message);
   });
 });

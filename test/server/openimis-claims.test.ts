@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { igPaths } from '../../harness/paths.js';
+import { parseFeedbackSelection, selectedForFeedback } from '../../harness/server/openimis/feedback.js';
 import { startServer, type RunningServer } from '../../harness/server/server.js';
-import { call, del, marker, post, put, tick, type Json } from '../support/http-server.js';
+import { IG, call, del, marker, post, put, tick, type Json } from '../support/http-server.js';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(join(igPaths().generatedResources, file), 'utf8')) as Json;
@@ -59,6 +60,8 @@ describe('claims, adjudicated at once', () => {
     expect(claimId).toBeDefined();
     expect(answer.body.id).toBe(claimId);
     expect(answer.body.request.reference).toBe(`Claim/${claimId}`);
+    // Not selected for feedback: by default the server selects none.
+    expect(answer.body.communicationRequest).toBeUndefined();
     expect((await call(`${base}/Claim/${claimId}`)).status).toBe(200);
     expect((await call(`${base}/ClaimResponse/${claimId}`)).body.outcome).toBe('complete');
   });
@@ -269,5 +272,158 @@ describe('a queued claim in a durable store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('claim feedback (--claim-feedback all)', () => {
+  let server: RunningServer;
+  let base: string;
+  const communicationRequestProfile = `${IG}/StructureDefinition/openimis-communication-request`;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, seed: true, claimFeedback: { mode: 'all' } });
+    base = server.url;
+  });
+  afterAll(() => server?.close());
+
+  /** The answers to a claim's feedback, as the IG's example gives them. */
+  const answer = (claimId: string, patient = 'Patient/john-doe'): Json => {
+    const { id: _id, ...feedback } = example('Communication-Claim001-feedback.json');
+    return {
+      ...feedback,
+      identifier: [{ ...feedback.identifier[0], value: randomUUID() }],
+      subject: { reference: patient },
+      about: [{ reference: `Claim/${claimId}` }],
+    };
+  };
+  // Consultations on days after the seeded Claim001's (2025-09-15), one a day: the consultation's
+  // frequency rejects a claim dated before or on the day of an earlier one, and rejected claims are not
+  // selected. At most six consultations a policy: this server takes five more.
+  let days = 0;
+  const nextDay = () => new Date(Date.UTC(2025, 8, 20 + days++)).toISOString().slice(0, 10);
+  const selectedClaim = () => claim(marker('CL'), nextDay());
+  const feedbackOf = async (patient = 'Patient/john-doe') =>
+    ((await call(`${base}/Communication?subject=${patient}&_summary=count`)).body.total as number) ?? 0;
+
+  it("a selected claim's response points at a CommunicationRequest valid against its profile, about the claim", async () => {
+    const submitted = await post(`${base}/Claim`, selectedClaim());
+    const claimId = submitted.body.id as string;
+    expect(submitted.body.communicationRequest).toEqual([
+      { reference: `CommunicationRequest/${claimId}-feedback` },
+    ]);
+    const request = (await call(`${base}/CommunicationRequest/${claimId}-feedback`)).body;
+    const issues = (
+      server.fhir.parts.validator.validate(request, { profiles: [communicationRequestProfile] }).issue ?? []
+    ).filter((issue) => issue.severity === 'error' || issue.severity === 'fatal');
+    expect(issues).toEqual([]);
+    expect(request.status).toBe('active');
+    expect(request.statusReason.coding[0]).toMatchObject({ code: '4', display: 'Selected' });
+    expect(request.about[0].reference).toBe(`Claim/${claimId}`);
+    expect(request.subject.reference).toBe('Patient/john-doe');
+    // As the backend does: addressed to the claim's administrator.
+    expect(request.recipient[0].reference).toBe('Practitioner/ca-amina-rapta');
+    expect((await post(`${base}/CommunicationRequest`, request)).status).toBe(405);
+  });
+
+  it('the answer is stored (201) and completes the request (8 Delivered); a second answer is refused', async () => {
+    const claimId = (await post(`${base}/Claim`, selectedClaim())).body.id as string;
+    const before = await feedbackOf();
+    const given = await post(`${base}/Communication`, answer(claimId));
+    expect(given.status).toBe(201);
+    const request = (await call(`${base}/CommunicationRequest/${claimId}-feedback`)).body;
+    expect(request.status).toBe('completed');
+    expect(request.statusReason.coding[0]).toMatchObject({ code: '8', display: 'Delivered' });
+    const again = await post(`${base}/Communication`, answer(claimId));
+    expect(again.status).toBe(422);
+    expect(again.body.issue[0].diagnostics ?? again.body.issue[0].details.text).toMatch(/already delivered/);
+    expect(await feedbackOf()).toBe(before + 1);
+  });
+
+  it('answers about an unknown claim, a claim not selected, or for another patient are refused, nothing stored', async () => {
+    // A claim for a day outside every policy is rejected whole: such claims are not selected.
+    const rejected = (await post(`${base}/Claim`, claim(marker('CL'), '2024-01-10'))).body;
+    expect(reasons(rejected)).toEqual(['1:3']);
+    expect(rejected.communicationRequest).toBeUndefined();
+    const selected = (await post(`${base}/Claim`, selectedClaim())).body.id as string;
+    const before = await feedbackOf();
+    const beforeJane = await feedbackOf('Patient/jane-doe');
+    for (const [body, text, expression] of [
+      [answer('no-such-claim'), /does not exist/, 'Communication.about[0]'],
+      [answer(rejected.id as string), /not selected for feedback/, 'Communication.about[0]'],
+      [answer(selected, 'Patient/jane-doe'), /claim's patient/, 'Communication.subject'],
+    ] as const) {
+      const refused = await post(`${base}/Communication`, body);
+      expect(refused.status).toBe(422);
+      const issue = refused.body.issue[0];
+      expect(issue.diagnostics ?? issue.details.text).toMatch(text);
+      expect(issue.expression).toEqual([expression]);
+    }
+    expect(await feedbackOf()).toBe(before);
+    expect(await feedbackOf('Patient/jane-doe')).toBe(beforeJane);
+    expect((await call(`${base}/CommunicationRequest/${selected}-feedback`)).body.status).toBe('active');
+  });
+
+  it('a transaction answering the same claim twice is refused whole', async () => {
+    const claimId = (await post(`${base}/Claim`, selectedClaim())).body.id as string;
+    const before = await feedbackOf();
+    const entry = () => ({ resource: answer(claimId), request: { method: 'POST', url: 'Communication' } });
+    const refused = await post(base, {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [entry(), entry()],
+    });
+    expect(refused.status).toBe(422);
+    expect(await feedbackOf()).toBe(before);
+    expect((await call(`${base}/CommunicationRequest/${claimId}-feedback`)).body.status).toBe('active');
+  });
+
+  it('deleting a claim deletes its feedback request and the feedback given', async () => {
+    const claimId = (await post(`${base}/Claim`, selectedClaim())).body.id as string;
+    const given = await post(`${base}/Communication`, answer(claimId));
+    expect((await del(`${base}/Claim/${claimId}`)).status).toBeLessThan(300);
+    expect((await call(`${base}/CommunicationRequest/${claimId}-feedback`)).status).toBe(410);
+    expect((await call(`${base}/Communication/${given.body.id as string}`)).status).toBe(410);
+  });
+
+  it('under asynchronous review the request is made when the claim is entered, and kept by the final response', async () => {
+    const review = await startServer({
+      port: 0,
+      seed: true,
+      claimReview: { mode: 'async', delayMs: 60_000 },
+      claimFeedback: { mode: 'all' },
+    });
+    try {
+      const queued = (await post(`${review.url}/Claim`, selectedClaim())).body;
+      expect(queued.outcome).toBe('queued');
+      const reference = `CommunicationRequest/${queued.id as string}-feedback`;
+      expect(queued.communicationRequest).toEqual([{ reference }]);
+      expect((await call(`${review.url}/${reference}`)).status).toBe(200);
+      const final = (await post(`${review.url}/ClaimResponse/${queued.id as string}/$review`, {})).body;
+      expect(final.outcome).toBe('complete');
+      expect(final.communicationRequest).toEqual([{ reference }]);
+    } finally {
+      await review.close();
+    }
+  });
+});
+
+describe('feedback selection', () => {
+  it('reads none, all, a share and a value; anything else is an error naming the flag', () => {
+    expect(parseFeedbackSelection('none')).toEqual({ mode: 'none' });
+    expect(parseFeedbackSelection('all')).toEqual({ mode: 'all' });
+    expect(parseFeedbackSelection('12.5%')).toEqual({ mode: 'random', percent: 12.5 });
+    expect(parseFeedbackSelection('value:250')).toEqual({ mode: 'value', atLeast: 250 });
+    for (const bad of ['', 'some', '101%', '-3%', 'value:', 'value:x'])
+      expect(String(parseFeedbackSelection(bad))).toMatch(/--claim-feedback must be/);
+  });
+
+  it('selects by share with the draw, and by value from the amount up', () => {
+    const share = { mode: 'random', percent: 30 } as const;
+    expect(selectedForFeedback(share, 0, () => 0.29)).toBe(true);
+    expect(selectedForFeedback(share, 0, () => 0.3)).toBe(false);
+    expect(selectedForFeedback({ mode: 'random', percent: 0 }, 0, () => 0)).toBe(false);
+    expect(selectedForFeedback({ mode: 'value', atLeast: 100 }, 100)).toBe(true);
+    expect(selectedForFeedback({ mode: 'value', atLeast: 100 }, 99.99)).toBe(false);
+    expect(selectedForFeedback({ mode: 'none' }, 1e9)).toBe(false);
+    expect(selectedForFeedback({ mode: 'all' }, 0)).toBe(true);
   });
 });

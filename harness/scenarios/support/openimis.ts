@@ -32,6 +32,7 @@ export const PROFILE = {
   claimResponse: `${IG}/StructureDefinition/openimis-claim-response`,
   eligibilityResponse: `${IG}/StructureDefinition/openimis-coverage-eligibility-response`,
   communicationRequest: `${IG}/StructureDefinition/openimis-communication-request`,
+  communication: `${IG}/StructureDefinition/openimis-communication`,
 } as const;
 
 /** The inputs both scenarios take, for a target where they cannot make their own data. */

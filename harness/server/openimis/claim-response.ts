@@ -43,9 +43,17 @@ export interface ResponseOptions {
   adjudication?: Adjudication;
   /** The day it was answered, YYYY-MM-DD. */
   created: string;
+  /** The id of the CommunicationRequest asking feedback on the claim, when it was selected. */
+  feedbackRequest?: string;
 }
 
-export function claimResponse({ claim, claimId, adjudication, created }: ResponseOptions): JsonObject {
+export function claimResponse({
+  claim,
+  claimId,
+  adjudication,
+  created,
+  feedbackRequest,
+}: ResponseOptions): JsonObject {
   const code = identifierValue(claim, 'Code') ?? claimId;
   const uuid = identifierValue(claim, 'UUID') ?? (UUID.test(claimId) ? claimId : randomUUID());
   const status: ClaimStatus = adjudication?.status ?? '2';
@@ -120,6 +128,9 @@ export function claimResponse({ claim, claimId, adjudication, created }: Respons
     outcome,
     item: responseItems,
     total: totals,
+    ...(feedbackRequest !== undefined
+      ? { communicationRequest: [{ reference: `CommunicationRequest/${feedbackRequest}` }] }
+      : {}),
   };
 }
 

@@ -23,6 +23,13 @@ import type { Change } from '../storage/types.js';
 import { adjudicate, DEFAULT_PRODUCT_LIMITS, type Adjudication, type ClaimLine } from './adjudication.js';
 import { billFor, billId } from './bills.js';
 import { claimResponse } from './claim-response.js';
+import {
+  feedbackOfDeletedClaim,
+  feedbackRequest,
+  feedbackRequestId,
+  selectedForFeedback,
+  type FeedbackSelection,
+} from './feedback.js';
 import { claimDays, kindOfItem, type OpenimisRecords } from './records.js';
 import {
   amountOf,
@@ -47,6 +54,7 @@ export class ClaimRules {
     private readonly server: ServerServices,
     private readonly records: OpenimisRecords,
     private readonly review: ClaimReviewOptions = { mode: 'sync' },
+    private readonly feedback: FeedbackSelection = { mode: 'none' },
   ) {
     // Claims a durable store kept queued across a restart are reviewed again, not left queued forever.
     if (review.mode !== 'async') return;
@@ -102,6 +110,7 @@ export class ClaimRules {
       const bill = storage.read('Invoice', billId(context.id))?.resource as JsonObject | undefined;
       if (bill?.status === 'issued')
         changes.push({ kind: 'delete', type: 'Invoice', id: billId(context.id) });
+      changes.push(...feedbackOfDeletedClaim(this.server, context.id));
       return {
         changes: [...plan.changes, ...changes],
         answer: (versions) => plan.answer(versions.slice(0, plan.changes.length)),
@@ -112,11 +121,17 @@ export class ClaimRules {
     checkProcessable(claim);
     const asynchronous = this.review.mode === 'async';
     const adjudication = asynchronous ? undefined : this.adjudicate(claim, context.id);
+    // Selected as openIMIS's review selects them: among the claims entered, not those rejected whole.
+    const asked =
+      adjudication?.status !== '1' && selectedForFeedback(this.feedback, amountOf(claim.total) ?? 0)
+        ? feedbackRequest(claim, context.id)
+        : undefined;
     const response = claimResponse({
       claim,
       claimId: context.id,
       created: dateFromToday(),
       ...(adjudication ? { adjudication } : {}),
+      ...(asked ? { feedbackRequest: feedbackRequestId(context.id) } : {}),
     });
     const write: Change = {
       kind: 'write',
@@ -128,7 +143,22 @@ export class ClaimRules {
     const bill = adjudication ? billFor(context.id, claim, adjudication) : undefined;
     const claimChanges = plan.changes.length;
     return {
-      changes: [...plan.changes, write, ...(bill ? [bill] : [])],
+      changes: [
+        ...plan.changes,
+        write,
+        ...(bill ? [bill] : []),
+        ...(asked
+          ? [
+              {
+                kind: 'write',
+                type: 'CommunicationRequest',
+                id: feedbackRequestId(context.id),
+                resource: asked,
+                method: 'PUT',
+              } satisfies Change,
+            ]
+          : []),
+      ],
       answer: (versions) => {
         const claimVersion = versions[0];
         const responseVersion = versions[claimChanges];
@@ -248,7 +278,14 @@ export class ClaimRules {
     const response = current?.resource as JsonObject | undefined;
     if (!claim || !response || response.outcome !== 'queued') return;
     const adjudication = this.adjudicate(claim, claimId);
-    const final = claimResponse({ claim, claimId, adjudication, created: dateFromToday() });
+    const asked = storage.read('CommunicationRequest', feedbackRequestId(claimId));
+    const final = claimResponse({
+      claim,
+      claimId,
+      adjudication,
+      created: dateFromToday(),
+      ...(asked?.resource ? { feedbackRequest: feedbackRequestId(claimId) } : {}),
+    });
     const bill = billFor(claimId, claim, adjudication);
     try {
       storage.commit([

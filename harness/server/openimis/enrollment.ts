@@ -31,6 +31,7 @@ import { contributionDue, isAdult, readProductCosts } from '../../openimis/premi
 import type { ServerServices, TypePlugin, WriteContext, WritePlan } from '../extension-points.js';
 import { badRequest, OutcomeError } from '../outcomes.js';
 import type { Change } from '../storage/types.js';
+import { readAsCommitted } from './planned-read.js';
 
 /** The invoice a policy's contribution is billed on, and the Coverage of each of its policies. */
 export const contributionInvoiceId = (contractId: string) => `contribution-${contractId}`;
@@ -89,13 +90,7 @@ export class EnrollmentRules {
 
   /** A resource as it will be once the write commits: what its transaction planned, else what is stored. */
   private read(type: string, id: string, planned: readonly Change[] = []): JsonObject | undefined {
-    for (let i = planned.length - 1; i >= 0; i--) {
-      const change = planned[i] as Change;
-      if (change.type === type && change.id === id)
-        return change.kind === 'write' ? change.resource : undefined;
-    }
-    const version = this.server.parts.storage.read(type, id);
-    return version && version.method !== 'DELETE' ? (version.resource as JsonObject | undefined) : undefined;
+    return readAsCommitted(this.server.parts.storage, type, id, planned);
   }
 
   private onContract(context: WriteContext, plan: WritePlan): WritePlan | undefined {
