@@ -10,8 +10,8 @@
  * value); `--claim-feedback` sets it: none (the default), all, a share at random, or claims of at least
  * an amount. Both resources are written by the server; clients read them and create Communications.
  */
-import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
-import { IG, referenceKey } from '../../openimis/payloads.js';
+import { isJsonObject, objectsOf, type JsonObject } from '../../json.js';
+import { IG, identifierValue, referenceKey } from '../../openimis/payloads.js';
 import type { ServerServices, TypePlugin, WriteContext, WritePlan } from '../extension-points.js';
 import { badRequest, OutcomeError } from '../outcomes.js';
 import type { Change } from '../storage/types.js';
@@ -61,7 +61,7 @@ const PAYLOAD_SYSTEM = `${IG}/CodeSystem/feedback-payload`;
 const PAYLOAD_TYPE_URL = `${IG}/StructureDefinition/communication-payload-type`;
 
 /** The five questions, in openIMIS's order and spelling, with the prompt each shows. */
-export const FEEDBACK_QUESTIONS = [
+const FEEDBACK_QUESTIONS = [
   ['CareRendered', 'Care Rendered? (yes|no)'],
   ['PaymentAsked', 'Payment Asked? (yes|no)'],
   ['DrugPrescribed', 'Drug Prescribed? (yes|no)'],
@@ -76,7 +76,7 @@ const STATUS = {
 } as const;
 
 /** The payload-type extension of one question. */
-export function payloadType(code: string, display: string): JsonObject {
+function payloadType(code: string, display: string): JsonObject {
   return {
     url: PAYLOAD_TYPE_URL,
     valueCodeableConcept: { coding: [{ system: PAYLOAD_SYSTEM, code, display }] },
@@ -85,9 +85,7 @@ export function payloadType(code: string, display: string): JsonObject {
 
 /** The feedback request for a claim just selected. */
 export function feedbackRequest(claim: JsonObject, claimId: string): JsonObject {
-  const code = objectsOf(claim.identifier)
-    .map((identifier) => stringOf(identifier.value))
-    .find(Boolean);
+  const code = identifierValue(claim, 'Code');
   return withStatus(
     {
       resourceType: 'CommunicationRequest',
@@ -141,21 +139,22 @@ export class FeedbackRules {
     if (context.interaction !== 'create' || !context.resource) return undefined;
     const answer = context.resource;
     const { storage } = this.server.parts;
-    const about = objectsOf(answer.about)
-      .map((reference) => referenceKey(reference))
-      .find((key) => key?.type === 'Claim');
+    const claims = objectsOf(answer.about).map((reference) => referenceKey(reference));
+    const index = claims.findIndex((key) => key?.type === 'Claim');
+    const about = claims[index];
     if (!about)
       throw refuse(
         'The feedback names no claim (Communication.about must reference a Claim)',
         'Communication.about',
       );
+    const where = `Communication.about[${index}]`;
     const claim = readAsCommitted(storage, 'Claim', about.id, context.planned);
-    if (!claim) throw refuse(`Claim/${about.id} does not exist`, 'Communication.about[0]');
+    if (!claim) throw refuse(`Claim/${about.id} does not exist`, where);
     const requestId = feedbackRequestId(about.id);
     const request = readAsCommitted(storage, 'CommunicationRequest', requestId, context.planned);
-    if (!request) throw refuse(`Claim/${about.id} was not selected for feedback`, 'Communication.about[0]');
+    if (!request) throw refuse(`Claim/${about.id} was not selected for feedback`, where);
     if (request.status !== STATUS.selected.status)
-      throw refuse(`The feedback on Claim/${about.id} was already delivered`, 'Communication.about[0]');
+      throw refuse(`The feedback on Claim/${about.id} was already delivered`, where);
     const patient = referenceKey(claim.patient);
     const subject = referenceKey(answer.subject);
     if (patient && (subject?.type !== patient.type || subject.id !== patient.id))
