@@ -3,9 +3,10 @@
  * claim and its ClaimResponse in one commit and answers 201 with the ClaimResponse; `Claim/$submit`
  * does the same and answers 200 (claim.html#submit). Adjudication runs at once, or, with asynchronous
  * review, the claim is first only entered (outcome queued) and adjudicated after a delay or on
- * `ClaimResponse/{id}/$review`. A valuated claim is billed to its provider in the same commit (bills.ts).
- * Claims are not updated (openIMIS has no claim update); deleting one deletes its response, and its bill
- * while unpaid.
+ * `ClaimResponse/{id}/$review`. A valuated claim is billed to its provider in the same commit (bills.ts);
+ * a claim selected for feedback gets its CommunicationRequest in that commit too (feedback.ts).
+ * Claims are not updated (openIMIS has no claim update); deleting one deletes its response, its feedback,
+ * and its bill while unpaid.
  */
 import { isJsonObject, objectsOf, stringOf, type JsonObject } from '../../json.js';
 import type {
