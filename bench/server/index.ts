@@ -352,7 +352,7 @@ async function benchNotifications(options: Settings): Promise<NotificationBenchR
   log('notifications: writes at 100/s, a rest-hook subscription...');
   const target = await launch('notifying', options, 0);
   try {
-    return await measureNotifications(target.url, 100, options.seconds);
+    return await measureNotifications(target.url, 100, options.seconds, options.warmupSeconds);
   } finally {
     await target.close();
   }

@@ -10,9 +10,9 @@
  * Every limit of limits.ts is checked here, as the request is read: the request target's length and
  * parameters, the number of headers, the body's bytes (express stops reading at the limit) and, as it
  * is parsed, its JSON. Writes are refused before their body is read when the server is at its memory
- * budget. Bodies from `offloadBytes` up are parsed and checked in worker threads (body-checks/), so a
- * large write does not stall other clients. `/healthz` and `/readyz`, outside the FHIR base, say how the
- * server is.
+ * budget. Bodies from `offloadBytes` up (and from `shareBytes` up while a worker can take them) are
+ * parsed and checked in worker threads (body-checks/), so a large write does not stall other clients.
+ * `/healthz` and `/readyz`, outside the FHIR base, say how the server is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -52,6 +52,11 @@ export interface HttpOptions {
   log: ServerLog;
   /** Bodies of at least this many bytes are parsed and checked off the event loop by `bodyChecks`. */
   offloadBytes: number;
+  /**
+   * Bodies of at least this many bytes (and under `offloadBytes`) are checked by `bodyChecks` when a
+   * worker can take them at once, in parallel with the event loop; otherwise here.
+   */
+  shareBytes: number;
   bodyChecks?: BodyChecks;
   /** Writes are refused above it. */
   memory?: MemoryBudget;
@@ -246,8 +251,13 @@ function serveFhir(
     const raw = Buffer.isBuffer(body) && body.length > 0 ? body : undefined;
     if (raw) {
       const kind = bodyKind(request);
-      if (options.bodyChecks && raw.length >= options.offloadBytes && (kind === 'json' || kind === 'xml')) {
-        void serveChecked(server, options.bodyChecks, request, response, fhirRequest, raw, kind, negotiated);
+      const checks = options.bodyChecks;
+      if (
+        checks &&
+        (kind === 'json' || kind === 'xml') &&
+        (raw.length >= options.offloadBytes || (raw.length >= options.shareBytes && checks.canShare()))
+      ) {
+        void serveChecked(server, checks, request, response, fhirRequest, raw, kind, negotiated);
         return;
       }
       fhirRequest.body = parseBody(kind, raw, options.limits);

@@ -7,6 +7,9 @@
  * write by object (FhirRequest.checked), so nothing is validated twice. The verdicts are those the main
  * thread would reach: same validator, same IG, same validation mode.
  *
+ * Mid-size bodies (a claim, a family's transaction) are shared with the workers too, when one is running
+ * and not backed up (`canShare`): their validation then runs beside the event loop instead of on it.
+ *
  * A worker that dies (out of memory on some hostile body within the limits) fails only the jobs it had,
  * with 503, and a new one is started for the next body. Jobs beyond a fixed queue are refused with 503
  * and Retry-After rather than held in memory.
@@ -40,9 +43,19 @@ interface Pending {
   worker: Worker;
 }
 
+/**
+ * Jobs waiting per running worker below which a mid-size body is shared with the workers; above it the
+ * main thread checks it itself, so both threads stay busy rather than one queue growing.
+ */
+const SHARE_WHILE_PENDING_PER_WORKER = 8;
+
 export class BodyChecks {
   private readonly pending = new Map<number, Pending>();
   private readonly workers: (Worker | undefined)[];
+  /** The workers that have started and can take a job at once. */
+  private readonly online = new Set<Worker>();
+  /** Bodies checked by the workers since the start. */
+  private checked = 0;
   private nextId = 0;
   private closed = false;
   private readonly maxQueued: number;
@@ -69,11 +82,31 @@ export class BodyChecks {
       const job: BodyJob = { id, bytes: copy, format, writes };
       worker.postMessage(job, [copy.buffer]);
     });
+    this.checked++;
     if (!done.ok) return { ok: false, status: done.status, message: done.message };
     // The worker's parse stood: the text is valid JSON within the limits, and JSON.parse builds the same
     // values (the later of duplicate keys kept, as ours does) several times faster.
     const body: unknown = JSON.parse(done.json ?? bytes.toString('utf8'));
     return { ok: true, body, checked: placeVerdicts(body, done.verdicts) };
+  }
+
+  /**
+   * Whether a worker can take a mid-size body now (one that the main thread could as well check itself):
+   * a worker is running and not backed up. The first ask starts one, in the background, so no answer
+   * waits for a worker to start.
+   */
+  canShare(): boolean {
+    if (this.closed) return false;
+    if (this.online.size === 0) {
+      if (this.workers.every((worker) => worker === undefined)) this.warm();
+      return false;
+    }
+    return this.pending.size < SHARE_WHILE_PENDING_PER_WORKER * this.online.size;
+  }
+
+  /** What the health endpoints say of the checking threads. */
+  state(): { running: number; checked: number; waiting: number } {
+    return { running: this.online.size, checked: this.checked, waiting: this.pending.size };
   }
 
   /** Starts the workers now rather than at the first large body (whose answer would wait for them). */
@@ -85,6 +118,7 @@ export class BodyChecks {
 
   close(): Promise<unknown> {
     this.closed = true;
+    this.online.clear();
     return Promise.all(this.workers.map((worker) => worker?.terminate()));
   }
 
@@ -113,12 +147,14 @@ export class BodyChecks {
       resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
     });
     worker.unref();
+    worker.once('online', () => this.online.add(worker));
     worker.on('message', (done: BodyDone) => {
       const pending = this.pending.get(done.id);
       this.pending.delete(done.id);
       pending?.resolve(done);
     });
     const fail = () => {
+      this.online.delete(worker);
       if (this.workers[slot] === worker) this.workers[slot] = undefined;
       for (const [id, pending] of this.pending)
         if (pending.worker === worker) {
