@@ -3,6 +3,7 @@
  *  [--users FILE] [--validation strict|lenient|off] [--claim-review sync|async[:MS]]
  *  [--claim-feedback none|all|N%|value:AMOUNT]
  *  [--subscriptions r4|openimis|off] [--ig DIR|TGZ]... [--load FILE|DIR]... [--workers N]
+ *  [--check-threads N]
  *  [--password-file FILE] [--token-secret-file FILE] [--limit NAME=N]... [--max-memory MB]
  *  [--access-log FILE|-]`
  */
@@ -65,6 +66,9 @@ Options:
                                them; each checked as a write at the --validation level, refused ones
                                listed with file, line and reason while the rest load
   --workers N                  validation threads for --load (default: one per core)
+  --check-threads N            threads that parse and validate write bodies beside the one answering
+                               clients: bodies from 256 KiB always, from 4 KiB while one is free
+                               (default 1; each holds its own copy of the IG's definitions)
   -h, --help                   show this help
 
 ${exitCodesText('serve', 'plain')}`;
@@ -89,6 +93,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
       ig: { type: 'string', multiple: true },
       load: { type: 'string', multiple: true },
       workers: { type: 'string' },
+      'check-threads': { type: 'string', default: '1' },
       'password-file': { type: 'string' },
       'token-secret-file': { type: 'string' },
       limit: { type: 'string', multiple: true },
@@ -118,6 +123,9 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64))
     return usage(`--workers must be a number from 1 to 64, not '${values.workers}'`);
   if (workers !== undefined && !values.load?.length) return usage('--workers goes with --load');
+  const checkThreads = Number(values['check-threads']);
+  if (!Number.isInteger(checkThreads) || checkThreads < 1 || checkThreads > 64)
+    return usage(`--check-threads must be a number from 1 to 64, not '${values['check-threads']}'`);
   const claimReview = parseClaimReview(values['claim-review']);
   if (claimReview instanceof Error) return usage(claimReview.message);
   const claimFeedback = parseFeedbackSelection(values['claim-feedback']);
@@ -153,6 +161,7 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     validation: values.validation as ValidationMode,
     claimReview,
     claimFeedback,
+    checkThreads,
     subscriptions: flavour === 'off' ? false : { flavour },
     ...(values.db ? { db: values.db } : {}),
     ...(auth ? { auth } : {}),

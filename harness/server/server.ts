@@ -59,6 +59,8 @@ export interface ServerOptions {
    * backed up, else on the event loop (default 4 KiB; Infinity: never).
    */
   shareBytes?: number;
+  /** Threads that parse and check request bodies off the event loop (default 1). */
+  checkThreads?: number;
   /** A connection with nothing sent or received for this long is closed (default 60 s). */
   socketTimeoutMs?: number;
   /** Where the server logs (refused logins, faults, storage trouble); nothing by default. */
@@ -172,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const memory = new MemoryBudget(options.maxMemoryBytes);
   const bodyChecks = new BodyChecks({
+    ...(options.checkThreads !== undefined ? { workers: options.checkThreads } : {}),
     setup: {
       igs,
       mode: fhir.parts.writeValidation.mode,

@@ -3,10 +3,11 @@
  * in a worker thread when one is running and not backed up, in parallel with the event loop; otherwise
  * on the event loop. Either way the answer is the same: the same bodies, sent to a server that shares
  * and to one that never does, are accepted or refused alike, with the same OperationOutcome. The
- * health report says how many bodies the checking threads took.
+ * health report says how many bodies the checking threads took; `--check-threads` sets how many run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../harness/server/server.js';
+import { runCli } from '../support/cli.js';
 import {
   call,
   marker,
@@ -108,5 +109,30 @@ describe('mid-size bodies checked in a worker thread', () => {
     const answer = await post(`${shared.url}/Patient`, openimisPatient());
     expect(answer.status).toBe(201);
     expect((await bodyChecks(shared)).checked).toBe(before);
+  });
+});
+
+describe('more checking threads', () => {
+  it('--check-threads 2: both run and share the mid-size bodies', async () => {
+    const server = await serve({ checkThreads: 2, warmBodyChecks: true });
+    try {
+      for (let i = 0; i < 400 && (await bodyChecks(server)).running < 2; i++) await tick(25);
+      expect((await bodyChecks(server)).running).toBe(2);
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => post(`${server.url}/Patient`, padded(openimisPatient()))),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(201));
+      expect((await bodyChecks(server)).checked).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('serve refuses a count that is not one to 64 (usage, exit 2)', async () => {
+    for (const bad of ['0', '65', 'two']) {
+      const run = await runCli(['serve', '--check-threads', bad, '--port', '0']);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/--check-threads must be a number from 1 to 64/);
+    }
   });
 });
