@@ -3,7 +3,8 @@
  * patient, submits a valid claim and follows a queued answer to the end, then claims what openIMIS must
  * reject (each line checked for its reason), sends claims no server may accept (4xx, nothing stored),
  * and reads the claims back. openIMIS answers a claim with its ClaimResponse (201); Claim/$submit
- * (claim.html) answers the same way where the target declares it.
+ * (claim.html) answers the same way where the target declares it. Where the target asks feedback on the
+ * claim, the request is read and answered once (a Communication), and a second answer is refused.
  */
 import type { ScenarioDefinition, StepContext, StepDefinition } from '../runner/types.js';
 import {
@@ -455,7 +456,8 @@ export const claimScenario: ScenarioDefinition = {
   description:
     'An EMR reads the price list, submits a claim for an insured patient and follows its ClaimResponse to the end; ' +
     'lines outside the price list, the diagnosis list, the quantity limits, the policy or the service use context are ' +
-    'rejected with their reasons; malformed claims are refused and not stored; claims read back.',
+    'rejected with their reasons; malformed claims are refused and not stored; claims read back; feedback asked on ' +
+    'the claim is answered once.',
   tags: ['openimis', 'claim', 'workflow'],
   requirements: [CLAIM_PAGE, `${R4}/claim.html`, `${R4}/claimresponse.html`],
   needs: { resources: ['Claim'] },
