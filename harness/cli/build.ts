@@ -6,7 +6,7 @@ import { buildIg, type IgBuildResult } from '../ig/build.js';
 import { readInventory } from '../ig/inventory.js';
 import { igPaths } from '../paths.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
-import { tryParseArgs } from './support.js';
+import { tryParseArgs, usageOrHelp } from './support.js';
 
 const HELP = `Usage: openimis-fhir build [options]
 
@@ -35,15 +35,8 @@ export async function runBuildCommand(args: string[]): Promise<ExitCode> {
     strict: true,
     allowPositionals: false,
   });
-  if (!parsed.ok) {
-    console.error(`openimis-fhir build: ${parsed.error}\n\n${HELP}`);
-    return EXIT.usage;
-  }
+  if (!parsed.ok || parsed.parsed.values.help) return usageOrHelp('build', HELP, parsed);
   const { values } = parsed.parsed;
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
   const diagnosisCodes = values['diagnosis-codes'];
   const result = await buildIg({
     force: values.force,

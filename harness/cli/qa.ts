@@ -21,7 +21,7 @@ import type { QaIssue } from '../qa/issues.js';
 import { qaJson, type QaCounts } from '../qa/report.js';
 import { runQa } from '../qa/run.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
-import { tryParseArgs } from './support.js';
+import { tryParseArgs, usageOrHelp } from './support.js';
 import {
   formatResults,
   isOutputFormat,
@@ -97,12 +97,8 @@ export async function runQaCommand(args: string[]): Promise<ExitCode> {
     console.error(`openimis-fhir qa: ${message}\n\n${HELP}`);
     return EXIT.usage;
   };
-  if (!parsed.ok) return usage(parsed.error);
+  if (!parsed.ok || parsed.parsed.values.help) return usageOrHelp('qa', HELP, parsed);
   const { values } = parsed.parsed;
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
   const format = values.format;
   if (!isOutputFormat(format)) return usage(`unknown --format "${format}"`);
   const failOn = values['fail-on'] as FailOn;

@@ -17,7 +17,7 @@ import { startServer, type ServerOptions } from '../server/server.js';
 import type { ValidationMode } from '../server/write-validation.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
-import { tryParseArgs } from './support.js';
+import { tryParseArgs, usageOrHelp } from './support.js';
 
 const HELP = `Usage: openimis-fhir serve [options]
 
@@ -105,15 +105,8 @@ export async function runServeCommand(args: string[]): Promise<ExitCode> {
     strict: true,
     allowPositionals: false,
   });
-  if (!parsed.ok) {
-    console.error(`openimis-fhir serve: ${parsed.error}\n\n${HELP}`);
-    return EXIT.usage;
-  }
+  if (!parsed.ok || parsed.parsed.values.help) return usageOrHelp('serve', HELP, parsed);
   const { values } = parsed.parsed;
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return usage(`--port must be a port number, not '${values.port}'`);

@@ -7,7 +7,7 @@ import { IG_ROOT } from '../paths.js';
 import { buildSite } from '../site/index.js';
 import { EXIT, exitCodesText, type ExitCode } from './exit-codes.js';
 import { ensureFreshIg } from './fresh-ig.js';
-import { tryParseArgs } from './support.js';
+import { tryParseArgs, usageOrHelp } from './support.js';
 
 const HELP = `Usage: openimis-fhir site [options]
 
@@ -36,15 +36,8 @@ export async function runSiteCommand(args: string[]): Promise<ExitCode> {
     strict: true,
     allowPositionals: false,
   });
-  if (!parsed.ok) {
-    console.error(`openimis-fhir site: ${parsed.error}\n\n${HELP}`);
-    return EXIT.usage;
-  }
+  if (!parsed.ok || parsed.parsed.values.help) return usageOrHelp('site', HELP, parsed);
   const { values } = parsed.parsed;
-  if (values.help) {
-    console.log(HELP);
-    return EXIT.ok;
-  }
   const root = values.root ? resolve(values.root) : IG_ROOT;
   const stale = await ensureFreshIg({
     noBuild: values['no-build'],

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { TargetAuth } from '../runner/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 
 export type ParsedArgs<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 
@@ -15,6 +16,23 @@ export function tryParseArgs<const T extends ParseArgsConfig>(
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * What a command answers before it starts when its options ask it to stop: a usage mistake said with
+ * the help (exit 2), or the help asked for (exit 0). Call it when parsing failed or `--help` was given.
+ */
+export function usageOrHelp(
+  command: string,
+  help: string,
+  parsed: { ok: true } | { ok: false; error: string },
+): ExitCode {
+  if (!parsed.ok) {
+    console.error(`openimis-fhir ${command}: ${parsed.error}\n\n${help}`);
+    return EXIT.usage;
+  }
+  console.log(help);
+  return EXIT.ok;
 }
 
 /** `--auth`: bearer:TOKEN, basic:USER:PASS or openimis:USER:PASS (`flag` names the option in errors). */

@@ -279,13 +279,14 @@ export class ClaimRules {
     const response = current?.resource as JsonObject | undefined;
     if (!claim || !response || response.outcome !== 'queued') return;
     const adjudication = this.adjudicate(claim, claimId);
+    // Whether the claim was selected: the request's current version says it, without parsing it.
     const asked = storage.read('CommunicationRequest', feedbackRequestId(claimId));
     const final = claimResponse({
       claim,
       claimId,
       adjudication,
       created: dateFromToday(),
-      ...(asked?.resource ? { feedbackRequest: feedbackRequestId(claimId) } : {}),
+      ...(asked && asked.method !== 'DELETE' ? { feedbackRequest: feedbackRequestId(claimId) } : {}),
     });
     const bill = billFor(claimId, claim, adjudication);
     try {
